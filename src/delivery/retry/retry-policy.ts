@@ -1,0 +1,140 @@
+/**
+ * When to try a failed delivery again. Pure: time comes in as arguments and randomness through
+ * the injected source, so a whole day of retries can be simulated in a unit test.
+ *
+ * Default schedule: after failed attempt n the next one waits 5 s·2^(n-1), jittered ±20 % and
+ * capped at 1 h, for as long as the next attempt still falls within 24 h of the first attempt.
+ * Custom schedule: the operator's explicit list of delays, used in order, then exhausted.
+ */
+
+const SECOND_MS = 1000;
+const MINUTE_S = 60;
+const HOUR_S = 60 * MINUTE_S;
+const DAY_S = 24 * HOUR_S;
+
+export const DEFAULT_BASE_DELAY_SECONDS = 5;
+export const MAX_DELAY_SECONDS = HOUR_S;
+export const RETRY_WINDOW_SECONDS = DAY_S;
+export const JITTER_RATIO = 0.2;
+export const MAX_RETRY_SCHEDULE_ENTRIES = 50;
+export const MIN_SCHEDULE_DELAY_SECONDS = 1;
+export const MAX_SCHEDULE_DELAY_SECONDS = DAY_S;
+
+export interface NextAttemptInput {
+  /** The attempt that just failed, 1-based. */
+  attemptNumber: number;
+  firstAttemptAt: Date;
+  /** When the failure was recorded; the delay counts from here. */
+  now: Date;
+  /** Custom delays in seconds (from parseRetrySchedule); null or absent = default schedule. */
+  schedule?: readonly number[] | null;
+  /** From a 429/503 `Retry-After` header, in seconds. */
+  retryAfterSeconds?: number | null;
+}
+
+export class RetryPolicy {
+  /** @param random uniform in [0, 1); only the default schedule draws from it. */
+  constructor(private readonly random: () => number = Math.random) {}
+
+  /** The time of the next attempt, or null when the delivery is exhausted. */
+  nextAttemptAt(input: NextAttemptInput): Date | null {
+    const { attemptNumber, firstAttemptAt, now, schedule } = input;
+    if (!Number.isInteger(attemptNumber) || attemptNumber < 1) {
+      throw new RangeError(`attemptNumber must be a positive integer, got ${attemptNumber}`);
+    }
+    const retryAfterSeconds = honouredRetryAfterSeconds(input.retryAfterSeconds);
+
+    if (schedule) {
+      // Custom schedules are explicit, so they get no jitter and are not cut short by the 24 h
+      // window: the operator chose every delay (each ≤ 24 h, checked when parsed).
+      const scheduledSeconds = schedule[attemptNumber - 1];
+      if (scheduledSeconds === undefined) return null;
+      return addSeconds(now, Math.max(scheduledSeconds, retryAfterSeconds));
+    }
+
+    const delaySeconds = Math.max(this.defaultDelaySeconds(attemptNumber), retryAfterSeconds);
+    const next = addSeconds(now, delaySeconds);
+    const windowEnd = addSeconds(firstAttemptAt, RETRY_WINDOW_SECONDS);
+    return next.getTime() <= windowEnd.getTime() ? next : null;
+  }
+
+  private defaultDelaySeconds(attemptNumber: number): number {
+    const exponential = Math.min(
+      DEFAULT_BASE_DELAY_SECONDS * 2 ** (attemptNumber - 1),
+      MAX_DELAY_SECONDS,
+    );
+    // Jitter spreads endpoints that failed together (an outage) so they do not all come back
+    // at the same instant. Clamping after jitter keeps the 1 h cap a hard limit: capped delays
+    // land in [48 min, 60 min].
+    const jitterFactor = 1 + JITTER_RATIO * (2 * this.random() - 1);
+    return Math.min(exponential * jitterFactor, MAX_DELAY_SECONDS);
+  }
+}
+
+/**
+ * A receiver's Retry-After can lengthen a delay but never beyond the 1 h cap, so a hostile or
+ * buggy receiver cannot park a delivery for days; nonsense values are ignored.
+ */
+function honouredRetryAfterSeconds(retryAfterSeconds: number | null | undefined): number {
+  if (retryAfterSeconds == null || !Number.isFinite(retryAfterSeconds) || retryAfterSeconds <= 0) {
+    return 0;
+  }
+  return Math.min(retryAfterSeconds, MAX_DELAY_SECONDS);
+}
+
+function addSeconds(at: Date, seconds: number): Date {
+  return new Date(at.getTime() + Math.round(seconds * SECOND_MS));
+}
+
+export class RetryScheduleError extends Error {
+  readonly code = 'INVALID_RETRY_SCHEDULE';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryScheduleError';
+  }
+}
+
+const UNIT_SECONDS = { s: 1, m: MINUTE_S, h: HOUR_S, d: DAY_S } as const;
+type DurationUnit = keyof typeof UNIT_SECONDS;
+const DURATION_PATTERN = /^([0-9]{1,6})([smhd])$/;
+/** Largest unit first, so formatting picks the shortest exact spelling. */
+const UNITS_LARGEST_FIRST: readonly DurationUnit[] = ['d', 'h', 'm', 's'];
+
+/**
+ * Parses an API retry schedule such as `["5s", "5m", "1h", "1d"]` to delays in seconds.
+ * An empty list is valid and means "never retry". Throws RetryScheduleError naming the entry.
+ */
+export function parseRetrySchedule(list: readonly string[]): number[] {
+  if (list.length > MAX_RETRY_SCHEDULE_ENTRIES) {
+    throw new RetryScheduleError(
+      `retry schedule has ${list.length} entries; at most ${MAX_RETRY_SCHEDULE_ENTRIES} are allowed`,
+    );
+  }
+  return list.map((entry, index) => parseScheduleEntry(entry, index));
+}
+
+function parseScheduleEntry(entry: string, index: number): number {
+  const match = typeof entry === 'string' ? DURATION_PATTERN.exec(entry) : null;
+  if (!match) {
+    throw new RetryScheduleError(
+      `retry schedule[${index}]: ${JSON.stringify(entry)} is not a duration like "30s", "5m", "1h" or "1d"`,
+    );
+  }
+  const seconds = Number(match[1]) * UNIT_SECONDS[match[2] as DurationUnit];
+  if (seconds < MIN_SCHEDULE_DELAY_SECONDS || seconds > MAX_SCHEDULE_DELAY_SECONDS) {
+    throw new RetryScheduleError(
+      `retry schedule[${index}]: ${JSON.stringify(entry)} must be between 1s and 24h`,
+    );
+  }
+  return seconds;
+}
+
+/** The inverse of parseRetrySchedule, for API responses: 300 → "5m", 90 → "90s". */
+export function formatRetrySchedule(seconds: readonly number[]): string[] {
+  return seconds.map((delay) => {
+    const unit = UNITS_LARGEST_FIRST.find((candidate) => delay % UNIT_SECONDS[candidate] === 0);
+    // Parsed schedules are whole seconds, so only a fraction falls through to plain seconds.
+    return unit ? `${delay / UNIT_SECONDS[unit]}${unit}` : `${delay}s`;
+  });
+}

@@ -1,0 +1,107 @@
+import * as dns from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { AddressPolicyOptions, compileAddressPolicy, literalHostAddress } from './address-policy';
+
+/**
+ * Enforcing the address policy at connect time.
+ *
+ * Checking a URL's hostname when an endpoint is saved is not enough: DNS can answer with a
+ * public address then and with 127.0.0.1 at delivery time (DNS rebinding), or between our
+ * check and the connection. So the check runs on the very addresses the socket connects to,
+ * inside the `lookup` hook that Node's net/tls call while connecting.
+ *
+ * How the delivery sender must use this (both parts are required):
+ *  1. Build its undici dispatcher with the guarded lookup:
+ *       new Agent({ connect: { lookup: createGuardedLookup(options) } })
+ *     Do not add undici's `interceptors.dns`: it resolves on its own and would connect to an IP
+ *     literal, bypassing the hook. Do not route deliveries through a proxy dispatcher either:
+ *     the hook would then only vet the proxy's address.
+ *  2. Before each request (and for every redirect hop, if redirects are ever followed), call
+ *       assertConnectTargetAllowed(url.hostname, options)
+ *     because Node's net does not call `lookup` for a hostname that is already an IP literal.
+ * Both throw or fail with SsrfBlockedError, which delivery error classification reports as
+ * `blocked`.
+ */
+
+export class SsrfBlockedError extends Error {
+  readonly code = 'EBLOCKED';
+
+  constructor(
+    readonly hostname: string,
+    readonly address: string,
+    readonly reason: string,
+  ) {
+    super(
+      hostname === address
+        ? `Blocked connection to ${address}: ${reason}`
+        : `Blocked connection to ${hostname} (resolved to ${address}): ${reason}`,
+    );
+    this.name = 'SsrfBlockedError';
+  }
+}
+
+export interface GuardedLookupOptions extends AddressPolicyOptions {
+  /** The resolver to guard; dns.lookup by default. Tests pass a fake. */
+  lookup?: LookupFunction;
+}
+
+/**
+ * A `lookup` for net/tls/undici `connect` options that resolves as usual and then refuses the
+ * connection if ANY resolved address is forbidden: with several answers the socket may try any
+ * of them (happy eyeballs), so one bad address taints the name.
+ * Throws at creation if `extraForbidden` holds an entry that is not an address or CIDR.
+ */
+export function createGuardedLookup(options: GuardedLookupOptions): LookupFunction {
+  const check = compileAddressPolicy(options);
+  const resolve: LookupFunction = options.lookup ?? dns.lookup;
+
+  return (hostname, lookupOptions, callback) => {
+    resolve(hostname, { ...lookupOptions, all: true }, (err, resolved) => {
+      if (err) {
+        callback(err, lookupOptions.all ? [] : '');
+        return;
+      }
+      const addresses = asAddressList(resolved);
+      if (addresses.length === 0) {
+        callback(notFoundError(hostname), lookupOptions.all ? [] : '');
+        return;
+      }
+      for (const { address } of addresses) {
+        const reason = check(address);
+        if (reason) {
+          callback(new SsrfBlockedError(hostname, address, reason), lookupOptions.all ? [] : '');
+          return;
+        }
+      }
+      if (lookupOptions.all) {
+        callback(null, addresses);
+      } else {
+        callback(null, addresses[0].address, addresses[0].family);
+      }
+    });
+  };
+}
+
+/**
+ * Refuses a hostname that is a forbidden IP literal; DNS names pass (the guarded lookup judges
+ * what they resolve to). Throws SsrfBlockedError.
+ */
+export function assertConnectTargetAllowed(hostname: string, options: AddressPolicyOptions): void {
+  const literal = literalHostAddress(hostname);
+  if (literal === null) return;
+  const reason = compileAddressPolicy(options)(literal);
+  if (reason) throw new SsrfBlockedError(literal, literal, reason);
+}
+
+function asAddressList(resolved: string | dns.LookupAddress[]): dns.LookupAddress[] {
+  if (typeof resolved !== 'string') return resolved;
+  // A resolver that ignored `all: true`; fall back to the single answer it gave.
+  return [{ address: resolved, family: resolved.includes(':') ? 6 : 4 }];
+}
+
+function notFoundError(hostname: string): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
+  error.code = 'ENOTFOUND';
+  error.syscall = 'getaddrinfo';
+  return error;
+}
