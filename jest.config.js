@@ -1,20 +1,29 @@
-/** Two projects: fast unit specs beside the code, and e2e specs on a real PostgreSQL. */
-const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }];
+/**
+ * NestJS 12 ships as ES modules, which Jest's CommonJS runtime cannot require on Node 20,
+ * so the suites run in Jest's native ESM mode (`node --experimental-vm-modules`, see the
+ * npm scripts). The production build stays CommonJS and loads Nest through Node's own
+ * require(esm). The few ESM-only packages that CommonJS dependencies require()
+ * (content-disposition, from @fastify/static) are transformed to CommonJS for Jest only.
+ */
+const CJS_REQUIRED_ESM = ['content-disposition'];
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', useESM: true }],
+  [`/node_modules/(${CJS_REQUIRED_ESM.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: 'tsconfig.jest-cjs.json' }],
+};
+const common = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform,
+  transformIgnorePatterns: [`/node_modules/(?!(${CJS_REQUIRED_ESM.join('|')})/)`],
+};
 module.exports = {
   projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
-      displayName: 'unit',
-      testEnvironment: 'node',
-      rootDir: '.',
-      testMatch: ['<rootDir>/src/**/*.spec.ts'],
-      transform: { '^.+\\.ts$': tsJest },
-    },
-    {
+      ...common,
       displayName: 'e2e',
-      testEnvironment: 'node',
-      rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       testTimeout: 60000,

@@ -1,0 +1,69 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AppsModule } from './apps/apps.module';
+import { AdminAuthGuard } from './common/auth/admin-auth.guard';
+import { Clock, SystemClock } from './common/clock';
+import { CoreModule } from './common/core.module';
+import { ErrorResponseFilter } from './common/errors/error-response.filter';
+import { RuntimeKeys } from './common/runtime-keys';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DeliveryApiModule } from './delivery/delivery-api.module';
+import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
+import { EgressModule } from './egress/egress.module';
+import { EndpointsModule } from './endpoints/endpoints.module';
+import { EventTypesModule } from './event-types/event-types.module';
+import { HealthModule } from './health/health.module';
+import { MessagesModule } from './messages/messages.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RetentionModule } from './retention/retention.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  keys: RuntimeKeys;
+  /** Tests inject a FakeClock; production uses the system clock. */
+  clock?: Clock;
+}
+
+/** The public API: what ROLE=api (and all) serves. */
+const API_MODULES: Type[] = [
+  AppsModule,
+  EventTypesModule,
+  EndpointsModule,
+  SubscriptionsModule,
+  MessagesModule,
+  DeliveryApiModule,
+  EgressModule,
+  RetentionModule,
+];
+
+/** What ROLE=worker (and all) runs. The API layer never imports these. */
+const WORKER_MODULES: Type[] = [DeliveryWorkerModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const role = options.config.ROLE;
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        CoreModule.forRoot(options.keys, options.clock ?? new SystemClock()),
+        DatabaseModule.forRoot(options.databaseUrl),
+        ScheduleModule.forRoot(),
+        HealthModule,
+        MetricsModule,
+        ...(role === 'worker' ? [] : API_MODULES),
+        ...(role === 'api' ? [] : WORKER_MODULES),
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AdminAuthGuard },
+        { provide: APP_FILTER, useClass: ErrorResponseFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('app')
+export class AppEntity {
+  @PrimaryColumn('text')
+  id!: string;
+
+  @Column('text', { nullable: true })
+  uid!: string | null;
+
+  @Column('text')
+  name!: string;
+
+  @Column('jsonb')
+  metadata!: Record<string, unknown>;
+
+  @Column('integer', { name: 'retry_schedule', array: true, nullable: true })
+  retrySchedule!: number[] | null;
+
+  @Column('timestamptz', { name: 'created_at' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { name: 'updated_at' })
+  updatedAt!: Date;
+}

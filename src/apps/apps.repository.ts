@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { isId } from '../common/ids';
+import { AppEntity } from './app.entity';
+
+@Injectable()
+export class AppsRepository {
+  constructor(@InjectRepository(AppEntity) private readonly apps: Repository<AppEntity>) {}
+
+  /** `{appId}` in every route accepts the id or the caller's uid. */
+  findByIdOrUid(idOrUid: string): Promise<AppEntity | null> {
+    return this.apps.findOne({ where: isId('app', idOrUid) ? { id: idOrUid } : { uid: idOrUid } });
+  }
+
+  list(limit: number, after: string | undefined): Promise<AppEntity[]> {
+    const query = this.apps.createQueryBuilder('a').orderBy('a.id', 'ASC').limit(limit + 1);
+    if (after !== undefined) query.where('a.id > :after', { after });
+    return query.getMany();
+  }
+
+  /** A real INSERT: save() would silently update a row with the same key. */
+  async insert(app: AppEntity): Promise<AppEntity> {
+    // jsonb columns typed as objects do not fit TypeORM's deep-partial insert type.
+    await this.apps.insert(app as QueryDeepPartialEntity<AppEntity>);
+    return app;
+  }
+
+  save(app: AppEntity): Promise<AppEntity> {
+    return this.apps.save(app);
+  }
+
+  /** Cascades to endpoints, subscriptions, messages and deliveries; attempts have no FK. */
+  async delete(id: string): Promise<void> {
+    await this.apps.manager.transaction(async (tx) => {
+      await tx.query('DELETE FROM attempt WHERE app_id = $1', [id]);
+      await tx.query('DELETE FROM app WHERE id = $1', [id]);
+    });
+  }
+}

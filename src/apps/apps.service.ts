@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock';
+import { isPgError, UNIQUE_VIOLATION } from '../common/database-errors';
+import { ConflictError, NotFoundError } from '../common/errors/domain-error';
+import { newId } from '../common/ids';
+import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/pagination';
+import { AppEntity } from './app.entity';
+import { AppsRepository } from './apps.repository';
+import { AppResponseDto, CreateAppDto, UpdateAppDto } from './dto/app.dto';
+
+@Injectable()
+export class AppsService {
+  constructor(
+    private readonly apps: AppsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async create(dto: CreateAppDto): Promise<AppEntity> {
+    const now = this.clock.now();
+    const app: AppEntity = {
+      id: newId('app', now.getTime()),
+      uid: dto.uid ?? null,
+      name: dto.name,
+      metadata: dto.metadata ?? {},
+      retrySchedule: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return this.uniqueUid(dto.uid, () => this.apps.insert(app));
+  }
+
+  async list(query: PageQueryDto): Promise<Page<AppResponseDto>> {
+    const limit = pageLimit(query);
+    const rows = await this.apps.list(limit, decodeCursor(query.cursor));
+    return toPage(rows, limit, (a) => a.id, AppResponseDto.from);
+  }
+
+  /** Resolves `{appId}` (id or uid) or answers 404: every app-scoped route starts here. */
+  async get(idOrUid: string): Promise<AppEntity> {
+    const app = await this.apps.findByIdOrUid(idOrUid);
+    if (!app) throw new NotFoundError('app', idOrUid);
+    return app;
+  }
+
+  async update(idOrUid: string, dto: UpdateAppDto): Promise<AppEntity> {
+    const app = await this.get(idOrUid);
+    if (dto.name !== undefined) app.name = dto.name;
+    if (dto.uid !== undefined) app.uid = dto.uid;
+    if (dto.metadata !== undefined) app.metadata = dto.metadata;
+    app.updatedAt = this.clock.now();
+    return this.uniqueUid(dto.uid ?? undefined, () => this.apps.save(app));
+  }
+
+  async delete(idOrUid: string): Promise<void> {
+    const app = await this.get(idOrUid);
+    await this.apps.delete(app.id);
+  }
+
+  private async uniqueUid<T>(uid: string | undefined, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (isPgError(err, UNIQUE_VIOLATION)) throw new ConflictError('uid_taken', `an app with uid "${uid}" already exists`);
+      throw err;
+    }
+  }
+}

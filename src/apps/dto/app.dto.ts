@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsJsonObject } from '../../common/validation/json-object.validator';
+import { PageResponse } from '../../common/pagination';
+import { AppEntity } from '../app.entity';
+
+export const UID_PATTERN = /^(?!app_)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const UID_RULE = 'uid must be 1-64 letters, digits, "_", "." or "-", start with a letter or digit, and not start with "app_"';
+export const METADATA_MAX_BYTES = 4096;
+
+export class CreateAppDto {
+  @ApiProperty({ example: 'Acme Inc.', maxLength: 256 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'acme', description: 'Your own unique id for this app; usable wherever {appId} is.' })
+  @IsOptional()
+  @IsString()
+  @Matches(UID_PATTERN, { message: UID_RULE })
+  uid?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { plan: 'pro' } })
+  @IsOptional()
+  @IsJsonObject(METADATA_MAX_BYTES)
+  metadata?: Record<string, unknown>;
+}
+
+export class UpdateAppDto extends PartialType(CreateAppDto) {
+  @ApiPropertyOptional({ nullable: true, description: 'null removes the uid.' })
+  @ValidateIf((_o, v) => v !== null)
+  @IsOptional()
+  @IsString()
+  @Matches(UID_PATTERN, { message: UID_RULE })
+  declare uid?: string;
+}
+
+export class AppResponseDto {
+  @ApiProperty({ example: 'app_01JD7X5K0Q3R6W8Y9Z0A1B2C3D' }) id!: string;
+  @ApiProperty({ type: String, nullable: true }) uid!: string | null;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+
+  static from(entity: AppEntity): AppResponseDto {
+    return {
+      id: entity.id,
+      uid: entity.uid,
+      name: entity.name,
+      metadata: entity.metadata,
+      createdAt: entity.createdAt.toISOString(),
+      updatedAt: entity.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class AppPageDto extends PageResponse(AppResponseDto, 'AppPage') {}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { CONFIG_SCHEMA, ConfigKey } from './config.schema';
+
+type Parsed = { [K in ConfigKey]: z.output<(typeof CONFIG_SCHEMA)[K]['schema']> };
+
+/** The typed, validated configuration, read once at start-up and injected as `AppConfig`. */
+export type AppConfig = Readonly<Parsed>;
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** Parses an environment (normally `process.env`, passed in by main.ts) into an AppConfig. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(CONFIG_SCHEMA) as ConfigKey[]) {
+    const spec = CONFIG_SCHEMA[key];
+    const raw = env[key] === undefined || env[key] === '' ? spec.default : env[key];
+    const result = (spec.schema as z.ZodType).safeParse(raw);
+    if (result.success) {
+      out[key] = result.data;
+    } else {
+      const shown = key.includes('KEY') || key.includes('TOKEN') || key === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(raw);
+      problems.push(`${key}=${shown}: ${result.error.issues.map((i) => i.message).join('; ')}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(out) as AppConfig;
+}

@@ -1,0 +1,66 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MIGRATIONS } from './migrations';
+import { PG_POOL } from './pg-pool';
+import { MigrationRunner } from './migration-runner';
+
+/** Ends the raw pool after everything that uses it has shut down. */
+@Injectable()
+class PgPoolCloser implements OnApplicationShutdown {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/**
+ * TypeORM for the cold paths (CRUD through entities and the query builder) and one raw
+ * `pg` pool, PG_POOL, for the hot paths (ingest, claim, record) where entity hydration and
+ * TypeORM's per-query overhead would cost throughput. Both point at the same database.
+ */
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(databaseUrl: string): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => ({
+            type: 'postgres' as const,
+            url: databaseUrl,
+            autoLoadEntities: true,
+            synchronize: false,
+            migrations: MIGRATIONS,
+            migrationsTableName: 'schema_migrations',
+            poolSize: Math.max(2, Math.ceil(config.DATABASE_POOL_SIZE / 2)),
+            logging: false,
+          }),
+        }),
+      ],
+      providers: [
+        {
+          provide: PG_POOL,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => new Pool({ connectionString: databaseUrl, max: config.DATABASE_POOL_SIZE }),
+        },
+        {
+          provide: MigrationRunner,
+          inject: [DataSource],
+          useFactory: async (dataSource: DataSource) => {
+            const runner = new MigrationRunner(dataSource);
+            await runner.run();
+            return runner;
+          },
+        },
+        PgPoolCloser,
+      ],
+      exports: [PG_POOL, MigrationRunner],
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { EVENT_TYPE_NAME_MAX_LENGTH, EVENT_TYPE_NAME_PATTERN, EVENT_TYPE_NAME_RULE } from '../../common/event-type-name';
+import { PageQueryDto, PageResponse } from '../../common/pagination';
+import { IsJsonObject } from '../../common/validation/json-object.validator';
+import { EventTypeEntity } from '../event-type.entity';
+
+const SCHEMA_MAX_BYTES = 64 * 1024;
+
+export class CreateEventTypeDto {
+  @ApiProperty({ example: 'user.subscription.purchased', description: EVENT_TYPE_NAME_RULE })
+  @IsString()
+  @MaxLength(EVENT_TYPE_NAME_MAX_LENGTH)
+  @Matches(EVENT_TYPE_NAME_PATTERN, { message: `name must be ${EVENT_TYPE_NAME_RULE}` })
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'A customer bought a subscription' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  description?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'JSON Schema that payloads of this type must satisfy.' })
+  @IsOptional()
+  @IsJsonObject(SCHEMA_MAX_BYTES)
+  schema?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  archived?: boolean;
+}
+
+export class UpdateEventTypeDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  description?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'null removes the schema.' })
+  @ValidateIf((_o, v) => v !== null)
+  @IsOptional()
+  @IsJsonObject(SCHEMA_MAX_BYTES)
+  schema?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ description: 'Archived types refuse new messages.' })
+  @IsOptional()
+  @IsBoolean()
+  archived?: boolean;
+}
+
+export class EventTypeQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only archived (true) or only active (false) types.' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  archived?: boolean;
+}
+
+export class EventTypeResponseDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) schema!: Record<string, unknown> | null;
+  @ApiProperty() archived!: boolean;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+
+  static from(entity: EventTypeEntity): EventTypeResponseDto {
+    return {
+      name: entity.name,
+      description: entity.description,
+      schema: entity.schema,
+      archived: entity.archived,
+      createdAt: entity.createdAt.toISOString(),
+      updatedAt: entity.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class EventTypePageDto extends PageResponse(EventTypeResponseDto, 'EventTypePage') {}

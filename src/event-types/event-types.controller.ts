@@ -1,0 +1,50 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { Page } from '../common/pagination';
+import { CreateEventTypeDto, EventTypePageDto, EventTypeQueryDto, EventTypeResponseDto, UpdateEventTypeDto } from './dto/event-type.dto';
+import { EventTypesService } from './event-types.service';
+
+@ApiTags('Event types')
+@ApiBearerAuth()
+@ApiErrors()
+@Controller('api/v1/event-types')
+export class EventTypesController {
+  constructor(private readonly types: EventTypesService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Add an event type to the catalog' })
+  @ApiCreatedResponse({ type: EventTypeResponseDto })
+  async create(@Body() dto: CreateEventTypeDto): Promise<EventTypeResponseDto> {
+    return EventTypeResponseDto.from(await this.types.create(dto));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List event types by name' })
+  @ApiOkResponse({ type: EventTypePageDto })
+  list(@Query() query: EventTypeQueryDto): Promise<Page<EventTypeResponseDto>> {
+    return this.types.list(query);
+  }
+
+  @Get(':name')
+  @ApiOperation({ summary: 'Get an event type' })
+  @ApiOkResponse({ type: EventTypeResponseDto })
+  async get(@Param('name') name: string): Promise<EventTypeResponseDto> {
+    return EventTypeResponseDto.from(await this.types.get(name));
+  }
+
+  @Patch(':name')
+  @ApiOperation({ summary: 'Update description, schema or archived' })
+  @ApiOkResponse({ type: EventTypeResponseDto })
+  async update(@Param('name') name: string, @Body() dto: UpdateEventTypeDto): Promise<EventTypeResponseDto> {
+    return EventTypeResponseDto.from(await this.types.update(name, dto));
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove an event type from the catalog' })
+  @ApiNoContentResponse()
+  delete(@Param('name') name: string): Promise<void> {
+    return this.types.delete(name);
+  }
+}

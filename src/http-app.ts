@@ -1,0 +1,59 @@
+import { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { AppModule, AppModuleOptions } from './app.module';
+import { createValidationPipe } from './common/validation/validation.pipe';
+import { PRODUCT_NAME, PRODUCT_VERSION } from './common/product';
+
+export interface HttpAppOptions extends AppModuleOptions {
+  logger: LoggerService | false;
+}
+
+/**
+ * Builds the Nest application exactly as production runs it; main.ts and the e2e tests
+ * both call this, so tests exercise the real pipes, filters, guards and body limits.
+ */
+export async function createHttpApp(options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.config.MAX_REQUEST_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+    logger: options.logger,
+    abortOnError: false,
+  });
+  app.useGlobalPipes(createValidationPipe());
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // The API speaks JSON only; Nest would otherwise also parse form bodies.
+  fastify.addHook('onRequest', async (request, reply) => {
+    const type = request.headers['content-type'];
+    if (type !== undefined && !/^application\/json\b/i.test(type) && request.headers['content-length'] !== '0') {
+      await reply.status(415).send({ statusCode: 415, code: 'unsupported_media_type', message: 'content-type must be application/json' });
+    }
+  });
+  if (options.config.ROLE !== 'worker') setUpOpenApi(app);
+  return app;
+}
+
+function setUpOpenApi(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`${PRODUCT_NAME} API`)
+      .setDescription(
+        'Self-hosted outbound webhooks: apps (tenants), endpoints, event types, subscriptions, messages, deliveries and attempts. ' +
+          'Every /api/v1 route but GET /api/v1/outbound-ips needs `Authorization: Bearer <admin key>`.',
+      )
+      .setVersion(PRODUCT_VERSION)
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

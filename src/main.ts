@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config/app-config';
+import { DatabaseServer, externalDatabase, startEmbeddedDatabase } from './database/embedded-database';
+import { JsonLogger } from './common/logging/json-logger';
+import { createHttpApp } from './http-app';
+import { resolveRuntimeKeys } from './runtime-keys.resolver';
+
+/**
+ * One build, three roles (ROLE=all|api|worker). The embedded PostgreSQL, when used, starts
+ * before the app and stops after it has closed, so shutdown never cuts the database away
+ * from in-flight work.
+ */
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = new JsonLogger(config.LOG_LEVEL);
+  let database: DatabaseServer | undefined;
+  try {
+    database = config.DATABASE_URL
+      ? externalDatabase(config.DATABASE_URL)
+      : await startEmbeddedDatabase({ dataDir: config.DATA_DIR, port: config.EMBEDDED_POSTGRES_PORT, log: (l) => logger.warn(l, 'EmbeddedDatabase') });
+    const keys = resolveRuntimeKeys(config, database.embedded, logger);
+    const app = await createHttpApp({ config, databaseUrl: database.url, keys, logger });
+    await app.listen(config.PORT, config.HOST);
+    logger.log(
+      { role: config.ROLE, port: config.PORT, database: database.embedded ? `embedded (${config.DATA_DIR})` : 'external' },
+      'service started; API docs at /docs',
+      'Bootstrap',
+    );
+
+    let stopping = false;
+    const stop = async (signal: string): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      logger.log(`${signal} received: shutting down`, 'Bootstrap');
+      try {
+        await app.close();
+      } finally {
+        await database?.stop();
+        logger.log('stopped', 'Bootstrap');
+        logger.flush();
+        process.exit(0);
+      }
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+    } else {
+      logger.fatal(err instanceof Error ? err : String(err), 'Bootstrap');
+    }
+    await database?.stop().catch(() => undefined);
+    logger.flush();
+    process.exit(err instanceof ConfigError ? 78 : 1);
+  }
+}
+
+void bootstrap();

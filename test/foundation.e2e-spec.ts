@@ -1,0 +1,80 @@
+import { TEST_ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+
+describe('Service foundation', () => {
+  let database: TestDatabase;
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    sut = await startTestApp({ database, env: { ADMIN_API_KEYS: `${TEST_ADMIN_KEY},second-key-0123456789abcdef` } });
+  });
+  afterAll(async () => {
+    await sut.close();
+    await database.drop();
+  });
+
+  describe('auth', () => {
+    it('answers 401 without a key', async () => {
+      const res = await sut.api.withKey(null).get('/api/v1/apps');
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ code: 'unauthorized' });
+    });
+
+    it('answers 401 with a wrong key', async () => {
+      expect((await sut.api.withKey('wrong-key-0123456789abcdef').get('/api/v1/apps')).status).toBe(401);
+    });
+
+    it('accepts every configured key, so keys can be rotated', async () => {
+      expect((await sut.api.withKey('second-key-0123456789abcdef').get('/api/v1/apps')).status).toBe(200);
+      expect((await sut.api.get('/api/v1/event-types')).status).toBe(200);
+    });
+
+    it('protects writes too', async () => {
+      expect((await sut.api.withKey(null).post('/api/v1/event-types', { name: 'x.y' })).status).toBe(401);
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('serves the UI at /docs and the document at /docs-json with every route', async () => {
+      expect((await sut.api.withKey(null).get('/docs')).status).toBe(200);
+      const doc = await sut.api.withKey(null).get<{ paths: Record<string, unknown> }>('/docs-json');
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining(['/api/v1/apps', '/api/v1/apps/{appId}', '/api/v1/event-types', '/api/v1/event-types/{name}']),
+      );
+    });
+  });
+
+  describe('errors', () => {
+    it('answers unknown routes with a JSON 404', async () => {
+      const res = await sut.api.get('/api/v1/nope');
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ statusCode: 404 });
+    });
+
+    it('answers a non-JSON content type with 415', async () => {
+      const res = await sut.api.post('/api/v1/apps', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' });
+      expect(res.status).toBe(415);
+    });
+
+    it('tags every answer with a request id', async () => {
+      const res = await sut.api.get('/api/v1/apps', { 'x-request-id': 'req-123' });
+      expect(res.headers['x-request-id']).toBe('req-123');
+    });
+  });
+
+  describe('migrations', () => {
+    it('ran once, recorded in schema_migrations', async () => {
+      const rows = await sut.db.query('SELECT name FROM schema_migrations');
+      expect(rows.rows.map((r) => r.name)).toContain('InitialSchema1763800000000');
+    });
+
+    it('are idempotent across a second process start on the same database', async () => {
+      const second = await startTestApp({ database });
+      await second.close();
+      const rows = await sut.db.query('SELECT count(*)::int AS n FROM schema_migrations');
+      expect(rows.rows[0].n).toBeGreaterThanOrEqual(1);
+      expect((await sut.api.get('/api/v1/apps')).status).toBe(200);
+    });
+  });
+});

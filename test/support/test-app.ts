@@ -1,0 +1,82 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Pool } from 'pg';
+import { Clock } from '../../src/common/clock';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { createHttpApp } from '../../src/http-app';
+import { ApiClient } from './api-client';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  baseUrl: string;
+  api: ApiClient;
+  /** Direct access for assertions on what was (not) written. */
+  db: Pool;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  database: TestDatabase;
+  env?: Record<string, string>;
+  clock?: Clock;
+}
+
+/**
+ * Boots the real application (same factory as main.ts) on a real PostgreSQL and a real
+ * HTTP port. Deliveries to loopback receivers need DELIVERY_ALLOW_PRIVATE_NETWORKS, which
+ * is on here unless a test turns it off.
+ */
+export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
+  const config = loadConfig({
+    ROLE: 'all',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: options.database.url,
+    ADMIN_API_KEYS: TEST_ADMIN_KEY,
+    SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    DELIVERY_ALLOW_PRIVATE_NETWORKS: 'true',
+    LOG_LEVEL: 'silent',
+    DATABASE_POOL_SIZE: '6',
+    ...options.env,
+  });
+  const app = await createHttpApp({
+    config,
+    databaseUrl: options.database.url,
+    keys: { adminApiKeys: config.ADMIN_API_KEYS, encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64') },
+    clock: options.clock,
+    logger: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const db = new Pool({ connectionString: options.database.url, max: 3 });
+  return {
+    app,
+    config,
+    baseUrl,
+    api: new ApiClient(baseUrl, TEST_ADMIN_KEY),
+    db,
+    async close() {
+      await app.close();
+      await db.end();
+    },
+  };
+}
+
+/** The common case: one database and one app for a test file. */
+export async function startTestAppWithDatabase(options: Omit<TestAppOptions, 'database'> = {}): Promise<TestApp & { database: TestDatabase }> {
+  const database = await createTestDatabase();
+  const testApp = await startTestApp({ ...options, database });
+  return {
+    ...testApp,
+    database,
+    async close() {
+      await testApp.close();
+      await database.drop();
+    },
+  };
+}
