@@ -12,7 +12,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DeliveryApiModule } from './delivery/delivery-api.module';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
-import { EgressModule } from './egress/egress.module';
+import { OutboundIpsModule } from './egress/outbound-ips.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
 import { EventTypesModule } from './event-types/event-types.module';
 import { HealthModule } from './health/health.module';
@@ -37,7 +37,7 @@ const API_MODULES: Type[] = [
   SubscriptionsModule,
   MessagesModule,
   DeliveryApiModule,
-  EgressModule,
+  OutboundIpsModule,
   RetentionModule,
 ];
 

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 
-/** Outbound IP allowlist route (filled in by its issue). */
+/**
+ * Outbound connections: undici dispatchers bound to OUTBOUND_BIND_ADDRESSES with the SSRF
+ * guard on every connect. Imported by the delivery worker (filled in by the egress issue).
+ */
 @Module({})
 export class EgressModule {}

@@ -1,5 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { MetricsService } from './metrics.service';
 
-/** Prometheus metrics (filled in by its issue). */
-@Module({})
+/** Global: ingestion and the worker bump counters without importing each other. */
+@Global()
+@Module({
+  providers: [MetricsService],
+  exports: [MetricsService],
+})
 export class MetricsModule {}
