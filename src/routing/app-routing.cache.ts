@@ -1,0 +1,50 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock';
+import { SubscriptionMatcher } from '../subscriptions/matching';
+import { ExpiringLoadCache } from './expiring-load-cache';
+import { RoutingListener } from './routing-listener';
+import { RoutingRepository } from './routing.repository';
+
+/** Safety net for a notification lost without the connection noticing (e.g. a silent partition). */
+export const ROUTING_CACHE_MAX_AGE_MS = 30_000;
+
+/**
+ * Per-app SubscriptionMatcher built from the subscriptions of the app's enabled, undeleted
+ * endpoints. Writers in this process call invalidate() after commit; writers in any process
+ * NOTIFY on `hookrelay_routing` in their transaction and the RoutingListener invalidates here.
+ * While the listener is down, matchers are loaded per call (concurrent calls still share one
+ * load) rather than cached, so nothing stale outlives a lost notification.
+ */
+@Injectable()
+export class AppRoutingCache implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly matchers: ExpiringLoadCache<SubscriptionMatcher>;
+
+  constructor(
+    private readonly routing: RoutingRepository,
+    private readonly listener: RoutingListener,
+    @Inject(CLOCK) clock: Clock,
+  ) {
+    this.matchers = new ExpiringLoadCache(ROUTING_CACHE_MAX_AGE_MS, () => clock.now().getTime());
+  }
+
+  onApplicationBootstrap(): void {
+    this.listener.start({ changed: (appId) => this.invalidate(appId), reset: () => this.matchers.clear() });
+  }
+
+  onModuleDestroy(): void {
+    this.listener.stop();
+  }
+
+  /** `appId` is the app's id (`app_…`), not its uid. */
+  matcherFor(appId: string): Promise<SubscriptionMatcher> {
+    return this.matchers.get(
+      appId,
+      async () => new SubscriptionMatcher(await this.routing.routableSubscriptions(appId)),
+      this.listener.listening,
+    );
+  }
+
+  invalidate(appId: string): void {
+    this.matchers.delete(appId);
+  }
+}

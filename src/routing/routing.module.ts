@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AppRoutingCache } from './app-routing.cache';
+import { RoutingListener } from './routing-listener';
+import { RoutingRepository } from './routing.repository';
+
+/**
+ * The per-app routing table (which endpoints receive which messages). Imported by endpoints and
+ * subscriptions (which invalidate it) and by messages (which read it); one instance per process.
+ */
+@Module({
+  providers: [AppRoutingCache, RoutingListener, RoutingRepository],
+  exports: [AppRoutingCache],
+})
+export class RoutingModule {}
