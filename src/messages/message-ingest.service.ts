@@ -1,0 +1,123 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock';
+import { FOREIGN_KEY_VIOLATION, isPgError } from '../common/database-errors';
+import { ConflictError, NotFoundError } from '../common/errors/domain-error';
+import { newId } from '../common/ids';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { AppRoutingCache } from '../routing/app-routing.cache';
+import { AppIdResolver } from './app-id.resolver';
+import { EventTypeCatalogCache } from './event-type-catalog.cache';
+import { MessageInputParser, type PreparedMessage } from './message-input';
+import { MessagesRepository, type NewDeliveryRow, type NewMessageRow, type StoredMessage } from './messages.repository';
+
+export interface IngestedMessage extends StoredMessage {
+  /** The eventId was already stored (or repeated earlier in the batch): nothing new was created. */
+  duplicate: boolean;
+}
+
+/** What each submitted message became before the database answered. */
+type Plan = { row: NewMessageRow } | { repeatOf: number };
+
+/**
+ * Accepts messages: validation, catalog checks, fan-out to the matching endpoints and the
+ * transactional write of message + deliveries + worker wake-up in one statement. In the common
+ * case (app, catalog and routing cached) a request costs exactly one database round trip.
+ */
+@Injectable()
+export class MessageIngestService {
+  private readonly parser: MessageInputParser;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly apps: AppIdResolver,
+    private readonly catalog: EventTypeCatalogCache,
+    private readonly routing: AppRoutingCache,
+    private readonly messages: MessagesRepository,
+    private readonly metrics: MetricsService,
+  ) {
+    this.parser = new MessageInputParser(config.MAX_PAYLOAD_BYTES);
+  }
+
+  /**
+   * One message, `{ eventType, payload, eventId? }` as sent by a producer (validated here).
+   * In-process producers (e.g. operational events) call this too.
+   */
+  async ingestOne(appIdOrUid: string, body: unknown, idempotencyKey?: string): Promise<IngestedMessage> {
+    const [message] = await this.ingest(appIdOrUid, [this.parser.parseOne(body, idempotencyKey)], () => '');
+    return message;
+  }
+
+  /** `{ messages: [...] }`, all or nothing; the answer has one entry per message, in order. */
+  ingestBatch(appIdOrUid: string, body: unknown): Promise<IngestedMessage[]> {
+    return this.ingest(appIdOrUid, this.parser.parseBatch(body), (index) => `messages[${index}].`);
+  }
+
+  private async ingest(appIdOrUid: string, messages: PreparedMessage[], fieldPrefix: (index: number) => string): Promise<IngestedMessage[]> {
+    const appId = await this.apps.resolve(appIdOrUid);
+    const [matcher] = await Promise.all([this.routing.matcherFor(appId), this.catalog.check(messages, fieldPrefix)]);
+    const now = this.clock.now();
+    const at = now.getTime();
+    const rows: NewMessageRow[] = [];
+    const deliveries: NewDeliveryRow[] = [];
+    const firstIndexOf = new Map<string, number>();
+    const plans = messages.map((message, index): Plan => {
+      if (message.eventId !== null) {
+        const first = firstIndexOf.get(message.eventId);
+        if (first !== undefined) return { repeatOf: first };
+        firstIndexOf.set(message.eventId, index);
+      }
+      const row: NewMessageRow = { id: newId('msg', at), eventType: message.eventType, eventId: message.eventId, payloadText: message.payloadText };
+      rows.push(row);
+      for (const { endpointId } of matcher.match(message.eventType, message.payload)) {
+        deliveries.push({ id: newId('dlv', at), messageId: row.id, endpointId });
+      }
+      return { row };
+    });
+
+    const result = await this.write(appIdOrUid, appId, now, rows, deliveries);
+    this.metrics.messagesIngested.inc(result.insertedIds.size);
+    this.metrics.deliveriesCreated.inc(result.deliveriesCreated);
+
+    const skipped = rows.filter((row) => !result.insertedIds.has(row.id));
+    const existing = new Map<string, StoredMessage>();
+    if (skipped.length > 0) {
+      for (const message of await this.messages.findByEventIds(appId, skipped.map((row) => row.eventId as string))) {
+        existing.set(message.eventId as string, message);
+      }
+    }
+    const answers: IngestedMessage[] = [];
+    for (const plan of plans) {
+      if ('repeatOf' in plan) {
+        answers.push({ ...answers[plan.repeatOf], duplicate: true });
+      } else if (result.insertedIds.has(plan.row.id)) {
+        answers.push({ id: plan.row.id, eventType: plan.row.eventType, eventId: plan.row.eventId, createdAt: now, duplicate: false });
+      } else {
+        answers.push({ ...this.original(existing, plan.row.eventId as string), duplicate: true });
+      }
+    }
+    return answers;
+  }
+
+  private async write(appIdOrUid: string, appId: string, now: Date, rows: NewMessageRow[], deliveries: NewDeliveryRow[]) {
+    try {
+      return await this.messages.ingest(appId, now, rows, deliveries);
+    } catch (err) {
+      // message.app_id is the statement's only foreign key that can fail: the app is gone.
+      if (isPgError(err, FOREIGN_KEY_VIOLATION)) {
+        this.apps.forget(appIdOrUid);
+        this.routing.invalidate(appId);
+        throw new NotFoundError('app', appIdOrUid);
+      }
+      throw err;
+    }
+  }
+
+  private original(existing: Map<string, StoredMessage>, eventId: string): StoredMessage {
+    const message = existing.get(eventId);
+    // Conflicted on insert, gone on read: removed (retention, app deletion) in between.
+    if (!message) throw new ConflictError('idempotency_conflict', `the message with eventId "${eventId}" changed while this request ran; retry`);
+    return message;
+  }
+}

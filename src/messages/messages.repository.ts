@@ -1,0 +1,189 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { PG_POOL } from '../database/pg-pool';
+import type { EventTypePattern } from '../subscriptions/matching';
+
+export interface StoredMessage {
+  id: string;
+  eventType: string;
+  eventId: string | null;
+  createdAt: Date;
+  /** Present when the query asked for it. */
+  payloadText?: string;
+}
+
+export interface DeliveryStatusRow {
+  id: string;
+  endpointId: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  updatedAt: Date;
+}
+
+export interface NewMessageRow {
+  id: string;
+  eventType: string;
+  eventId: string | null;
+  payloadText: string;
+}
+
+export interface NewDeliveryRow {
+  id: string;
+  messageId: string;
+  endpointId: string;
+}
+
+export interface IngestResult {
+  /** Messages actually inserted; the others hit an existing (app_id, event_id). */
+  insertedIds: Set<string>;
+  deliveriesCreated: number;
+}
+
+export interface MessageFeedQuery {
+  appId: string;
+  limit: number;
+  eventType?: EventTypePattern;
+  eventId?: string;
+  /** Exclusive upper bound on the id (cursor and/or `before`). */
+  idBelow?: string;
+  /** Inclusive lower bound on the id (`after`). */
+  idAtLeast?: string;
+  withPayload: boolean;
+}
+
+export const DELIVERIES_CHANNEL = 'hookrelay_deliveries';
+
+/**
+ * The whole ingest in ONE statement (one round trip, one implicit transaction, so the answer
+ * is sent only after commit): insert the messages skipping existing idempotency keys, insert
+ * the deliveries of the messages that were inserted (a delivery of a skipped repeat finds no
+ * `inserted` row to join), and NOTIFY the workers when at least one delivery was created.
+ * `woken` is referenced by the final SELECT: an unreferenced SELECT CTE would never run.
+ * The FK of delivery.message_id is checked at the end of the statement, after both inserts.
+ */
+const INGEST_SQL = `
+WITH inserted AS (
+  INSERT INTO message (id, app_id, event_type, event_id, payload, created_at)
+  SELECT m.id, $1, m.event_type, m.event_id, m.payload, $2
+    FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS m(id, event_type, event_id, payload)
+  ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
+  RETURNING id
+), fanned_out AS (
+  INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
+  SELECT d.id, $1, d.message_id, d.endpoint_id, 'pending', 0, $2, $2, $2
+    FROM unnest($7::text[], $8::text[], $9::text[]) AS d(id, message_id, endpoint_id)
+    JOIN inserted ON inserted.id = d.message_id
+  RETURNING 1
+), woken AS (
+  SELECT pg_notify('${DELIVERIES_CHANNEL}', '') FROM (SELECT 1 FROM fanned_out LIMIT 1) AS any_delivery
+)
+SELECT (SELECT array_agg(id) FROM inserted) AS inserted_ids,
+       (SELECT count(*) FROM fanned_out)::int AS deliveries,
+       (SELECT count(*) FROM woken)::int AS notified`;
+
+interface MessageRow {
+  id: string;
+  event_type: string;
+  event_id: string | null;
+  created_at: Date;
+  payload?: string;
+}
+
+function toStoredMessage(row: MessageRow): StoredMessage {
+  return { id: row.id, eventType: row.event_type, eventId: row.event_id, createdAt: row.created_at, payloadText: row.payload };
+}
+
+/** `a.b` → `a.b.%` with LIKE's own wildcards (`_` is legal in type names) escaped. */
+export function likeBelow(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`;
+}
+
+/** Raw SQL on PG_POOL throughout: ingest is the hot path, and the feed reads by hand-picked index. */
+@Injectable()
+export class MessagesRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async ingest(appId: string, createdAt: Date, messages: NewMessageRow[], deliveries: NewDeliveryRow[]): Promise<IngestResult> {
+    const { rows } = await this.pool.query<{ inserted_ids: string[] | null; deliveries: number }>({
+      // Named: parsed and planned once per connection.
+      name: 'message-ingest',
+      text: INGEST_SQL,
+      values: [
+        appId,
+        createdAt,
+        messages.map((m) => m.id),
+        messages.map((m) => m.eventType),
+        messages.map((m) => m.eventId),
+        messages.map((m) => m.payloadText),
+        deliveries.map((d) => d.id),
+        deliveries.map((d) => d.messageId),
+        deliveries.map((d) => d.endpointId),
+      ],
+    });
+    return { insertedIds: new Set(rows[0].inserted_ids ?? []), deliveriesCreated: rows[0].deliveries };
+  }
+
+  async findByEventIds(appId: string, eventIds: string[]): Promise<StoredMessage[]> {
+    const { rows } = await this.pool.query<MessageRow>(
+      'SELECT id, event_type, event_id, created_at FROM message WHERE app_id = $1 AND event_id = ANY($2::text[])',
+      [appId, eventIds],
+    );
+    return rows.map(toStoredMessage);
+  }
+
+  /** Newest first on message_app_idx (app_id, id DESC); `limit + 1` rows to tell if more exist. */
+  async list(query: MessageFeedQuery): Promise<StoredMessage[]> {
+    const values: unknown[] = [query.appId];
+    const where = ['app_id = $1'];
+    const param = (value: unknown): string => `$${values.push(value)}`;
+    if (query.eventType?.kind === 'exact') where.push(`event_type = ${param(query.eventType.eventType)}`);
+    if (query.eventType?.kind === 'prefix') where.push(`event_type LIKE ${param(likeBelow(query.eventType.prefix))} ESCAPE '\\'`);
+    if (query.eventId !== undefined) where.push(`event_id = ${param(query.eventId)}`);
+    if (query.idBelow !== undefined) where.push(`id < ${param(query.idBelow)}`);
+    if (query.idAtLeast !== undefined) where.push(`id >= ${param(query.idAtLeast)}`);
+    const columns = `id, event_type, event_id, created_at${query.withPayload ? ', payload' : ''}`;
+    const { rows } = await this.pool.query<MessageRow>(
+      `SELECT ${columns} FROM message WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${param(query.limit + 1)}`,
+      values,
+    );
+    return rows.map(toStoredMessage);
+  }
+
+  async find(appId: string, messageId: string): Promise<StoredMessage | null> {
+    const { rows } = await this.pool.query<MessageRow>(
+      'SELECT id, event_type, event_id, created_at, payload FROM message WHERE app_id = $1 AND id = $2',
+      [appId, messageId],
+    );
+    return rows.length > 0 ? toStoredMessage(rows[0]) : null;
+  }
+
+  async deliveriesOf(messageId: string): Promise<DeliveryStatusRow[]> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      endpoint_id: string;
+      status: string;
+      attempts: number;
+      next_attempt_at: Date | null;
+      last_status_code: number | null;
+      last_error: string | null;
+      updated_at: Date;
+    }>(
+      `SELECT id, endpoint_id, status, attempts, next_attempt_at, last_status_code, last_error, updated_at
+         FROM delivery WHERE message_id = $1 ORDER BY id`,
+      [messageId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      endpointId: r.endpoint_id,
+      status: r.status,
+      attempts: r.attempts,
+      nextAttemptAt: r.next_attempt_at,
+      lastStatusCode: r.last_status_code,
+      lastError: r.last_error,
+      updatedAt: r.updated_at,
+    }));
+  }
+}
