@@ -31,6 +31,15 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Off by default: one line per ingest request costs throughput. The route pattern, never the
+  // raw URL, so neither ids nor query strings reach the log.
+  const requestLog = options.config.HTTP_LOG_REQUESTS ? options.logger : false;
+  if (requestLog) {
+    fastify.addHook('onResponse', async (request, reply) => {
+      const line = { requestId: request.id, method: request.method, route: request.routeOptions.url ?? '(unmatched)', status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 };
+      requestLog.log(line, 'request completed', 'HttpRequest');
+    });
+  }
   // The API speaks JSON only; Nest would otherwise also parse form bodies.
   fastify.addHook('onRequest', async (request, reply) => {
     const type = request.headers['content-type'];

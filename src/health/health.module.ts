@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { DatabaseConnectionWatcher } from './database-connection.watcher';
+import { HealthController } from './health.controller';
+import { DatabaseHealthIndicator } from './indicators/database.health';
+import { MigrationsHealthIndicator } from './indicators/migrations.health';
+import { WorkerLoopHealthIndicator } from './indicators/worker-loop.health';
 
-/** Liveness and readiness checks (filled in by its issue). */
-@Module({})
+/** `/health/live` and `/health/ready`, served by every role (workers too, for their probes). */
+@Module({
+  imports: [TerminusModule.forRoot()],
+  controllers: [HealthController],
+  providers: [DatabaseHealthIndicator, MigrationsHealthIndicator, WorkerLoopHealthIndicator, DatabaseConnectionWatcher],
+})
 export class HealthModule {}
