@@ -17,7 +17,9 @@ export type DeliveryErrorClass =
   | 'blocked'
   | 'status'
   | 'redirect'
-  | 'invalid_response';
+  | 'invalid_response'
+  /** The endpoint's stored configuration cannot be used (secret undecryptable, URL invalid). */
+  | 'config';
 
 export interface ClassifiedDeliveryError {
   errorClass: DeliveryErrorClass;
@@ -89,6 +91,7 @@ const DEFAULT_MESSAGES: Readonly<Record<DeliveryErrorClass, string>> = {
   status: 'Receiver answered with an error status',
   redirect: 'Receiver redirected',
   invalid_response: 'Receiver sent an invalid HTTP response',
+  config: 'Endpoint configuration is unusable',
 };
 
 interface ErrorFacts {

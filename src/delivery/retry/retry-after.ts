@@ -1,0 +1,18 @@
+/**
+ * Seconds a `Retry-After` header asks us to wait: delta-seconds or an HTTP date (RFC 9110
+ * §10.2.3), measured from `now`. null when absent or unparseable; 0 for a date in the past.
+ */
+export function parseRetryAfterSeconds(value: string | string[] | undefined, now: Date): number | null {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined) return null;
+  const text = raw.trim();
+  if (/^\d{1,9}$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (Number.isNaN(at) || !/[a-z]/i.test(text)) return null;
+  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
+/** Only these statuses carry a Retry-After that a delivery should honour. */
+export function honoursRetryAfter(statusCode: number): boolean {
+  return statusCode === 429 || statusCode === 503;
+}

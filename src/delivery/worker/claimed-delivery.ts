@@ -1,0 +1,34 @@
+/** One delivery row as the claim statement returns it: everything needed to send it. */
+export interface ClaimedDelivery {
+  id: string;
+  appId: string;
+  messageId: string;
+  endpointId: string;
+  /** Attempts already made; this one is `attempts + 1`. */
+  attempts: number;
+  firstAttemptAt: Date | null;
+  /** The lease this worker holds; recording only touches the row while it is still ours. */
+  leaseUntil: Date;
+  eventType: string;
+  payload: string;
+  messageCreatedAt: Date;
+  endpointUpdatedAt: Date;
+  endpointDisabled: boolean;
+  endpointDeleted: boolean;
+}
+
+/** What sending one attempt produced, before the retry policy has judged it. */
+export interface AttemptResult {
+  succeeded: boolean;
+  statusCode: number | null;
+  errorClass: string | null;
+  error: string | null;
+  responseBody: string | null;
+  durationMs: number;
+  /** Seconds from a 429/503 Retry-After header. */
+  retryAfterSeconds: number | null;
+  /** A failure that no retry can fix (blocked destination): final at once. */
+  final: boolean;
+}
+
+export type DeliveryStatusAfterAttempt = 'succeeded' | 'pending' | 'failed';

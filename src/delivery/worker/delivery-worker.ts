@@ -1,0 +1,256 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { CLOCK, type Clock } from '../../common/clock';
+import { WorkerHeartbeat } from '../../common/worker-heartbeat';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
+import { EndpointGates } from '../hooks/endpoint-gate';
+import { DeliverySender } from '../sending/delivery-sender';
+import { AttemptRecorder } from './attempt-recorder';
+import type { AttemptResult, ClaimedDelivery } from './claimed-delivery';
+import { DeliveryQueueRepository } from './delivery-queue.repository';
+import type { EndpointDeliveryConfig } from './endpoint-config';
+import { EndpointConfigCache } from './endpoint-config.cache';
+import { EndpointQueues } from './endpoint-queues';
+
+const SWEEP = 'delivery-sweep';
+/** An endpoint whose every slot is busy with nothing finishing for this long is stalled. */
+const STALL_AFTER_MS = 1000;
+const REQUEUE_EXPIRED_LIMIT = 5000;
+
+interface Job {
+  endpointId: string;
+  delivery: ClaimedDelivery;
+  endpoint: EndpointDeliveryConfig | Error;
+}
+
+/**
+ * The delivery loop: claim due deliveries in batches, send them with per-endpoint fairness,
+ * record results in batches. Woken by NOTIFY (DeliveryWakeup), by the sweep, and by its own
+ * progress; it claims the next batch while the current one is still being sent.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  private readonly queues: EndpointQueues<Job>;
+  private readonly shutdown = new AbortController();
+  private running = false;
+  private claiming: Promise<void> | null = null;
+  /** The last claim found less than it asked for: wait for a wake-up before claiming again. */
+  private idle = false;
+  /** Endpoints left out of the last claim because of local saturation. */
+  private locallyExcluded = new Set<string>();
+  /** Claimed and not yet recorded (waiting, sending or being written). */
+  private backlog = 0;
+  private readonly aborted: ClaimedDelivery[] = [];
+  private readonly concurrency: number;
+  private readonly batchSize: number;
+  private readonly minClaim: number;
+
+  constructor(
+    private readonly queue: DeliveryQueueRepository,
+    private readonly endpoints: EndpointConfigCache,
+    private readonly sender: DeliverySender,
+    private readonly recorder: AttemptRecorder,
+    private readonly gates: EndpointGates,
+    private readonly heartbeat: WorkerHeartbeat,
+    private readonly metrics: MetricsService,
+    private readonly scheduler: SchedulerRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.concurrency = config.WORKER_CONCURRENCY;
+    this.batchSize = config.WORKER_BATCH_SIZE;
+    // Claim in large batches (hysteresis), not one row each time a slot frees up.
+    this.minClaim = Math.max(1, Math.floor(Math.min(this.batchSize, this.concurrency) / 2));
+    this.queues = new EndpointQueues<Job>({
+      maxInFlight: config.ENDPOINT_MAX_IN_FLIGHT,
+      concurrency: this.concurrency,
+      window: Math.max(2 * config.ENDPOINT_MAX_IN_FLIGHT, this.batchSize),
+      stallAfterMs: STALL_AFTER_MS,
+    });
+    setMaxListeners(0, this.shutdown.signal);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.heartbeat.expect();
+    this.running = true;
+    await this.gates.refresh(this.clock.now()).catch((err: unknown) => this.logger.error({ err: String(err) }, 'endpoint gates refresh failed'));
+    const timer = setInterval(() => void this.sweep(), this.config.WORKER_SWEEP_INTERVAL_MS);
+    this.scheduler.addInterval(SWEEP, timer);
+    this.wake();
+  }
+
+  /** New work may be due (NOTIFY, sweep, a route): claim again. */
+  wake(): void {
+    this.idle = false;
+    this.maybeClaim();
+  }
+
+  /**
+   * The fallback path: requeue expired leases (crashed workers), refresh gates, hand back work
+   * that waited here too long, then claim whatever is due (retries become due silently).
+   * Public so tests drive it after moving a FakeClock.
+   */
+  async sweep(): Promise<void> {
+    if (!this.running) return;
+    this.heartbeat.beat();
+    const now = this.clock.now();
+    try {
+      const requeued = await this.queue.requeueExpiredLeases(now, REQUEUE_EXPIRED_LIMIT);
+      if (requeued > 0) this.logger.warn({ requeued }, 'requeued deliveries whose lease expired');
+      await this.gates.refresh(now);
+      await this.handBackStale(now);
+    } catch (err) {
+      this.logger.error({ err: String(err) }, 'delivery sweep failed');
+    }
+    this.wake();
+  }
+
+  /** Counts for tests and diagnostics. */
+  stats(): { backlog: number; waiting: number; sending: number } {
+    return { backlog: this.backlog, waiting: this.queues.waiting, sending: this.queues.sending };
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.scheduler.doesExist('interval', SWEEP)) this.scheduler.deleteInterval(SWEEP);
+    await this.claiming;
+    const now = this.clock.now();
+    const unsent = this.queues.takeAllWaiting().map((j) => j.delivery);
+    this.backlog -= unsent.length;
+    await this.releaseQuietly(unsent, now, 'shutdown');
+    const graceEnd = performance.now() + this.config.SHUTDOWN_GRACE_MS;
+    while (this.queues.sending > 0 && performance.now() < graceEnd) await sleep(20);
+    if (this.queues.sending > 0) {
+      this.logger.warn({ sending: this.queues.sending }, 'shutdown grace over: aborting sends still running and releasing them');
+      this.shutdown.abort();
+      while (this.queues.sending > 0) await sleep(10);
+    }
+    await this.recorder.idle();
+    await this.releaseQuietly(this.aborted.splice(0), this.clock.now(), 'shutdown');
+  }
+
+  private maybeClaim(): void {
+    if (!this.running || this.claiming || this.idle) return;
+    const free = this.concurrency - this.backlog;
+    if (free <= 0 || (this.backlog > 0 && free < this.minClaim)) return;
+    this.claiming = this.claim(Math.min(this.batchSize, free)).finally(() => {
+      this.claiming = null;
+      this.maybeClaim();
+    });
+  }
+
+  private async claim(limit: number): Promise<void> {
+    this.heartbeat.beat();
+    const now = this.clock.now();
+    const mono = performance.now();
+    this.locallyExcluded = this.queues.excluded(mono, new Set());
+    const excluded = this.gates.excludedEndpointIds(now, new Set(this.locallyExcluded));
+    let claimed: ClaimedDelivery[];
+    try {
+      claimed = await this.queue.claim(now, limit, [...excluded], new Date(now.getTime() + this.config.WORKER_LEASE_MS));
+    } catch (err) {
+      this.logger.error({ err: String(err) }, 'claiming deliveries failed; the sweep will try again');
+      this.idle = true;
+      return;
+    }
+    if (claimed.length < limit) this.idle = true;
+    if (claimed.length === 0) return;
+    this.backlog += claimed.length;
+    try {
+      await this.admit(claimed, now);
+    } catch (err) {
+      // Config lookup failed (database): give the rows back rather than sit on the leases.
+      this.logger.error({ err: String(err) }, 'loading endpoint configuration failed; releasing the claimed deliveries');
+      this.backlog -= claimed.length;
+      await this.releaseQuietly(claimed, now, 'config lookup failed');
+    }
+  }
+
+  /** Routes claimed rows: cancelled (endpoint gone), released (disabled) or queued to send. */
+  private async admit(claimed: ClaimedDelivery[], now: Date): Promise<void> {
+    const wanted = new Map<string, Date>();
+    for (const d of claimed) if (!d.endpointDeleted && !d.endpointDisabled) wanted.set(d.endpointId, d.endpointUpdatedAt);
+    const configs = await this.endpoints.getMany(wanted);
+    const cancel: ClaimedDelivery[] = [];
+    const release: ClaimedDelivery[] = [];
+    const jobs: Job[] = [];
+    for (const delivery of claimed) {
+      const endpoint = configs.get(delivery.endpointId);
+      if (delivery.endpointDeleted || (!endpoint && !delivery.endpointDisabled)) cancel.push(delivery);
+      else if (delivery.endpointDisabled || !endpoint) release.push(delivery);
+      else jobs.push({ endpointId: delivery.endpointId, delivery, endpoint });
+    }
+    this.queues.enqueue(jobs, performance.now());
+    this.pump();
+    if (cancel.length > 0) {
+      this.backlog -= cancel.length;
+      await this.queue.cancel(cancel, 'endpoint deleted', now);
+    }
+    if (release.length > 0) {
+      this.backlog -= release.length;
+      await this.releaseQuietly(release, now, 'endpoint disabled');
+    }
+  }
+
+  private pump(): void {
+    for (const job of this.queues.takeStartable()) void this.run(job);
+  }
+
+  private async run(job: Job): Promise<void> {
+    const { delivery, endpoint } = job;
+    const attemptAt = this.clock.now();
+    this.metrics.inFlight.inc();
+    let result: AttemptResult;
+    try {
+      result = endpoint instanceof Error ? configFailure(endpoint) : await this.sender.send(delivery, endpoint, attemptAt, this.shutdown.signal);
+    } finally {
+      this.metrics.inFlight.dec();
+    }
+    const mono = performance.now();
+    this.queues.finished(job.endpointId, mono);
+    this.pump();
+    if (this.idle && this.locallyExcluded.has(job.endpointId) && !this.queues.isExcluded(job.endpointId, mono)) {
+      this.locallyExcluded.delete(job.endpointId);
+      this.wake();
+    }
+    if (this.shutdown.signal.aborted) {
+      // Cut off by shutdown: unknown whether it arrived; it goes back to the queue.
+      this.aborted.push(delivery);
+    } else {
+      await this.recorder.add(delivery, endpoint instanceof Error ? null : endpoint.retrySchedule, result, attemptAt);
+    }
+    this.backlog--;
+    this.maybeClaim();
+  }
+
+  private async handBackStale(now: Date): Promise<void> {
+    const waitLimit = Math.max(STALL_AFTER_MS, Math.floor(this.config.WORKER_LEASE_MS / 4));
+    const stale = this.queues.takeWaitingSince(performance.now() - waitLimit).map((j) => j.delivery);
+    if (stale.length === 0) return;
+    this.backlog -= stale.length;
+    await this.releaseQuietly(stale, now, 'waited too long behind a slow endpoint');
+  }
+
+  private async releaseQuietly(deliveries: ClaimedDelivery[], now: Date, reason: string): Promise<void> {
+    if (deliveries.length === 0) return;
+    try {
+      await this.queue.release(deliveries, now);
+    } catch (err) {
+      // The leases expire and the sweep of any worker requeues them: late, not lost.
+      this.logger.error({ err: String(err), deliveries: deliveries.length, reason }, 'releasing deliveries failed');
+    }
+  }
+}
+
+function configFailure(error: Error): AttemptResult {
+  return { succeeded: false, statusCode: null, errorClass: 'config', error: error.message, responseBody: null, durationMs: 0, retryAfterSeconds: null, final: false };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,30 @@
+import { SignatureSigner } from '../signing/signature-signer';
+
+/** An endpoint as the sender needs it: secrets decrypted and signers built once. */
+export interface EndpointDeliveryConfig {
+  id: string;
+  appId: string;
+  url: URL;
+  /** Request path with query, and the origin, split once for undici. */
+  origin: string;
+  path: string;
+  /** content-type, user-agent, custom headers and Authorization, ready to copy. */
+  baseHeaders: Readonly<Record<string, string>>;
+  currentSecret: string;
+  signer: SignatureSigner;
+  /** Current + previous secret, while the previous one has not expired. */
+  rotationSigner: SignatureSigner | null;
+  previousSecretExpiresAt: Date | null;
+  signatureHeader: string | null;
+  /** Endpoint schedule, else the app's; null = the default schedule. */
+  retrySchedule: number[] | null;
+  updatedAt: number;
+}
+
+/** The Standard Webhooks signer to use at `now`: both secrets only during the grace period. */
+export function signerAt(config: EndpointDeliveryConfig, now: Date): SignatureSigner {
+  if (config.rotationSigner && config.previousSecretExpiresAt && config.previousSecretExpiresAt.getTime() > now.getTime()) {
+    return config.rotationSigner;
+  }
+  return config.signer;
+}

@@ -1,0 +1,131 @@
+/**
+ * The worker's local, per-endpoint view of claimed work: what waits to be sent and what is
+ * being sent, per endpoint. Pure (times come in as arguments) so fairness is unit-tested.
+ *
+ * Fairness rules:
+ *  - at most `maxInFlight` sends per endpoint, at most `concurrency` in total; the rest of the
+ *    capacity goes to other endpoints;
+ *  - an endpoint is not claimed for (excluded) while it already has a window of work waiting
+ *    here, or while all its slots are busy and none has finished for `stallAfterMs`
+ *    (black hole, timeouts): so a dead endpoint cannot fill the worker with its deliveries;
+ *  - work that waited here too long is handed back (see takeWaitingSince) so its lease never
+ *    expires under it.
+ */
+export interface QueuedItem {
+  endpointId: string;
+}
+
+interface EndpointState<T> {
+  waiting: Array<{ item: T; since: number }>;
+  sending: number;
+  lastFinishedAt: number;
+}
+
+export interface EndpointQueuesOptions {
+  maxInFlight: number;
+  concurrency: number;
+  /** Waiting items per endpoint above which it is not claimed for. */
+  window: number;
+  stallAfterMs: number;
+}
+
+export class EndpointQueues<T extends QueuedItem> {
+  private readonly endpoints = new Map<string, EndpointState<T>>();
+  private waitingCount = 0;
+  private sendingCount = 0;
+
+  constructor(private readonly options: EndpointQueuesOptions) {}
+
+  get waiting(): number {
+    return this.waitingCount;
+  }
+
+  get sending(): number {
+    return this.sendingCount;
+  }
+
+  enqueue(items: readonly T[], now: number): void {
+    for (const item of items) {
+      this.stateOf(item.endpointId, now).waiting.push({ item, since: now });
+      this.waitingCount++;
+    }
+  }
+
+  /**
+   * Items to start sending now, at most one endpoint's free slots each, rotating the starting
+   * endpoint so no endpoint always goes first. Counts them as sending.
+   */
+  takeStartable(): T[] {
+    const out: T[] = [];
+    let free = this.options.concurrency - this.sendingCount;
+    if (free <= 0 || this.waitingCount === 0) return out;
+    const served: string[] = [];
+    for (const [endpointId, state] of this.endpoints) {
+      if (free <= 0) break;
+      const n = Math.min(state.waiting.length, this.options.maxInFlight - state.sending, free);
+      if (n <= 0) continue;
+      for (const { item } of state.waiting.splice(0, n)) out.push(item);
+      state.sending += n;
+      free -= n;
+      served.push(endpointId);
+    }
+    this.waitingCount -= out.length;
+    this.sendingCount += out.length;
+    // Round-robin: endpoints just served move to the back of the iteration order.
+    for (const endpointId of served) {
+      const state = this.endpoints.get(endpointId) as EndpointState<T>;
+      this.endpoints.delete(endpointId);
+      this.endpoints.set(endpointId, state);
+    }
+    return out;
+  }
+
+  finished(endpointId: string, now: number): void {
+    const state = this.endpoints.get(endpointId);
+    if (!state) return;
+    state.sending--;
+    state.lastFinishedAt = now;
+    this.sendingCount--;
+    if (state.sending === 0 && state.waiting.length === 0) this.endpoints.delete(endpointId);
+  }
+
+  isExcluded(endpointId: string, now: number): boolean {
+    const state = this.endpoints.get(endpointId);
+    if (!state) return false;
+    if (state.waiting.length >= this.options.window) return true;
+    return state.sending >= this.options.maxInFlight && now - state.lastFinishedAt >= this.options.stallAfterMs;
+  }
+
+  /** Endpoints this worker should not claim for now. */
+  excluded(now: number, into: Set<string>): Set<string> {
+    for (const endpointId of this.endpoints.keys()) if (this.isExcluded(endpointId, now)) into.add(endpointId);
+    return into;
+  }
+
+  /** Removes and returns what has waited since before `cutoff` (to be handed back). */
+  takeWaitingSince(cutoff: number): T[] {
+    const out: T[] = [];
+    for (const [endpointId, state] of this.endpoints) {
+      let n = 0;
+      while (n < state.waiting.length && state.waiting[n].since < cutoff) n++;
+      if (n === 0) continue;
+      for (const { item } of state.waiting.splice(0, n)) out.push(item);
+      if (state.sending === 0 && state.waiting.length === 0) this.endpoints.delete(endpointId);
+    }
+    this.waitingCount -= out.length;
+    return out;
+  }
+
+  takeAllWaiting(): T[] {
+    return this.takeWaitingSince(Number.POSITIVE_INFINITY);
+  }
+
+  private stateOf(endpointId: string, now: number): EndpointState<T> {
+    let state = this.endpoints.get(endpointId);
+    if (!state) {
+      state = { waiting: [], sending: 0, lastFinishedAt: now };
+      this.endpoints.set(endpointId, state);
+    }
+    return state;
+  }
+}
