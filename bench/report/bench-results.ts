@@ -1,0 +1,29 @@
+import { BullmqResult } from '../scenarios/bullmq';
+import { DrainResult } from '../scenarios/drain';
+import { IngestScenarioResult } from '../scenarios/ingest';
+import { LatencyResult } from '../scenarios/latency';
+import { RawLimitResult } from '../scenarios/raw-limit';
+
+/** Everything one run measured, as written to bench/results/<timestamp>.json. */
+export interface BenchResults {
+  raw?: RawLimitResult;
+  drain?: DrainResult;
+  isolation?: DrainResult;
+  ingest?: IngestScenarioResult;
+  latency?: LatencyResult;
+  scale?: DrainResult;
+  bullmq?: BullmqResult;
+  apiPeakRssMb?: number | null;
+  /** Scenario name → what went wrong (the run goes on with the others). */
+  errors: Record<string, string>;
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryMb: number;
+  node: string;
+  platform: string;
+  postgres: string;
+  database: 'embedded' | 'external';
+}

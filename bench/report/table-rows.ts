@@ -1,0 +1,151 @@
+import { BenchResults } from './bench-results';
+
+/** One line of the console table and of BENCHMARKS.md. */
+export interface TableRow {
+  figure: string;
+  value: number | null;
+  unit: string;
+  reference: string;
+  ratio: number | null;
+  target: string;
+  met: boolean | null;
+}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
+  a === null || a === undefined || b === null || b === undefined || b === 0 ? null : a / b;
+
+const fmt = (v: number | null | undefined, unit: string): string =>
+  v === null || v === undefined
+    ? 'n/a'
+    : `${v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1)} ${unit}`;
+
+const atLeast = (v: number | null | undefined, min: number): boolean | null =>
+  v === null || v === undefined ? null : v >= min;
+const atMost = (v: number | null | undefined, max: number): boolean | null =>
+  v === null || v === undefined ? null : v <= max;
+const both = (a: boolean | null, b: boolean | null): boolean | null =>
+  a === null || b === null ? null : a && b;
+
+/** The issue's figures with their same-run references and the targets for this machine. */
+export function tableRows(r: BenchResults, backlog: number, largeBacklog: number): TableRow[] {
+  const raw = r.raw?.deliveriesPerSecond;
+  const drain = r.drain?.deliveriesPerSecond;
+  const rows: TableRow[] = [];
+  const rawRef = `raw ${fmt(raw, '/s')}`;
+  rows.push({
+    figure: '1. raw limit (undici + HMAC, no persistence)',
+    value: raw ?? null,
+    unit: 'req/s',
+    reference: '—',
+    ratio: null,
+    target: '—',
+    met: null,
+  });
+  const drainRatio = ratio(drain, raw);
+  rows.push({
+    figure: `2. drain ${backlog.toLocaleString('en-US')} backlog, 1 worker`,
+    value: drain ?? null,
+    unit: 'deliveries/s',
+    reference: rawRef,
+    ratio: drainRatio,
+    target: '≥ 10,000/s and ≥ 0.40',
+    met: both(atLeast(drain, 10_000), atLeast(drainRatio, 0.4)),
+  });
+  const single = r.ingest?.acceptedPerSecond;
+  rows.push({
+    figure: '3a. ingest, single POST /messages, 64 clients',
+    value: single ?? null,
+    unit: 'msg/s',
+    reference: rawRef,
+    ratio: ratio(single, raw),
+    target: '≥ 5,000/s',
+    met: atLeast(single, 5_000),
+  });
+  const batch = r.drain?.load.messagesPerSecond;
+  rows.push({
+    figure: '3b. ingest, batch API (1,000/request, 4 in flight)',
+    value: batch ?? null,
+    unit: 'msg/s',
+    reference: rawRef,
+    ratio: ratio(batch, raw),
+    target: '≥ 30,000/s',
+    met: atLeast(batch, 30_000),
+  });
+  const e2e = r.latency?.endToEndMs;
+  const floor = r.raw?.steady?.requestLatencyMs;
+  const latencyRow = (name: 'p50' | 'p99' | 'max', max: number | null): TableRow => ({
+    figure: `4. latency 202→receiver ${name} at 1,000 msg/s`,
+    value: e2e?.[name] ?? null,
+    unit: 'ms',
+    reference: `raw POST ${fmt(floor?.[name], 'ms')}`,
+    ratio: ratio(e2e?.[name], floor?.[name]),
+    target: max === null ? '—' : `≤ ${max} ms`,
+    met: max === null ? null : atMost(e2e?.[name], max),
+  });
+  rows.push(latencyRow('p50', 10), latencyRow('p99', 50), latencyRow('max', null));
+  const healthy = r.isolation?.deliveriesPerSecond;
+  const isolationRatio = ratio(healthy, drain);
+  rows.push({
+    figure: '5. isolation: healthy endpoint beside black-hole + 500',
+    value: healthy ?? null,
+    unit: 'deliveries/s',
+    reference: `drain ${fmt(drain, '/s')}`,
+    ratio: isolationRatio,
+    target: '≥ 0.90',
+    met: atLeast(isolationRatio, 0.9),
+  });
+  const large = r.scale?.deliveriesPerSecond;
+  const scaleRatio = ratio(large, drain);
+  rows.push({
+    figure: `6. drain ${largeBacklog.toLocaleString('en-US')} backlog`,
+    value: large ?? null,
+    unit: 'deliveries/s',
+    reference: `drain ${fmt(drain, '/s')}`,
+    ratio: scaleRatio,
+    target: '≥ 0.80',
+    met: atLeast(scaleRatio, 0.8),
+  });
+  for (const [name, result] of [
+    ['2', r.drain],
+    ['6', r.scale],
+  ] as const) {
+    rows.push({
+      figure: `7. worker peak RSS during (${name})`,
+      value: result?.workerPeakRssMb ?? null,
+      unit: 'MB',
+      reference: `idle ${fmt(result?.workerIdleRssMb, 'MB')}`,
+      ratio: ratio(result?.workerPeakRssMb, result?.workerIdleRssMb),
+      target: '≤ 300 MB',
+      met: atMost(result?.workerPeakRssMb, 300),
+    });
+  }
+  const bull =
+    r.bullmq !== undefined && 'deliveriesPerSecond' in r.bullmq
+      ? r.bullmq.deliveriesPerSecond
+      : null;
+  const bullNote =
+    r.bullmq !== undefined && 'skipped' in r.bullmq ? `skipped: ${r.bullmq.skipped}` : rawRef;
+  rows.push({
+    figure: '8. BullMQ + Redis sender, same drain',
+    value: bull,
+    unit: 'deliveries/s',
+    reference: bullNote,
+    ratio: ratio(bull, raw),
+    target: '— (comparison)',
+    met: null,
+  });
+  if (bull !== null) {
+    rows.push({
+      figure: '8b. service drain vs BullMQ',
+      value: drain ?? null,
+      unit: 'deliveries/s',
+      reference: `BullMQ ${fmt(bull, '/s')}`,
+      ratio: ratio(drain, bull),
+      target: '—',
+      met: null,
+    });
+  }
+  return rows;
+}
+
+export { fmt };
