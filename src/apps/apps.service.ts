@@ -7,6 +7,7 @@ import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/p
 import { AppEntity } from './app.entity';
 import { AppsRepository } from './apps.repository';
 import { AppResponseDto, CreateAppDto, UpdateAppDto } from './dto/app.dto';
+import { retryScheduleToSeconds } from './dto/retry-schedule.validator';
 
 @Injectable()
 export class AppsService {
@@ -22,7 +23,7 @@ export class AppsService {
       uid: dto.uid ?? null,
       name: dto.name,
       metadata: dto.metadata ?? {},
-      retrySchedule: null,
+      retrySchedule: retryScheduleToSeconds(dto.retrySchedule) ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -47,6 +48,7 @@ export class AppsService {
     if (dto.name !== undefined) app.name = dto.name;
     if (dto.uid !== undefined) app.uid = dto.uid;
     if (dto.metadata !== undefined) app.metadata = dto.metadata;
+    if (dto.retrySchedule !== undefined) app.retrySchedule = retryScheduleToSeconds(dto.retrySchedule) ?? null;
     app.updatedAt = this.clock.now();
     return this.uniqueUid(dto.uid ?? undefined, () => this.apps.save(app));
   }

@@ -3,6 +3,7 @@ import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from
 import { IsJsonObject } from '../../common/validation/json-object.validator';
 import { PageResponse } from '../../common/pagination';
 import { AppEntity } from '../app.entity';
+import { IsRetrySchedule, RETRY_SCHEDULE_DOC, retryScheduleToApi } from './retry-schedule.validator';
 
 export const UID_PATTERN = /^(?!app_)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const UID_RULE = 'uid must be 1-64 letters, digits, "_", "." or "-", start with a letter or digit, and not start with "app_"';
@@ -25,6 +26,12 @@ export class CreateAppDto {
   @IsOptional()
   @IsJsonObject(METADATA_MAX_BYTES)
   metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional(RETRY_SCHEDULE_DOC)
+  @ValidateIf((_o, v) => v !== null)
+  @IsOptional()
+  @IsRetrySchedule()
+  retrySchedule?: string[] | null;
 }
 
 export class UpdateAppDto extends PartialType(CreateAppDto) {
@@ -41,6 +48,7 @@ export class AppResponseDto {
   @ApiProperty({ type: String, nullable: true }) uid!: string | null;
   @ApiProperty() name!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
+  @ApiProperty(RETRY_SCHEDULE_DOC) retrySchedule!: string[] | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
@@ -50,6 +58,7 @@ export class AppResponseDto {
       uid: entity.uid,
       name: entity.name,
       metadata: entity.metadata,
+      retrySchedule: retryScheduleToApi(entity.retrySchedule),
       createdAt: entity.createdAt.toISOString(),
       updatedAt: entity.updatedAt.toISOString(),
     };

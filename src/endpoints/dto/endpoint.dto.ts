@@ -1,0 +1,168 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsRetrySchedule, RETRY_SCHEDULE_DOC, retryScheduleToApi } from '../../apps/dto/retry-schedule.validator';
+import { PageQueryDto, PageResponse } from '../../common/pagination';
+import { isValidSigningSecret } from '../../common/signing-secret';
+import { IsJsonObject } from '../../common/validation/json-object.validator';
+import { FILTER_MAX_BYTES, IsEventTypePatterns } from '../../subscriptions/subscription-rules';
+import { authTokenProblem, endpointUrlProblem, headersProblems, signatureHeaderProblem } from '../endpoint-rules';
+import { EndpointEntity } from '../endpoint.entity';
+import { Satisfies, stringRule } from './rule.validator';
+
+const METADATA_MAX_BYTES = 4096;
+const RATE_LIMIT_MAX = 100_000;
+const nullable = ValidateIf((_o, v) => v !== null);
+const headersRule = (value: unknown): string | null => headersProblems(value).join('; ') || null;
+const secretRule = stringRule((v) => (isValidSigningSecret(v) ? null : 'must be "whsec_" followed by the base64 of 24 to 64 bytes'));
+
+const HEADERS_DOC = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  example: { 'x-tenant': 'acme' },
+  description: 'Extra request headers (at most 20; hop-by-hop, framing, authorization, user-agent and signature headers are refused).',
+} as const;
+
+/** Fields PATCH may change; create adds the rest. */
+class EndpointFieldsDto {
+  @ApiPropertyOptional({ maxLength: 1024 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'A disabled endpoint receives nothing. Re-enabling resets its failure state.' })
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 256, description: 'Only with disabled: true; defaults to "disabled by API".' })
+  @nullable
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  disabledReason?: string | null;
+
+  @ApiPropertyOptional(HEADERS_DOC)
+  @IsOptional()
+  @Satisfies('isHeaderMap', headersRule)
+  headers?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 1024, description: 'Sent as `Authorization: Bearer <token>`; never returned. null removes it.' })
+  @nullable
+  @IsOptional()
+  @Satisfies('isAuthToken', stringRule(authTokenProblem))
+  authToken?: string | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: RATE_LIMIT_MAX, description: 'Max deliveries per second; null: unlimited.' })
+  @nullable
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(RATE_LIMIT_MAX)
+  rateLimit?: number | null;
+
+  @ApiPropertyOptional(RETRY_SCHEDULE_DOC)
+  @nullable
+  @IsOptional()
+  @IsRetrySchedule()
+  retrySchedule?: string[] | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'nami-signature', description: 'Also send the signature in this header (for receivers that expect their own name).' })
+  @nullable
+  @IsOptional()
+  @Satisfies('isSignatureHeader', stringRule(signatureHeaderProblem))
+  signatureHeader?: string | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsJsonObject(METADATA_MAX_BYTES)
+  metadata?: Record<string, unknown>;
+}
+
+export class UpdateEndpointDto extends EndpointFieldsDto {
+  @ApiPropertyOptional({ example: 'https://example.com/webhooks', maxLength: 2048, description: 'http or https, no credentials.' })
+  @IsOptional()
+  @Satisfies('isEndpointUrl', stringRule(endpointUrlProblem))
+  url?: string;
+}
+
+export class CreateEndpointDto extends EndpointFieldsDto {
+  @ApiProperty({ example: 'https://example.com/webhooks', maxLength: 2048, description: 'http or https, no credentials.' })
+  @Satisfies('isEndpointUrl', stringRule(endpointUrlProblem))
+  url!: string;
+
+  @ApiPropertyOptional({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'Your own signing secret; generated when absent.' })
+  @IsOptional()
+  @Satisfies('isSigningSecret', secretRule)
+  secret?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['invoice.*', 'user.created'], description: 'The first subscription\'s event type patterns; default ["*"].' })
+  @IsOptional()
+  @IsEventTypePatterns()
+  eventTypes?: string[];
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { 'customer.plan': 'pro' }, description: 'Payload filter of the first subscription (needs eventTypes).' })
+  @IsOptional()
+  @IsJsonObject(FILTER_MAX_BYTES)
+  filter?: Record<string, unknown>;
+}
+
+export class EndpointQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only disabled (true) or only enabled (false) endpoints.' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+export class EndpointResponseDto {
+  @ApiProperty({ example: 'ep_01JD7X5K0Q3R6W8Y9Z0A1B2C3D' }) id!: string;
+  @ApiProperty() appId!: string;
+  @ApiProperty() url!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty() disabled!: boolean;
+  @ApiProperty({ type: String, nullable: true }) disabledReason!: string | null;
+  @ApiProperty(HEADERS_DOC) headers!: Record<string, string>;
+  @ApiProperty() hasAuthToken!: boolean;
+  @ApiProperty({ type: String, nullable: true, example: '…a1b2', description: 'Last 4 characters of a long token.' }) authTokenHint!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) rateLimit!: number | null;
+  @ApiProperty(RETRY_SCHEDULE_DOC) retrySchedule!: string[] | null;
+  @ApiProperty({ type: String, nullable: true }) signatureHeader!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+
+  static from(entity: EndpointEntity, authTokenHint: string | null): EndpointResponseDto {
+    return {
+      id: entity.id,
+      appId: entity.appId,
+      url: entity.url,
+      description: entity.description,
+      disabled: entity.disabled,
+      disabledReason: entity.disabledReason,
+      headers: entity.headers,
+      hasAuthToken: entity.authTokenEnc !== null,
+      authTokenHint,
+      rateLimit: entity.rateLimit,
+      retrySchedule: retryScheduleToApi(entity.retrySchedule),
+      signatureHeader: entity.signatureHeader,
+      metadata: entity.metadata,
+      createdAt: entity.createdAt.toISOString(),
+      updatedAt: entity.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class EndpointPageDto extends PageResponse(EndpointResponseDto, 'EndpointPage') {}
+
+export class RotateSecretDto {
+  @ApiPropertyOptional({ description: 'The new secret; generated when absent.' })
+  @IsOptional()
+  @Satisfies('isSigningSecret', secretRule)
+  key?: string;
+}
+
+export class SigningSecretDto {
+  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }) key!: string;
+}

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ValidationError } from '../common/errors/domain-error';
+import { forbiddenAddressReason, literalHostAddress } from '../egress/ssrf/address-policy';
+import { headersProblems } from './endpoint-rules';
+
+/**
+ * Endpoint rules that span fields or depend on configuration; single-field rules live in the
+ * DTOs. Hostnames are not resolved here: the worker checks every address it connects to.
+ */
+@Injectable()
+export class EndpointPolicy {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  checkUrl(url: string): void {
+    if (this.config.DELIVERY_ALLOW_PRIVATE_NETWORKS) return;
+    // WHATWG parsing has already normalised odd IPv4 spellings (2130706433 → 127.0.0.1).
+    const address = literalHostAddress(new URL(url).hostname);
+    const reason = address === null ? null : forbiddenAddressReason(address);
+    if (reason !== null) {
+      const message = `url points at a forbidden address (${reason})`;
+      throw new ValidationError(message, [{ field: 'url', message }], 'forbidden_address');
+    }
+  }
+
+  checkHeaders(headers: Record<string, string>, signatureHeader: string | null): void {
+    const problems = headersProblems(headers, signatureHeader);
+    if (problems.length > 0) {
+      throw new ValidationError(`headers ${problems.join('; ')}`, problems.map((message) => ({ field: 'headers', message: `headers ${message}` })));
+    }
+  }
+
+  checkDisabledReason(disabled: boolean, disabledReason: string | null | undefined): void {
+    if (!disabled && disabledReason !== undefined && disabledReason !== null) {
+      const message = 'disabledReason can only be set together with disabled: true';
+      throw new ValidationError(message, [{ field: 'disabledReason', message }]);
+    }
+  }
+}

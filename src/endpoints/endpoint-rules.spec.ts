@@ -1,0 +1,63 @@
+import { authTokenHint, authTokenProblem, endpointUrlProblem, headersProblems, signatureHeaderProblem } from './endpoint-rules';
+
+describe('endpoint rules', () => {
+  describe('url', () => {
+    it.each(['https://example.com/hook', 'http://example.com:8080/a?b=c', 'http://[2001:db8::1]/'])('accepts %s', (url) => {
+      expect(endpointUrlProblem(url)).toBeNull();
+    });
+    it.each([
+      ['not a URL', 'example.com/hook', 'absolute'],
+      ['another scheme', 'ftp://example.com/', 'http or https'],
+      ['credentials', 'https://user:pw@example.com/', 'credentials'],
+      ['a user only', 'https://user@example.com/', 'credentials'],
+      ['too long', `https://example.com/${'a'.repeat(2048)}`, '2048'],
+    ])('rejects %s', (_case, url, rule) => {
+      expect(endpointUrlProblem(url)).toContain(rule);
+    });
+  });
+
+  describe('headers', () => {
+    it('accepts custom headers', () => {
+      expect(headersProblems({ 'x-tenant': 'acme', 'X-Trace': 'on' })).toEqual([]);
+    });
+    it.each([
+      ['a hop-by-hop name', { Connection: 'close' }, 'Connection'],
+      ['a framing name', { 'content-length': '1' }, 'content-length'],
+      ['authorization', { Authorization: 'Bearer x' }, 'authToken'],
+      ['a signature header', { 'webhook-signature': 'v1,x' }, 'webhook-signature'],
+      ['a non-token name', { 'bad name': 'x' }, 'bad name'],
+      ['CR/LF in a value', { 'x-a': 'a\r\nx-b: b' }, 'CR'],
+      ['a non-string value', { 'x-a': 1 }, 'string'],
+      ['a too long value', { 'x-a': 'v'.repeat(1025) }, '1024'],
+      ['a duplicate name', { 'x-a': '1', 'X-A': '2' }, 'twice'],
+    ])('rejects %s', (_case, headers, mention) => {
+      expect(headersProblems(headers).join(' ')).toContain(mention);
+    });
+    it('rejects the endpoint\'s own signature header, case-insensitively', () => {
+      expect(headersProblems({ 'Nami-Signature': 'x' }, 'nami-signature')[0]).toContain('signatureHeader');
+    });
+    it('rejects more than 20 entries', () => {
+      const headers = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`x-${i}`, 'v']));
+      expect(headersProblems(headers)[0]).toContain('20');
+    });
+  });
+
+  describe('authToken', () => {
+    it.each([['', '1 to'], ['a b', 'whitespace'], ['a\nb', 'whitespace'], ['x'.repeat(1025), '1 to']])('rejects %j', (token, rule) => {
+      expect(authTokenProblem(token)).toContain(rule);
+    });
+    it('accepts a typical token', () => expect(authTokenProblem('tok_abc.DEF-123')).toBeNull());
+    it('hints at the last 4 characters of a long token only', () => {
+      expect(authTokenHint('abcdefghijkl1234')).toBe('…1234');
+      expect(authTokenHint('short')).toBe('…');
+      expect(authTokenHint(null)).toBeNull();
+    });
+  });
+
+  describe('signatureHeader', () => {
+    it('accepts a token', () => expect(signatureHeaderProblem('nami-signature')).toBeNull());
+    it.each([['has space'], ['webhook-signature'], ['Content-Type'], ['x'.repeat(129)]])('rejects %s', (name) => {
+      expect(signatureHeaderProblem(name)).not.toBeNull();
+    });
+  });
+});
