@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
+import { RetentionRepository } from './retention.repository';
+import { RetentionService } from './retention.service';
 
-/** Removal of old messages, deliveries and attempts (filled in by its issue). */
-@Module({})
+/** Removal of old messages, deliveries and attempts, every minute, in API processes. */
+@Module({
+  providers: [RetentionRepository, RetentionService],
+  exports: [RetentionService],
+})
 export class RetentionModule {}

@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, PoolClient } from 'pg';
+import { PG_POOL } from '../database/pg-pool';
+
+/** Arbitrary constant, distinct from the migration lock: "a process is running retention". */
+export const RETENTION_LOCK_KEY = 7_201_311_043;
+
+/** One batch statement that runs longer than this is cancelled (and retried next run). */
+const STATEMENT_TIMEOUT_MS = 15_000;
+
+/** Position in (created_at, id) order, so each old message is looked at once per run. */
+export interface MessageCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface RemovedRows {
+  messages: number;
+  deliveries: number;
+  attempts: number;
+}
+
+/**
+ * Old messages past the cut-off, in (created_at, id) order from `after`, on
+ * message_created_idx. Some may turn out to be kept (an active delivery); the cursor moves
+ * past them anyway.
+ */
+const NEXT_BATCH_SQL = `
+SELECT id, created_at FROM message
+ WHERE created_at < $1 AND created_at >= $2 AND (created_at > $2 OR id > $3)
+ ORDER BY created_at, id
+ LIMIT $4`;
+
+/**
+ * Finished deliveries of messages with no pending/delivering delivery. The status test is
+ * on the deleted row itself, so a delivery that a concurrent retry has just made pending
+ * again is re-checked under its row lock and skipped.
+ */
+const DELETE_DELIVERIES_SQL = `
+DELETE FROM delivery d
+ WHERE d.message_id = ANY($1::text[])
+   AND d.status IN ('succeeded', 'failed', 'cancelled')
+   AND NOT EXISTS (SELECT 1 FROM delivery a WHERE a.message_id = d.message_id AND a.status IN ('pending', 'delivering'))`;
+
+/** A separate statement (fresh snapshot): only messages left without any delivery go. */
+const DELETE_MESSAGES_SQL = `
+DELETE FROM message m
+ WHERE m.id = ANY($1::text[])
+   AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.message_id = m.id)
+ RETURNING m.id`;
+
+/** attempt has no foreign keys (hot-path inserts): its rows go explicitly, on attempt_message_idx. */
+const DELETE_ATTEMPTS_SQL = `DELETE FROM attempt WHERE message_id = ANY($1::text[])`;
+
+/** Soft-deleted endpoints nothing refers to any more (subscriptions go by cascade). */
+const PURGE_ENDPOINTS_SQL = `
+DELETE FROM endpoint WHERE id IN (
+  SELECT e.id FROM endpoint e
+   WHERE e.deleted_at < $1
+     AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.endpoint_id = e.id)
+   LIMIT $2)`;
+
+/** One connection holding the retention lock; every statement is its own short transaction. */
+export class RetentionSession {
+  constructor(private readonly client: PoolClient) {}
+
+  async nextMessageBatch(cutoff: Date, after: MessageCursor | null, limit: number): Promise<MessageCursor[]> {
+    const { rows } = await this.client.query<{ id: string; created_at: Date }>(NEXT_BATCH_SQL, [
+      cutoff,
+      after?.createdAt ?? new Date(0),
+      after?.id ?? '',
+      limit,
+    ]);
+    return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
+  }
+
+  /** Removes the messages of `ids` that have no active delivery, with their deliveries and attempts, atomically. */
+  async removeMessages(ids: string[]): Promise<RemovedRows> {
+    await this.client.query('BEGIN');
+    try {
+      const deliveries = await this.client.query(DELETE_DELIVERIES_SQL, [ids]);
+      const messages = await this.client.query<{ id: string }>(DELETE_MESSAGES_SQL, [ids]);
+      const removedIds = messages.rows.map((r) => r.id);
+      const attempts = removedIds.length > 0 ? (await this.client.query(DELETE_ATTEMPTS_SQL, [removedIds])).rowCount : 0;
+      await this.client.query('COMMIT');
+      return { messages: removedIds.length, deliveries: deliveries.rowCount ?? 0, attempts: attempts ?? 0 };
+    } catch (err) {
+      await this.client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async purgeDeletedEndpoints(cutoff: Date, limit: number): Promise<number> {
+    return (await this.client.query(PURGE_ENDPOINTS_SQL, [cutoff, limit])).rowCount ?? 0;
+  }
+}
+
+@Injectable()
+export class RetentionRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /**
+   * Runs `work` holding the session-level advisory lock, or returns null at once when another
+   * process holds it. A connection whose unlock fails is destroyed, which frees the lock.
+   */
+  async withLock<T>(work: (session: RetentionSession) => Promise<T>): Promise<T | null> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RETENTION_LOCK_KEY]);
+      if (!rows[0].locked) return null;
+      try {
+        await client.query(`SET statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+        return await work(new RetentionSession(client));
+      } finally {
+        await client.query('RESET statement_timeout').catch((e: Error) => (broken = e));
+        await client.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK_KEY]).catch((e: Error) => (broken = e));
+      }
+    } catch (err) {
+      broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
