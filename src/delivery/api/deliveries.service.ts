@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppsService } from '../../apps/apps.service';
+import { CLOCK, type Clock } from '../../common/clock';
+import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
+import { isId } from '../../common/ids';
+import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../../common/pagination';
+import { DeliveriesRepository } from './deliveries.repository';
+import { AttemptPageQueryDto, AttemptResponseDto, DeliveryResponseDto } from './dto/delivery.dto';
+
+@Injectable()
+export class DeliveriesService {
+  constructor(
+    private readonly apps: AppsService,
+    private readonly deliveries: DeliveriesRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async listForMessage(appIdOrUid: string, messageId: string, query: PageQueryDto): Promise<Page<DeliveryResponseDto>> {
+    await this.message(appIdOrUid, messageId);
+    const limit = pageLimit(query);
+    const rows = await this.deliveries.deliveriesOfMessage(messageId, limit, decodeCursor(query.cursor, (k) => isId('dlv', k)));
+    return toPage(rows, limit, (r) => r.id, DeliveryResponseDto.from);
+  }
+
+  async attemptsForMessage(appIdOrUid: string, messageId: string, query: PageQueryDto): Promise<Page<AttemptResponseDto>> {
+    await this.message(appIdOrUid, messageId);
+    const limit = pageLimit(query);
+    const rows = await this.deliveries.attemptsOfMessage(messageId, limit, decodeCursor(query.cursor, (k) => isId('atmpt', k)));
+    return toPage(rows, limit, (r) => r.id, AttemptResponseDto.from);
+  }
+
+  async attemptsForEndpoint(appIdOrUid: string, endpointId: string, query: AttemptPageQueryDto): Promise<Page<AttemptResponseDto>> {
+    await this.endpoint(appIdOrUid, endpointId);
+    const limit = pageLimit(query);
+    const succeeded = query.status === undefined ? null : query.status === 'succeeded';
+    const rows = await this.deliveries.attemptsOfEndpoint(endpointId, succeeded, limit, decodeCursor(query.cursor, (k) => isId('atmpt', k)));
+    return toPage(rows, limit, (r) => r.id, AttemptResponseDto.from);
+  }
+
+  async retry(appIdOrUid: string, deliveryId: string): Promise<void> {
+    const app = await this.apps.get(appIdOrUid);
+    const delivery = await this.deliveries.findDelivery(app.id, deliveryId);
+    if (!delivery) throw new NotFoundError('delivery', deliveryId);
+    if (delivery.status === 'cancelled') throw new ConflictError('delivery_cancelled', `delivery "${deliveryId}" was cancelled (its endpoint was deleted)`);
+    if (!(await this.deliveries.requeue(delivery.id, this.clock.now()))) {
+      throw new ConflictError('delivery_in_flight', `delivery "${deliveryId}" is being sent right now; retry after it finishes`);
+    }
+  }
+
+  async recover(appIdOrUid: string, endpointId: string, since: Date): Promise<number> {
+    await this.endpoint(appIdOrUid, endpointId);
+    return this.deliveries.requeueFailed(endpointId, since, this.clock.now());
+  }
+
+  private async message(appIdOrUid: string, messageId: string): Promise<void> {
+    const app = await this.apps.get(appIdOrUid);
+    if (!(await this.deliveries.messageExists(app.id, messageId))) throw new NotFoundError('message', messageId);
+  }
+
+  private async endpoint(appIdOrUid: string, endpointId: string): Promise<void> {
+    const app = await this.apps.get(appIdOrUid);
+    if (!(await this.deliveries.endpointExists(app.id, endpointId))) throw new NotFoundError('endpoint', endpointId);
+  }
+}
