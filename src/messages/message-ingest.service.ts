@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { AppRoutingCache } from '../routing/app-routing.cache';
 import { AppIdResolver } from './app-id.resolver';
+import { DeliveryWaker } from './delivery-waker';
 import { EventTypeCatalogCache } from './event-type-catalog.cache';
 import { MessageInputParser, type PreparedMessage } from './message-input';
 import { MessagesRepository, type NewDeliveryRow, type NewMessageRow, type StoredMessage } from './messages.repository';
@@ -21,7 +22,7 @@ type Plan = { row: NewMessageRow } | { repeatOf: number };
 
 /**
  * Accepts messages: validation, catalog checks, fan-out to the matching endpoints and the
- * transactional write of message + deliveries + worker wake-up in one statement. In the common
+ * transactional write of messages + deliveries in one statement, then the worker wake-up. In the common
  * case (app, catalog and routing cached) a request costs exactly one database round trip.
  */
 @Injectable()
@@ -36,6 +37,7 @@ export class MessageIngestService {
     private readonly routing: AppRoutingCache,
     private readonly messages: MessagesRepository,
     private readonly metrics: MetricsService,
+    private readonly waker: DeliveryWaker,
   ) {
     this.parser = new MessageInputParser(config.MAX_PAYLOAD_BYTES);
   }
@@ -79,6 +81,7 @@ export class MessageIngestService {
     const result = await this.write(appIdOrUid, appId, now, rows, deliveries);
     this.metrics.messagesIngested.inc(result.insertedIds.size);
     this.metrics.deliveriesCreated.inc(result.deliveriesCreated);
+    if (result.deliveriesCreated > 0) this.waker.deliveriesCommitted();
 
     const skipped = rows.filter((row) => !result.insertedIds.has(row.id));
     const existing = new Map<string, StoredMessage>();

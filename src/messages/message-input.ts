@@ -21,10 +21,10 @@ export interface PreparedMessage {
 }
 
 /**
- * Hand-written validation of message bodies (single and batch items share it). class-validator
- * costs ~10 µs per nested item, i.e. ~10 ms of CPU per 1,000-message batch on the hot path;
- * this does the same checks in well under 1 ms. The DTO classes still describe the shapes for
- * OpenAPI. Answers like the global ValidationPipe: 422 with `details: [{ field, message }]`
+ * Hand-written validation of message bodies (single and batch items share it). Measured on a
+ * 1,000-message batch: class-transformer + class-validator with the global pipe's options took
+ * ~68 ms of CPU, this ~1.9 ms including the JSON.stringify of every payload. The DTO classes
+ * still describe the shapes for OpenAPI. Answers like the global ValidationPipe: 422 with `details: [{ field, message }]`
  * (fields as `messages[3].eventType`); a payload over the size limit answers 413.
  */
 export class MessageInputParser {

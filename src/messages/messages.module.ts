@@ -3,6 +3,7 @@ import { AppsModule } from '../apps/apps.module';
 import { EventTypesModule } from '../event-types/event-types.module';
 import { RoutingModule } from '../routing/routing.module';
 import { AppIdResolver } from './app-id.resolver';
+import { DeliveryWaker } from './delivery-waker';
 import { EventTypeCatalogCache } from './event-type-catalog.cache';
 import { MessageFeedService } from './message-feed.service';
 import { MessageIngestService } from './message-ingest.service';
@@ -16,7 +17,7 @@ import { MessagesRepository } from './messages.repository';
 @Module({
   imports: [AppsModule, EventTypesModule, RoutingModule],
   controllers: [MessagesController],
-  providers: [MessageIngestService, MessageFeedService, MessagesRepository, AppIdResolver, EventTypeCatalogCache],
+  providers: [MessageIngestService, MessageFeedService, MessagesRepository, AppIdResolver, EventTypeCatalogCache, DeliveryWaker],
   exports: [MessageIngestService],
 })
 export class MessagesModule {}
