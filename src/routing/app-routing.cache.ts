@@ -44,6 +44,11 @@ export class AppRoutingCache implements OnApplicationBootstrap, OnModuleDestroy 
     );
   }
 
+  /** True while cross-process invalidation works, i.e. while matchers are being cached. */
+  get listening(): boolean {
+    return this.listener.listening;
+  }
+
   invalidate(appId: string): void {
     this.matchers.delete(appId);
   }
