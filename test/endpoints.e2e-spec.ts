@@ -319,3 +319,26 @@ describe('Endpoints API without private networks', () => {
     }
   });
 });
+
+describe('App retrySchedule (used by endpoints without their own)', () => {
+  let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
+  beforeAll(async () => {
+    sut = await startTestAppWithDatabase();
+  });
+  afterAll(() => sut.close());
+
+  it('stores seconds, answers durations, and clears with null', async () => {
+    const app = await createApp(sut.api, { retrySchedule: ['90s', '5m', '1h'] });
+    expect(app.retrySchedule).toEqual(['90s', '5m', '1h']);
+    expect((await sut.db.query('SELECT retry_schedule FROM app WHERE id = $1', [app.id])).rows[0].retry_schedule).toEqual([90, 300, 3600]);
+    const cleared = await sut.api.patch<{ retrySchedule: string[] | null }>(`/api/v1/apps/${app.id}`, { retrySchedule: null });
+    expect(cleared.body.retrySchedule).toBeNull();
+  });
+
+  it('rejects a malformed schedule with 422 naming the field', async () => {
+    const res = await sut.api.post<Problem>('/api/v1/apps', { name: 'x', retrySchedule: ['5m', 'soon'] });
+    expect(res.status).toBe(422);
+    expect(res.body.details[0]).toMatchObject({ field: 'retrySchedule' });
+    expect(res.body.details[0].message).toContain('[1]');
+  });
+});
