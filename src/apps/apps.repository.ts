@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { isId } from '../common/ids';
+import { notifyRoutingChanged } from '../routing/routing-channel';
 import { AppEntity } from './app.entity';
 
 @Injectable()
@@ -36,6 +37,8 @@ export class AppsRepository {
     await this.apps.manager.transaction(async (tx) => {
       await tx.query('DELETE FROM attempt WHERE app_id = $1', [id]);
       await tx.query('DELETE FROM app WHERE id = $1', [id]);
+      // Every process drops its cached routing for the app on commit.
+      await notifyRoutingChanged(tx, id);
     });
   }
 }
