@@ -32,6 +32,8 @@ export interface BenchOptions {
   latencyMs: number;
   latencyWarmupMs: number;
   bullmqConcurrency: number;
+  /** Quick mode stops waiting for a drain after this long; the rate over what arrived still counts. */
+  drainWaitCapMs: number | null;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   /** BENCH_SERVICE_<VAR>=value in the runner's environment → <VAR>=value for the service (tuning). */
@@ -83,6 +85,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     latencyMs: quick ? 5_000 : 30_000,
     latencyWarmupMs: quick ? 1_000 : 2_000,
     bullmqConcurrency: 64,
+    drainWaitCapMs: quick ? 12_000 : null,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     serviceEnv: serviceEnvOf(env),

@@ -18,7 +18,7 @@ import { runLatency } from './scenarios/latency';
 import { runRawLimit } from './scenarios/raw-limit';
 import { AdminApi } from './service/admin-api';
 import { startBenchDatabase } from './service/bench-database';
-import { ServiceProcess } from './service/service-process';
+import { ServiceProcess, snapshotServiceBuild } from './service/service-process';
 import { freePort } from './shared/ports';
 import { RpcClient } from './shared/rpc';
 
@@ -74,6 +74,7 @@ async function runScenarios(
 ): Promise<Machine> {
   const cleanups: Array<() => Promise<void> | void> = [];
   try {
+    snapshotServiceBuild();
     const receiverChild = forkBenchChild('receiver/receiver.js');
     cleanups.push(() => void receiverChild.kill());
     const receiver = new RpcClient<ReceiverProtocol>(receiverChild, 'receiver');

@@ -65,7 +65,7 @@ export async function runDrain(ctx: BenchContext, spec: DrainSpec): Promise<Drai
   const worker = await ctx.startWorker(spec.tag);
   const workerBootMs = Date.now() - spawnAt;
   const workerIdleRssMb = worker.rssMb();
-  const timeoutMs = 120_000 + spec.backlog * 0.5;
+  const timeoutMs = options.drainWaitCapMs ?? 120_000 + spec.backlog * 0.5;
   const stats = await waitForArrivals(ctx, healthyPath, spec.backlog, timeoutMs);
   const workerPeakRssMb = worker.peakRssMb();
   const noisy = await Promise.all(noisyPaths.map((path) => ctx.receiver.call('stats', { path })));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -48,6 +48,8 @@ async function wrap(
 
 async function startEmbedded(): Promise<BenchDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hookrelay-bench-db-'));
+  // mkdtemp makes it 0700; as root, initdb runs as a separate postgres user that must enter it.
+  chmodSync(dataDir, 0o755);
   const server = await startEmbeddedDatabase({
     dataDir,
     port: await freePort(),

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { request } from 'undici';
 import { sleep } from '../shared/clock';
@@ -18,7 +18,22 @@ export interface ServiceOptions {
   env?: Record<string, string>;
 }
 
-const MAIN = resolve(__dirname, '../../../dist/main.js');
+const BUILD = resolve(__dirname, '../../../dist');
+/** Inside dist-bench/, so node_modules still resolves from the repository root. */
+const SNAPSHOT = resolve(__dirname, '../../service-build');
+const MAIN = resolve(SNAPSHOT, 'main.js');
+
+/**
+ * Copies dist/ (just built by `npm run bench`) to dist-bench/service-build/ and runs the
+ * service from there: others rebuilding dist/ in the same tree mid-run (nest build deletes it
+ * first) must not pull the service out from under a benchmark that takes minutes.
+ */
+export function snapshotServiceBuild(): void {
+  if (!existsSync(resolve(BUILD, 'main.js')))
+    throw new Error(`${BUILD}/main.js not found: run npm run build`);
+  rmSync(SNAPSHOT, { recursive: true, force: true });
+  cpSync(BUILD, SNAPSHOT, { recursive: true });
+}
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 
