@@ -230,10 +230,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   private async handBackStale(now: Date): Promise<void> {
     const waitLimit = Math.max(STALL_AFTER_MS, Math.floor(this.config.WORKER_LEASE_MS / 4));
-    const stale = this.queues.takeWaitingSince(performance.now() - waitLimit).map((j) => j.delivery);
+    const mono = performance.now();
+    const stale = [...this.queues.takeWaitingOfStalled(mono), ...this.queues.takeWaitingSince(mono - waitLimit)].map((j) => j.delivery);
     if (stale.length === 0) return;
     this.backlog -= stale.length;
-    await this.releaseQuietly(stale, now, 'waited too long behind a slow endpoint');
+    await this.releaseQuietly(stale, now, 'stalled endpoint or waited too long');
   }
 
   private async releaseQuietly(deliveries: ClaimedDelivery[], now: Date, reason: string): Promise<void> {

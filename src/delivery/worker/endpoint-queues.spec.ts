@@ -67,4 +67,15 @@ describe('EndpointQueues', () => {
     expect(handedBack.map((i) => i.n)).toEqual([1, 2]);
     expect(sut.waiting).toBe(1);
   });
+
+  it('hands back everything waiting for a stalled endpoint, nothing of a busy one', () => {
+    const sut = new EndpointQueues<Item>(options);
+    sut.enqueue([...items('stalled', 5), ...items('busy', 5)], 0);
+    sut.takeStartable();
+    sut.finished('busy', 900);
+    sut.takeStartable();
+    const handedBack = sut.takeWaitingOfStalled(1000);
+    expect(handedBack.map((i) => i.endpointId)).toEqual(['stalled', 'stalled', 'stalled']);
+    expect(sut.waiting).toBe(2);
+  });
 });

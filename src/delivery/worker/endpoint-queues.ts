@@ -92,8 +92,7 @@ export class EndpointQueues<T extends QueuedItem> {
   isExcluded(endpointId: string, now: number): boolean {
     const state = this.endpoints.get(endpointId);
     if (!state) return false;
-    if (state.waiting.length >= this.options.window) return true;
-    return state.sending >= this.options.maxInFlight && now - state.lastFinishedAt >= this.options.stallAfterMs;
+    return state.waiting.length >= this.options.window || this.isStalled(state, now);
   }
 
   /** Endpoints this worker should not claim for now. */
@@ -116,8 +115,26 @@ export class EndpointQueues<T extends QueuedItem> {
     return out;
   }
 
+  /**
+   * Removes and returns everything waiting for a stalled endpoint: it would sit here for a
+   * timeout or more while holding worker capacity other endpoints could use.
+   */
+  takeWaitingOfStalled(now: number): T[] {
+    const out: T[] = [];
+    for (const state of this.endpoints.values()) {
+      if (state.waiting.length === 0 || !this.isStalled(state, now)) continue;
+      for (const { item } of state.waiting.splice(0)) out.push(item);
+    }
+    this.waitingCount -= out.length;
+    return out;
+  }
+
   takeAllWaiting(): T[] {
     return this.takeWaitingSince(Number.POSITIVE_INFINITY);
+  }
+
+  private isStalled(state: EndpointState<T>, now: number): boolean {
+    return state.sending >= this.options.maxInFlight && now - state.lastFinishedAt >= this.options.stallAfterMs;
   }
 
   private stateOf(endpointId: string, now: number): EndpointState<T> {
