@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
@@ -65,6 +66,20 @@ const STEPS: Array<[ScenarioName, Step]> = [
   ['bullmq', async (ctx, r) => void (r.bullmq = await runBullmq(ctx))],
 ];
 
+/** Which source the measured build came from (best effort: not a git checkout → 'unknown'). */
+function sourceRevision(): string {
+  try {
+    const git = (...args: string[]): string =>
+      execFileSync('git', args, { encoding: 'utf8' }).trim();
+    const changed = git('status', '--porcelain', '--', 'src')
+      .split('\n')
+      .filter((l) => l !== '').length;
+    return `${git('rev-parse', '--short', 'HEAD')}${changed > 0 ? ` + ${changed} uncommitted src files` : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
 const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 async function runScenarios(
@@ -74,6 +89,7 @@ async function runScenarios(
 ): Promise<Machine> {
   const cleanups: Array<() => Promise<void> | void> = [];
   try {
+    const source = sourceRevision();
     snapshotServiceBuild();
     const receiverChild = forkBenchChild('receiver/receiver.js');
     cleanups.push(() => void receiverChild.kill());
@@ -140,6 +156,7 @@ async function runScenarios(
       platform: `${platform()} ${release()}`,
       postgres: db.version,
       database: db.embedded ? 'embedded' : 'external',
+      source,
     };
   } finally {
     for (const cleanup of cleanups.reverse())
@@ -162,7 +179,7 @@ async function main(): Promise<void> {
   }
   const rows = tableRows(results, options.backlog, options.largeBacklog);
   console.log(
-    `\nhookrelay bench (${options.quick ? 'quick' : 'full'}), ${machine.cpus} CPUs, node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database})\n`,
+    `\nhookrelay bench (${options.quick ? 'quick' : 'full'}), ${machine.cpus} CPUs, node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}), source ${machine.source}\n`,
   );
   console.log(formatTable(rows));
   const profilesDir = join(runDir, 'profiles');

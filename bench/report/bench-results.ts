@@ -26,4 +26,6 @@ export interface Machine {
   platform: string;
   postgres: string;
   database: 'embedded' | 'external';
+  /** The commit dist/ was built from, and how many files under src/ differed from it. */
+  source: string;
 }

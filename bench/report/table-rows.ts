@@ -83,6 +83,21 @@ export function tableRows(r: BenchResults, backlog: number, largeBacklog: number
     met: max === null ? null : atMost(e2e?.[name], max),
   });
   rows.push(latencyRow('p50', 10), latencyRow('p99', 50), latencyRow('max', null));
+  // The 202 latency says whether the API kept up with the offered rate: if it did not, the
+  // 202→receiver figures above leave out the time messages queued before being accepted.
+  const steady = r.latency?.steady;
+  rows.push({
+    figure: '4d. POST /messages → 202 p50 during (4)',
+    value: steady?.requestLatencyMs.p50 ?? null,
+    unit: 'ms',
+    reference:
+      steady === undefined
+        ? '—'
+        : `achieved ${fmt(steady.achievedRatePerSecond, '/s')}, ${steady.skipped} not sent`,
+    ratio: ratio(steady?.requestLatencyMs.p50, floor?.p50),
+    target: '—',
+    met: null,
+  });
   const healthy = r.isolation?.deliveriesPerSecond;
   const isolationRatio = ratio(healthy, drain);
   rows.push({
