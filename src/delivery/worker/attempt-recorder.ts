@@ -29,6 +29,7 @@ export class AttemptRecorder {
   private readonly retryPolicy = new RetryPolicy();
   private buffer: Pending[] = [];
   private writing: Promise<void> | null = null;
+  private inWrite = 0;
 
   constructor(
     private readonly queue: DeliveryQueueRepository,
@@ -36,6 +37,11 @@ export class AttemptRecorder {
     private readonly observers: DeliveryOutcomeObservers,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** Attempts handed over and not yet committed. */
+  get pending(): number {
+    return this.buffer.length + this.inWrite;
+  }
 
   /** Resolves once the attempt and the delivery's new state are committed. */
   add(delivery: ClaimedDelivery, schedule: readonly number[] | null, result: AttemptResult, attemptAt: Date): Promise<void> {
@@ -84,9 +90,12 @@ export class AttemptRecorder {
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, MAX_BATCH);
+      this.inWrite = batch.length;
       try {
         await this.queue.record(batch.map((p) => p.record), this.clock.now());
+        this.inWrite = 0;
       } catch (err) {
+        this.inWrite = 0;
         this.logger.error({ err: String(err), attempts: batch.length }, 'recording attempts failed; retrying');
         this.buffer.unshift(...batch);
         await new Promise<void>((resolve) => setTimeout(resolve, RETRY_WRITE_AFTER_MS));

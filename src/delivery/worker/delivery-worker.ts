@@ -42,7 +42,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private idle = false;
   /** Endpoints left out of the last claim because of local saturation. */
   private locallyExcluded = new Set<string>();
-  /** Claimed and not yet recorded (waiting, sending or being written). */
+  /** Claimed and not yet sent (waiting or sending). */
   private backlog = 0;
   private readonly aborted: ClaimedDelivery[] = [];
   private readonly concurrency: number;
@@ -136,7 +136,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   private maybeClaim(): void {
     if (!this.running || this.claiming || this.idle) return;
-    const free = this.concurrency - this.backlog;
+    // Unrecorded results count too once they pile up (a slow database): claim no faster than we record.
+    const free = this.concurrency - this.backlog - Math.max(0, this.recorder.pending - this.concurrency);
     if (free <= 0 || (this.backlog > 0 && free < this.minClaim)) return;
     this.claiming = this.claim(Math.min(this.batchSize, free)).finally(() => {
       this.claiming = null;
@@ -218,13 +219,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       this.locallyExcluded.delete(job.endpointId);
       this.wake();
     }
+    // Capacity is freed when the send ends, not when it is recorded: holding slots through
+    // the batched write would cap throughput at capacity / write latency. The recorder's
+    // own backlog is bounded separately (see maybeClaim).
+    this.backlog--;
     if (this.shutdown.signal.aborted) {
       // Cut off by shutdown: unknown whether it arrived; it goes back to the queue.
       this.aborted.push(delivery);
     } else {
-      await this.recorder.add(delivery, endpoint instanceof Error ? null : endpoint.retrySchedule, result, attemptAt);
+      const recorded = this.recorder.add(delivery, endpoint instanceof Error ? null : endpoint.retrySchedule, result, attemptAt);
+      if (this.recorder.pending > this.concurrency) await recorded;
     }
-    this.backlog--;
     this.maybeClaim();
   }
 
