@@ -21,6 +21,8 @@ export interface BenchOptions {
   rawConcurrencies: number[];
   rawCount: number;
   rawMaxMs: number;
+  /** The raw loop at the latency rate: the reference of (4). */
+  rawSteadyMs: number;
   backlog: number;
   largeBacklog: number;
   batchSize: number;
@@ -73,7 +75,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     only,
     rawConcurrencies: [16, 64],
     rawCount: quick ? 20_000 : 200_000,
-    rawMaxMs: quick ? 2_000 : 8_000,
+    rawMaxMs: quick ? 1_000 : 8_000,
+    rawSteadyMs: quick ? 2_000 : 5_000,
     backlog: quick ? 5_000 : 100_000,
     largeBacklog: 1_000_000,
     batchSize: 1_000,

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BenchOptions, parseOptions, ScenarioName } from './bench-options';
 import { BenchContext, forkBenchChild } from './context';
@@ -90,6 +90,7 @@ async function runScenarios(
   const cleanups: Array<() => Promise<void> | void> = [];
   try {
     const source = sourceRevision();
+    const loadAtStart = loadavg()[0];
     snapshotServiceBuild();
     const receiverChild = forkBenchChild('receiver/receiver.js');
     cleanups.push(() => void receiverChild.kill());
@@ -157,6 +158,7 @@ async function runScenarios(
       postgres: db.version,
       database: db.embedded ? 'embedded' : 'external',
       source,
+      loadAverage: { start: loadAtStart, end: loadavg()[0] },
     };
   } finally {
     for (const cleanup of cleanups.reverse())
@@ -179,7 +181,7 @@ async function main(): Promise<void> {
   }
   const rows = tableRows(results, options.backlog, options.largeBacklog);
   console.log(
-    `\nhookrelay bench (${options.quick ? 'quick' : 'full'}), ${machine.cpus} CPUs, node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}), source ${machine.source}\n`,
+    `\nhookrelay bench (${options.quick ? 'quick' : 'full'}), ${machine.cpus} CPUs, node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}), source ${machine.source}, load average ${machine.loadAverage.start.toFixed(1)} → ${machine.loadAverage.end.toFixed(1)}\n`,
   );
   console.log(formatTable(rows));
   const profilesDir = join(runDir, 'profiles');

@@ -28,4 +28,6 @@ export interface Machine {
   database: 'embedded' | 'external';
   /** The commit dist/ was built from, and how many files under src/ differed from it. */
   source: string;
+  /** 1-minute load average at the start and at the end: other work on the machine skews every figure. */
+  loadAverage: { start: number; end: number };
 }

@@ -40,7 +40,7 @@ export async function runRawLimit(ctx: BenchContext, withSteady: boolean): Promi
         secret,
       },
       ratePerSecond: options.latencyRate,
-      durationMs: Math.min(options.latencyMs, 5_000),
+      durationMs: options.rawSteadyMs,
       warmupMs: options.latencyWarmupMs,
       maxInFlight: 1_000,
     });
