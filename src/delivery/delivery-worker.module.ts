@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EgressModule } from '../egress/egress.module';
+import { OutboundDispatchers } from '../egress/outbound-dispatchers';
 import { DeliveryHooksModule } from './hooks/delivery-hooks.module';
-import { DELIVERY_EGRESS, SingleAgentEgress } from './sending/delivery-egress';
+import { DELIVERY_EGRESS } from './sending/delivery-egress';
 import { DeliverySender } from './sending/delivery-sender';
 import { AttemptRecorder } from './worker/attempt-recorder';
 import { DeliveryQueueRepository } from './worker/delivery-queue.repository';
@@ -16,13 +16,7 @@ import { EndpointConfigRepository } from './worker/endpoint-config.repository';
 @Module({
   imports: [EgressModule, DeliveryHooksModule],
   providers: [
-    {
-      // TODO(egress): bind to OutboundDispatchers once EgressModule exports it:
-      //   { provide: DELIVERY_EGRESS, useExisting: OutboundDispatchers }
-      provide: DELIVERY_EGRESS,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new SingleAgentEgress(config.DELIVERY_ALLOW_PRIVATE_NETWORKS, config.DELIVERY_TIMEOUT_MS),
-    },
+    { provide: DELIVERY_EGRESS, useExisting: OutboundDispatchers },
     DeliverySender,
     DeliveryQueueRepository,
     EndpointConfigRepository,
