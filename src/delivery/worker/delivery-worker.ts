@@ -7,6 +7,7 @@ import { WorkerHeartbeat } from '../../common/worker-heartbeat';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 import { EndpointGates } from '../hooks/endpoint-gate';
+import { SendPermits } from '../hooks/send-permit';
 import { DeliverySender } from '../sending/delivery-sender';
 import { AttemptRecorder } from './attempt-recorder';
 import type { AttemptResult, ClaimedDelivery } from './claimed-delivery';
@@ -55,6 +56,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly sender: DeliverySender,
     private readonly recorder: AttemptRecorder,
     private readonly gates: EndpointGates,
+    private readonly permits: SendPermits,
     private readonly heartbeat: WorkerHeartbeat,
     private readonly metrics: MetricsService,
     private readonly scheduler: SchedulerRegistry,
@@ -72,6 +74,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       stallAfterMs: STALL_AFTER_MS,
     });
     setMaxListeners(0, this.shutdown.signal);
+    permits.onAvailable(() => this.pump());
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -199,7 +202,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private pump(): void {
-    for (const job of this.queues.takeStartable()) void this.run(job);
+    const now = this.clock.now();
+    for (const job of this.queues.takeStartable((endpointId, wanted) => this.permits.take(endpointId, wanted, now))) void this.run(job);
   }
 
   private async run(job: Job): Promise<void> {

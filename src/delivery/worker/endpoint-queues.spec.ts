@@ -5,6 +5,14 @@ const items = (endpointId: string, count: number): Item[] => Array.from({ length
 const options = { maxInFlight: 2, concurrency: 5, window: 4, stallAfterMs: 1000 };
 
 describe('EndpointQueues', () => {
+  it('starts only what the permit allows; the rest keeps waiting', () => {
+    const sut = new EndpointQueues<Item>(options);
+    sut.enqueue([...items('limited', 3), ...items('free', 1)], 0);
+    const started = sut.takeStartable((endpointId, wanted) => (endpointId === 'limited' ? 1 : wanted));
+    expect(started.map((i) => i.endpointId).sort()).toEqual(['free', 'limited']);
+    expect(sut.waiting).toBe(2);
+  });
+
   it('starts at most maxInFlight per endpoint', () => {
     const sut = new EndpointQueues<Item>(options);
     sut.enqueue(items('a', 10), 0);

@@ -53,16 +53,18 @@ export class EndpointQueues<T extends QueuedItem> {
 
   /**
    * Items to start sending now, at most one endpoint's free slots each, rotating the starting
-   * endpoint so no endpoint always goes first. Counts them as sending.
+   * endpoint so no endpoint always goes first. Counts them as sending. `permit` (rate limit,
+   * circuit probe) says how many of the wanted sends an endpoint may start; the rest wait.
    */
-  takeStartable(): T[] {
+  takeStartable(permit?: (endpointId: string, wanted: number) => number): T[] {
     const out: T[] = [];
     let free = this.options.concurrency - this.sendingCount;
     if (free <= 0 || this.waitingCount === 0) return out;
     const served: string[] = [];
     for (const [endpointId, state] of this.endpoints) {
       if (free <= 0) break;
-      const n = Math.min(state.waiting.length, this.options.maxInFlight - state.sending, free);
+      const wanted = Math.min(state.waiting.length, this.options.maxInFlight - state.sending, free);
+      const n = wanted > 0 && permit ? permit(endpointId, wanted) : wanted;
       if (n <= 0) continue;
       for (const { item } of state.waiting.splice(0, n)) out.push(item);
       state.sending += n;
