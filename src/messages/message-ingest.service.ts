@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
 import { FOREIGN_KEY_VIOLATION, isPgError } from '../common/database-errors';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
@@ -9,8 +9,9 @@ import { AppRoutingCache } from '../routing/app-routing.cache';
 import { AppIdResolver } from './app-id.resolver';
 import { DeliveryWaker } from './delivery-waker';
 import { EventTypeCatalogCache } from './event-type-catalog.cache';
+import { INGEST_COALESCING, MessageIngestCoalescer, type IngestCoalescingOptions } from './message-ingest-coalescer';
 import { MessageInputParser, type PreparedMessage } from './message-input';
-import { MessagesRepository, type NewDeliveryRow, type NewMessageRow, type StoredMessage } from './messages.repository';
+import { MessagesRepository, type IngestResult, type NewDeliveryRow, type NewMessageRow, type StoredMessage } from './messages.repository';
 
 export interface IngestedMessage extends StoredMessage {
   /** The eventId was already stored (or repeated earlier in the batch): nothing new was created. */
@@ -20,14 +21,20 @@ export interface IngestedMessage extends StoredMessage {
 /** What each submitted message became before the database answered. */
 type Plan = { row: NewMessageRow } | { repeatOf: number };
 
+/** Stores the planned rows in one transaction. */
+type RowsWrite = (rows: NewMessageRow[], deliveries: NewDeliveryRow[]) => Promise<IngestResult>;
+
 /**
  * Accepts messages: validation, catalog checks, fan-out to the matching endpoints and the
  * transactional write of messages + deliveries in one statement, then the worker wake-up. In the common
  * case (app, catalog and routing cached) a request costs exactly one database round trip.
+ * Single messages share that statement with concurrent ones (MessageIngestCoalescer, group
+ * commit); a batch is a statement of its own, all or nothing.
  */
 @Injectable()
-export class MessageIngestService {
+export class MessageIngestService implements OnModuleDestroy {
   private readonly parser: MessageInputParser;
+  private readonly coalescer: MessageIngestCoalescer;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -38,8 +45,15 @@ export class MessageIngestService {
     private readonly messages: MessagesRepository,
     private readonly metrics: MetricsService,
     private readonly waker: DeliveryWaker,
+    @Inject(INGEST_COALESCING) coalescing: IngestCoalescingOptions,
   ) {
     this.parser = new MessageInputParser(config.MAX_PAYLOAD_BYTES);
+    this.coalescer = new MessageIngestCoalescer(messages, coalescing);
+  }
+
+  /** Runs before the pool closes: queued and in-flight messages are written and answered. */
+  onModuleDestroy(): Promise<void> {
+    return this.coalescer.drain();
   }
 
   /**
@@ -47,16 +61,17 @@ export class MessageIngestService {
    * In-process producers (e.g. operational events) call this too.
    */
   async ingestOne(appIdOrUid: string, body: unknown, idempotencyKey?: string): Promise<IngestedMessage> {
-    const [message] = await this.ingest(appIdOrUid, [this.parser.parseOne(body, idempotencyKey)], () => '');
+    const write: RowsWrite = ([message], deliveries) => this.coalescer.submit({ message, deliveries });
+    const [message] = await this.ingest(appIdOrUid, [this.parser.parseOne(body, idempotencyKey)], () => '', write);
     return message;
   }
 
   /** `{ messages: [...] }`, all or nothing; the answer has one entry per message, in order. */
   ingestBatch(appIdOrUid: string, body: unknown): Promise<IngestedMessage[]> {
-    return this.ingest(appIdOrUid, this.parser.parseBatch(body), (index) => `messages[${index}].`);
+    return this.ingest(appIdOrUid, this.parser.parseBatch(body), (index) => `messages[${index}].`, (rows, deliveries) => this.messages.ingest(rows, deliveries));
   }
 
-  private async ingest(appIdOrUid: string, messages: PreparedMessage[], fieldPrefix: (index: number) => string): Promise<IngestedMessage[]> {
+  private async ingest(appIdOrUid: string, messages: PreparedMessage[], fieldPrefix: (index: number) => string, write: RowsWrite): Promise<IngestedMessage[]> {
     const appId = await this.apps.resolve(appIdOrUid);
     const [matcher] = await Promise.all([this.routing.matcherFor(appId), this.catalog.check(messages, fieldPrefix)]);
     const now = this.clock.now();
@@ -70,7 +85,7 @@ export class MessageIngestService {
         if (first !== undefined) return { repeatOf: first };
         firstIndexOf.set(message.eventId, index);
       }
-      const row: NewMessageRow = { id: newId('msg', at), eventType: message.eventType, eventId: message.eventId, payloadText: message.payloadText };
+      const row: NewMessageRow = { id: newId('msg', at), appId, createdAt: now, eventType: message.eventType, eventId: message.eventId, payloadText: message.payloadText };
       rows.push(row);
       for (const { endpointId } of matcher.match(message.eventType, message.payload)) {
         deliveries.push({ id: newId('dlv', at), messageId: row.id, endpointId });
@@ -78,7 +93,7 @@ export class MessageIngestService {
       return { row };
     });
 
-    const result = await this.write(appIdOrUid, appId, now, rows, deliveries);
+    const result = await this.stored(appIdOrUid, appId, write(rows, deliveries));
     this.metrics.messagesIngested.inc(result.insertedIds.size);
     this.metrics.deliveriesCreated.inc(result.deliveriesCreated);
     if (result.deliveriesCreated > 0) this.waker.deliveriesCommitted();
@@ -103,9 +118,9 @@ export class MessageIngestService {
     return answers;
   }
 
-  private async write(appIdOrUid: string, appId: string, now: Date, rows: NewMessageRow[], deliveries: NewDeliveryRow[]) {
+  private async stored(appIdOrUid: string, appId: string, written: Promise<IngestResult>): Promise<IngestResult> {
     try {
-      return await this.messages.ingest(appId, now, rows, deliveries);
+      return await written;
     } catch (err) {
       // message.app_id is the statement's only foreign key that can fail: the app is gone.
       if (isPgError(err, FOREIGN_KEY_VIOLATION)) {

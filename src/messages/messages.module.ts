@@ -6,6 +6,7 @@ import { AppIdResolver } from './app-id.resolver';
 import { DeliveryWaker } from './delivery-waker';
 import { EventTypeCatalogCache } from './event-type-catalog.cache';
 import { MessageFeedService } from './message-feed.service';
+import { DEFAULT_INGEST_COALESCING, INGEST_COALESCING } from './message-ingest-coalescer';
 import { MessageIngestService } from './message-ingest.service';
 import { MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
@@ -17,7 +18,15 @@ import { MessagesRepository } from './messages.repository';
 @Module({
   imports: [AppsModule, EventTypesModule, RoutingModule],
   controllers: [MessagesController],
-  providers: [MessageIngestService, MessageFeedService, MessagesRepository, AppIdResolver, EventTypeCatalogCache, DeliveryWaker],
+  providers: [
+    MessageIngestService,
+    MessageFeedService,
+    MessagesRepository,
+    AppIdResolver,
+    EventTypeCatalogCache,
+    DeliveryWaker,
+    { provide: INGEST_COALESCING, useValue: DEFAULT_INGEST_COALESCING },
+  ],
   exports: [MessageIngestService],
 })
 export class MessagesModule {}

@@ -25,6 +25,8 @@ export interface DeliveryStatusRow {
 
 export interface NewMessageRow {
   id: string;
+  appId: string;
+  createdAt: Date;
   eventType: string;
   eventId: string | null;
   payloadText: string;
@@ -60,8 +62,10 @@ export const DELIVERIES_CHANNEL = 'hookrelay_deliveries';
  * The whole ingest in ONE statement (one round trip, one implicit transaction, so the answer
  * is sent only after commit): insert the messages skipping existing idempotency keys, then the
  * deliveries of the messages that were inserted (a delivery of a skipped repeat finds no
- * `inserted` row to join). The FK of delivery.message_id is checked at the end of the
- * statement, after both inserts.
+ * `inserted` row to join; it takes its message's app and time). The FK of delivery.message_id
+ * is checked at the end of the statement, after both inserts. App and time are per row: a
+ * statement carries a batch of one app, or a group of single messages of several apps
+ * (MessageIngestCoalescer).
  * No NOTIFY here: PostgreSQL holds one database-wide lock from a notifying transaction's
  * pre-commit until its commit record is flushed, so a NOTIFY in every ingest serializes all
  * ingest commits (measured: ~5x fewer ingests/s). DeliveryWaker sends it after commit instead.
@@ -69,13 +73,13 @@ export const DELIVERIES_CHANNEL = 'hookrelay_deliveries';
 const INGEST_SQL = `
 WITH inserted AS (
   INSERT INTO message (id, app_id, event_type, event_id, payload, created_at)
-  SELECT m.id, $1, m.event_type, m.event_id, m.payload, $2
-    FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS m(id, event_type, event_id, payload)
+  SELECT m.id, m.app_id, m.event_type, m.event_id, m.payload, m.created_at
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS m(id, app_id, event_type, event_id, payload, created_at)
   ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
-  RETURNING id
+  RETURNING id, app_id, created_at
 ), fanned_out AS (
   INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
-  SELECT d.id, $1, d.message_id, d.endpoint_id, 'pending', 0, $2, $2, $2
+  SELECT d.id, inserted.app_id, d.message_id, d.endpoint_id, 'pending', 0, inserted.created_at, inserted.created_at, inserted.created_at
     FROM unnest($7::text[], $8::text[], $9::text[]) AS d(id, message_id, endpoint_id)
     JOIN inserted ON inserted.id = d.message_id
   RETURNING 1
@@ -105,18 +109,18 @@ export function likeBelow(prefix: string): string {
 export class MessagesRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  async ingest(appId: string, createdAt: Date, messages: NewMessageRow[], deliveries: NewDeliveryRow[]): Promise<IngestResult> {
+  async ingest(messages: NewMessageRow[], deliveries: NewDeliveryRow[]): Promise<IngestResult> {
     const { rows } = await this.pool.query<{ inserted_ids: string[] | null; deliveries: number }>({
       // Named: parsed and planned once per connection.
       name: 'message-ingest',
       text: INGEST_SQL,
       values: [
-        appId,
-        createdAt,
         messages.map((m) => m.id),
+        messages.map((m) => m.appId),
         messages.map((m) => m.eventType),
         messages.map((m) => m.eventId),
         messages.map((m) => m.payloadText),
+        messages.map((m) => m.createdAt),
         deliveries.map((d) => d.id),
         deliveries.map((d) => d.messageId),
         deliveries.map((d) => d.endpointId),
