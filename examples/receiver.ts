@@ -1,6 +1,6 @@
 /**
  * A minimal webhook receiver that verifies Hookrelay deliveries with the Standard Webhooks
- * library. Run: WEBHOOK_SECRET=whsec_... npx ts-node examples/receiver.ts (or compile it).
+ * library. Run: WEBHOOK_SECRET=whsec_... npm run example:receiver (PORT defaults to 4000).
  * Verify the raw body bytes exactly as received: re-serialised JSON would not match.
  */
 import { createServer } from 'node:http';
