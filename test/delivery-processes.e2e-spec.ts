@@ -1,28 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Pool } from 'pg';
 import { eventually, insertApp, insertEndpoint, insertMessages } from './delivery.fixtures';
 import { startReceiver, type TestReceiver } from './support/receiver';
-import { TEST_ADMIN_KEY, TEST_ENCRYPTION_KEY } from './support/test-app';
+import { startServiceProcess, stopAll, type ServiceProcess } from './support/service-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
-// Jest runs from the repository root (ESM tests have no __dirname).
-const MAIN = join(process.cwd(), 'dist', 'main.js');
 const CONCURRENCY = 64;
 
 /** A worker as production runs it: its own OS process (`npm run build` first). */
-function startWorker(databaseUrl: string, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+function startWorker(databaseUrl: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  return startServiceProcess({
+    role: 'worker',
+    databaseUrl,
     env: {
-      PATH: process.env.PATH ?? '',
-      ROLE: 'worker',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      ADMIN_API_KEYS: TEST_ADMIN_KEY,
-      SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      DELIVERY_ALLOW_PRIVATE_NETWORKS: 'true',
       WORKER_LEASE_MS: '2000',
       WORKER_SWEEP_INTERVAL_MS: '200',
       WORKER_CONCURRENCY: String(CONCURRENCY),
@@ -30,31 +19,6 @@ function startWorker(databaseUrl: string, env: Record<string, string> = {}): Pro
       LOG_LEVEL: 'info',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes('service started')) {
-        clearTimeout(timer);
-        child.stdout?.off('data', onData);
-        child.stdout?.resume();
-        resolve(child);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}:\n${output}`)));
-  });
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
   });
 }
 
@@ -69,21 +33,20 @@ function receivedIds(receiver: TestReceiver): string[] {
 describe('Delivery workers as separate processes', () => {
   let database: TestDatabase;
   let db: Pool;
-  const children: ChildProcess[] = [];
+  const children: ServiceProcess[] = [];
   const receivers: TestReceiver[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` first');
     database = await createTestDatabase();
     // The first worker runs the migrations; later ones find them applied.
     children.push(await startWorker(database.url, { WORKER_CONCURRENCY: '1' }));
-    await stop(children[0], 'SIGTERM');
+    await children[0].stop('SIGTERM');
     db = new Pool({ connectionString: database.url, max: 3 });
     // Dropping the database WITH (FORCE) at the end kills idle connections.
     db.on('error', () => undefined);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(children.map((c) => stop(c, 'SIGKILL')));
+    await stopAll(children);
     await Promise.all(receivers.map((r) => r.close()));
     await db.end();
     await database.drop();
@@ -100,7 +63,7 @@ describe('Delivery workers as separate processes', () => {
     const first = await startWorker(database.url, { ENDPOINT_MAX_IN_FLIGHT: '32' });
     children.push(first);
     await receiver.waitFor(total / 3, 30_000);
-    await stop(first, 'SIGKILL');
+    await first.stop('SIGKILL');
     const receivedAtKill = receiver.requests.length;
     const recordedAtKill = await countByStatus(db, appId, 'succeeded');
     expect(receivedAtKill).toBeLessThan(total);
@@ -116,7 +79,7 @@ describe('Delivery workers as separate processes', () => {
     // Only deliveries sent but not yet recorded when the process died can be sent twice.
     expect(duplicates).toBeLessThanOrEqual(receivedAtKill - recordedAtKill);
     expect(duplicates).toBeLessThanOrEqual(CONCURRENCY);
-    await stop(second, 'SIGTERM');
+    await second.stop('SIGTERM');
   }, 120_000);
 
   it('two workers draining one backlog deliver each message once', async () => {
@@ -136,6 +99,6 @@ describe('Delivery workers as separate processes', () => {
     expect(ids).toHaveLength(total);
     expect(new Set(ids).size).toBe(total);
     expect(attempts).toBe(total);
-    await Promise.all(workers.map((w) => stop(w, 'SIGTERM')));
+    await stopAll(workers, 'SIGTERM');
   }, 120_000);
 });

@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { TEST_ADMIN_KEY, TEST_ENCRYPTION_KEY } from './test-app';
+
+/** Jest runs from the repository root (ESM tests have no __dirname). */
+export const SERVICE_MAIN = join(process.cwd(), 'dist', 'main.js');
+
+/** Enough of a process's output to explain why it failed, without growing without bound. */
+const OUTPUT_KEPT_CHARS = 64 * 1024;
+const START_ATTEMPTS = 3;
+
+export interface ServiceExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** `node dist/main.js` as production runs it: its own OS process, ready to serve. */
+export interface ServiceProcess {
+  readonly role: string;
+  readonly pid: number;
+  readonly port: number;
+  readonly baseUrl: string;
+  /** Settles when the process has exited, however it ended. */
+  readonly exited: Promise<ServiceExit>;
+  /** The last stdout and stderr of the process (JSON log lines). */
+  output(): string;
+  /** Sends `signal` (unless it has exited already) and waits for the exit. */
+  stop(signal: NodeJS.Signals): Promise<ServiceExit>;
+}
+
+export interface ServiceProcessOptions {
+  role: 'api' | 'worker' | 'all';
+  databaseUrl: string;
+  /** Added to (and overriding) the defaults below. */
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+/** A port nobody listens on now; the child binds it a moment later (start retries if taken). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `node dist/main.js` (run `npm run build` first) with the test keys and loopback
+ * deliveries allowed, on an explicit free port, and resolves once GET /health/ready answers
+ * 200: database reachable, migrations applied (several processes starting together take the
+ * migration advisory lock in turn) and, for a worker, the delivery loop beating.
+ */
+export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
+  if (!existsSync(SERVICE_MAIN)) throw new Error(`${SERVICE_MAIN} is missing: run \`npm run build\` first`);
+  for (let attempt = 1; ; attempt++) {
+    const service = spawnService(options, await freePort());
+    try {
+      await waitUntilReady(service, options.readyTimeoutMs ?? 30_000);
+      return service;
+    } catch (err) {
+      await service.stop('SIGKILL');
+      if (attempt < START_ATTEMPTS && service.output().includes('EADDRINUSE')) continue;
+      throw err;
+    }
+  }
+}
+
+/** For afterAll: ends every process still running (SIGKILL by default: nothing to wait for). */
+export async function stopAll(services: readonly ServiceProcess[], signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  await Promise.all(services.map((s) => s.stop(signal)));
+}
+
+function spawnService(options: ServiceProcessOptions, port: number): ServiceProcess {
+  const child: ChildProcess = spawn(process.execPath, [SERVICE_MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      ROLE: options.role,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: options.databaseUrl,
+      ADMIN_API_KEYS: TEST_ADMIN_KEY,
+      SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      DELIVERY_ALLOW_PRIVATE_NETWORKS: 'true',
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-OUTPUT_KEPT_CHARS);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<ServiceExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const hasExited = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  return {
+    role: options.role,
+    pid: child.pid ?? -1,
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    exited,
+    output: () => output,
+    stop(signal) {
+      if (!hasExited()) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+async function waitUntilReady(service: ServiceProcess, timeoutMs: number): Promise<void> {
+  const seen: { exit?: ServiceExit } = {};
+  void service.exited.then((e) => (seen.exit = e));
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    const { exit } = seen;
+    if (exit) throw new Error(`${service.role} process exited (${exit.code ?? exit.signal}) before it was ready:\n${service.output()}`);
+    try {
+      const res = await request(`${service.baseUrl}/health/ready`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
+      last = `${res.statusCode} ${await res.body.text()}`;
+      if (res.statusCode === 200) return;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${service.role} process not ready after ${timeoutMs} ms (last /health/ready: ${last}):\n${service.output()}`);
+}
