@@ -18,7 +18,8 @@ describe('Delivery retry schedule (simulated clock)', () => {
   let appId: string;
 
   beforeAll(async () => {
-    sut = await startTestAppWithDatabase({ clock, env: { WORKER_SWEEP_INTERVAL_MS: '600000' } });
+    // The circuit breaker would hold these always-failing deliveries (endpoint-health e2e covers that).
+    sut = await startTestAppWithDatabase({ clock, env: { WORKER_SWEEP_INTERVAL_MS: '600000', CIRCUIT_BREAKER_THRESHOLD: '10000' } });
     worker = sut.app.get(DeliveryWorker);
     receiver = await startReceiver(() => ({ status: 500 }));
     appId = await insertApp(sut.db, clock.now());

@@ -49,7 +49,9 @@ export class EndpointHealthObserver implements DeliveryOutcomeObserver, OnModule
     const applied = await this.repository.applyTransitions(planned, now);
     const after = new Map(states.map((s) => [s.id, s]));
     for (const a of applied) after.set(a.after.id, a.after);
-    this.breaker.observe([...after.values()], decidedProbes);
+    const closed = this.breaker.observe([...after.values()], decidedProbes);
+    // Other workers resume the endpoint at once instead of at their next sweep.
+    await this.repository.notifyRoutingChanged(closed.map((s) => s.appId));
 
     for (const { state, transition, after: changed } of applied) {
       this.logger.warn({ endpointId: state.id, transition: transition.kind, reason: transition.reason }, transition.kind === 'disable' ? 'endpoint disabled' : 'circuit opened');

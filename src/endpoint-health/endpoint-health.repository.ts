@@ -96,14 +96,18 @@ export class EndpointHealthRepository {
         now,
       ],
     });
-    if (rows.length > 0) {
-      await this.pool.query(`SELECT pg_notify('${ROUTING_CHANNEL}', a) FROM unnest($1::text[]) AS a`, [[...new Set(rows.map((r) => r.app_id))]]);
-    }
+    await this.notifyRoutingChanged(rows.map((r) => r.app_id));
     const after = new Map(rows.map((r) => [r.id, toState(r)]));
     return planned.flatMap((p) => {
       const state = after.get(p.state.id);
       return state ? [{ ...p, after: state }] : [];
     });
+  }
+
+  /** Every process drops its routing and endpoint caches for these apps and refreshes its gates. */
+  async notifyRoutingChanged(appIds: readonly string[]): Promise<void> {
+    if (appIds.length === 0) return;
+    await this.pool.query(`SELECT pg_notify('${ROUTING_CHANNEL}', a) FROM unnest($1::text[]) AS a`, [[...new Set(appIds)]]);
   }
 
   /** Endpoints whose circuit is open or half-open (cool-down over, probe not yet decided). */

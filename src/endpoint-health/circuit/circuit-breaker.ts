@@ -88,18 +88,22 @@ export class CircuitBreaker implements EndpointGate, SendPermit, OnModuleInit {
     return mine.some((o) => o.succeeded) ? 'succeeded' : 'failed';
   }
 
-  /** The state this worker just wrote (counters, transitions): take it over without waiting for a refresh. */
-  observe(states: readonly EndpointHealthState[], decidedProbes: readonly string[]): void {
+  /**
+   * The state this worker just wrote (counters, transitions): taken over without waiting for a
+   * refresh. Returns the circuits it saw close.
+   */
+  observe(states: readonly EndpointHealthState[], decidedProbes: readonly string[]): EndpointHealthState[] {
     for (const id of decidedProbes) this.probes.delete(id);
-    let closed = false;
+    const closed: EndpointHealthState[] = [];
     for (const state of states) {
       if (state.circuitOpenUntil && !state.disabled) {
         if (!this.probes.has(state.id)) this.open.set(state.id, state.circuitOpenUntil);
       } else if (this.open.delete(state.id)) {
         this.probes.delete(state.id);
-        closed = true;
+        closed.push(state);
       }
     }
-    if (closed) this.permits.signalAvailable();
+    if (closed.length > 0) this.permits.signalAvailable();
+    return closed;
   }
 }

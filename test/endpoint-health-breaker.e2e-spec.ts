@@ -1,0 +1,97 @@
+import type { Pool } from 'pg';
+import { FakeClock } from '../src/common/clock';
+import { DeliveryWorker } from '../src/delivery/worker/delivery-worker';
+import { eventually, insertApp, insertEndpoint, insertMessages } from './delivery.fixtures';
+import { startReceiver, type TestReceiver } from './support/receiver';
+import { startTestAppWithDatabase } from './support/test-app';
+
+interface HealthRow {
+  consecutive_failures: number;
+  circuit_open_until: Date | null;
+  circuit_opens: number;
+}
+
+async function health(db: Pool, endpointId: string): Promise<HealthRow> {
+  const { rows } = await db.query<HealthRow>('SELECT consecutive_failures, circuit_open_until, circuit_opens FROM endpoint WHERE id = $1', [endpointId]);
+  return rows[0];
+}
+
+async function attemptsOf(db: Pool, endpointId: string): Promise<number> {
+  return Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM attempt WHERE endpoint_id = $1', [endpointId])).rows[0].n);
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The circuit breaker on a simulated clock: one delivery at a time to the endpoint (so the
+ * order of events is deterministic), sweeps driven by hand, a real receiver answering 500
+ * and later 200.
+ */
+describe('Circuit breaker (simulated clock)', () => {
+  const clock = new FakeClock(Date.UTC(2030, 0, 1));
+  let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
+  let worker: DeliveryWorker;
+  let receiver: TestReceiver;
+
+  beforeAll(async () => {
+    sut = await startTestAppWithDatabase({
+      clock,
+      // Leases far longer than the simulated cool-downs: moving the clock must not expire the held ones.
+      env: { WORKER_SWEEP_INTERVAL_MS: '600000', WORKER_LEASE_MS: '3600000', CIRCUIT_BREAKER_THRESHOLD: '3', ENDPOINT_MAX_IN_FLIGHT: '1' },
+    });
+    worker = sut.app.get(DeliveryWorker);
+    receiver = await startReceiver(() => ({ status: 500 }));
+  });
+  afterAll(async () => {
+    await sut.close();
+    await receiver.close();
+  });
+
+  it('opens after the threshold, holds the rest, probes once per cool-down and closes on success', async () => {
+    const appId = await insertApp(sut.db, clock.now());
+    // Failed deliveries retry a day later: every attempt after the opening is a probe of a held delivery.
+    const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: receiver.url, retrySchedule: [86_400] });
+    const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now(), 10);
+
+    const opened = await eventually(async () => {
+      const h = await health(sut.db, endpoint.id);
+      return h.circuit_opens === 1 ? h : undefined;
+    }, 10_000, 'the circuit to open');
+    expect(opened.circuit_open_until).toEqual(new Date(clock.now().getTime() + 30_000));
+
+    // Held: no further attempts while open (only sends already under way when it opened).
+    await pause(300);
+    const beforeProbe = await attemptsOf(sut.db, endpoint.id);
+    await pause(300);
+    expect(await attemptsOf(sut.db, endpoint.id)).toBe(beforeProbe);
+    expect(beforeProbe).toBeGreaterThanOrEqual(3);
+    expect(beforeProbe).toBeLessThan(10);
+    expect(receiver.requests).toHaveLength(beforeProbe);
+
+    // Cool-down over, still failing: exactly one probe, then open again for twice as long.
+    clock.advance(30_000);
+    await worker.sweep();
+    const reopened = await eventually(async () => {
+      const h = await health(sut.db, endpoint.id);
+      return h.circuit_opens === 2 ? h : undefined;
+    }, 10_000, 'the circuit to re-open');
+    expect(reopened.circuit_open_until).toEqual(new Date(clock.now().getTime() + 60_000));
+    await pause(300);
+    expect(await attemptsOf(sut.db, endpoint.id)).toBe(beforeProbe + 1);
+
+    // Recovered: the probe succeeds, the circuit closes and every held delivery goes out.
+    receiver.setBehaviour(() => ({ status: 200 }));
+    clock.advance(60_000);
+    await worker.sweep();
+    const held = deliveryIds.length - (beforeProbe + 1);
+    await eventually(async () => {
+      const { rows } = await sut.db.query<{ n: string }>(`SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND status = 'succeeded'`, [endpoint.id]);
+      return Number(rows[0].n) === held ? true : undefined;
+    }, 10_000, 'the held deliveries to be delivered');
+    expect(await health(sut.db, endpoint.id)).toEqual({ consecutive_failures: 0, circuit_open_until: null, circuit_opens: 0 });
+    // Held deliveries were attempted once, when they went out: no failed attempts while held.
+    const { rows } = await sut.db.query<{ attempts: number }>('SELECT attempts FROM delivery WHERE endpoint_id = $1 AND status = $2', [endpoint.id, 'succeeded']);
+    expect(rows.every((r) => r.attempts === 1)).toBe(true);
+    expect(rows).toHaveLength(held);
+  }, 30_000);
+});
