@@ -40,7 +40,9 @@ describe('Circuit breaker (simulated clock)', () => {
       env: { WORKER_SWEEP_INTERVAL_MS: '600000', WORKER_LEASE_MS: '3600000', CIRCUIT_BREAKER_THRESHOLD: '3', ENDPOINT_MAX_IN_FLIGHT: '1' },
     });
     worker = sut.app.get(DeliveryWorker);
-    receiver = await startReceiver(() => ({ status: 500 }));
+    // A receiver that takes a moment to fail, as real ones do: the breaker acts after each
+    // recorded batch, so with instant answers every claimed delivery could go before it opens.
+    receiver = await startReceiver(() => ({ status: 500, delayMs: 40 }));
   });
   afterAll(async () => {
     await sut.close();
@@ -59,7 +61,7 @@ describe('Circuit breaker (simulated clock)', () => {
     }, 10_000, 'the circuit to open');
     expect(opened.circuit_open_until).toEqual(new Date(clock.now().getTime() + 30_000));
 
-    // Held: no further attempts while open (only sends already under way when it opened).
+    // Held: no further attempts while open (only sends already started when it opened).
     await pause(300);
     const beforeProbe = await attemptsOf(sut.db, endpoint.id);
     await pause(300);
@@ -88,6 +90,8 @@ describe('Circuit breaker (simulated clock)', () => {
       const { rows } = await sut.db.query<{ n: string }>(`SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND status = 'succeeded'`, [endpoint.id]);
       return Number(rows[0].n) === held ? true : undefined;
     }, 10_000, 'the held deliveries to be delivered');
+    // The health update follows the attempts' commit (an observer of recorded batches).
+    await eventually(async () => (await health(sut.db, endpoint.id)).circuit_opens === 0, 10_000, 'the circuit to close');
     expect(await health(sut.db, endpoint.id)).toEqual({ consecutive_failures: 0, circuit_open_until: null, circuit_opens: 0 });
     // Held deliveries were attempted once, when they went out: no failed attempts while held.
     const { rows } = await sut.db.query<{ attempts: number }>('SELECT attempts FROM delivery WHERE endpoint_id = $1 AND status = $2', [endpoint.id, 'succeeded']);

@@ -90,6 +90,9 @@ describe('Auto-disable and operational events', () => {
         failingSince: start.toISOString(), disabledAt: clock.now().toISOString(),
       });
 
+      const shown = await sut.api.get(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`);
+      expect(shown.body).toMatchObject({ disabled: true, health: { consecutiveFailures: 4, circuitOpenUntil: null, failingSince: start.toISOString() } });
+
       // Re-enabled: the pending delivery resumes on its schedule and now succeeds.
       receiver.setBehaviour(() => ({ status: 200 }));
       expect((await sut.api.patch(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`, { disabled: false })).status).toBe(200);

@@ -116,6 +116,12 @@ export class EndpointQueryDto extends PageQueryDto {
   disabled?: boolean;
 }
 
+export class EndpointHealthDto {
+  @ApiProperty({ description: 'Failed attempts since the last success.' }) consecutiveFailures!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'While set, the circuit is open (or its single probe is under way) and deliveries are held.' }) circuitOpenUntil!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'First failure of the current streak; the endpoint is disabled once this is ENDPOINT_DISABLE_AFTER old.' }) failingSince!: string | null;
+}
+
 export class EndpointResponseDto {
   @ApiProperty({ example: 'ep_01JD7X5K0Q3R6W8Y9Z0A1B2C3D' }) id!: string;
   @ApiProperty() appId!: string;
@@ -132,6 +138,7 @@ export class EndpointResponseDto {
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
+  @ApiProperty({ type: EndpointHealthDto, description: 'Read-only delivery health (circuit breaker, auto-disable).' }) health!: EndpointHealthDto;
 
   static from(entity: EndpointEntity, authTokenHint: string | null): EndpointResponseDto {
     return {
@@ -150,6 +157,11 @@ export class EndpointResponseDto {
       metadata: entity.metadata,
       createdAt: entity.createdAt.toISOString(),
       updatedAt: entity.updatedAt.toISOString(),
+      health: {
+        consecutiveFailures: entity.consecutiveFailures,
+        circuitOpenUntil: entity.circuitOpenUntil?.toISOString() ?? null,
+        failingSince: entity.failingSince?.toISOString() ?? null,
+      },
     };
   }
 }
