@@ -77,4 +77,19 @@ describe('Service foundation', () => {
       expect((await sut.api.get('/api/v1/apps')).status).toBe(200);
     });
   });
+
+  describe('roles', () => {
+    it('serves no API routes from a ROLE=worker process, only health and metrics', async () => {
+      const worker = await startTestApp({ database, env: { ROLE: 'worker', METRICS_TOKEN: 'metrics-token-0123456789' } });
+      try {
+        for (const path of ['/api/v1/apps', '/api/v1/event-types', '/api/v1/apps/x/messages', '/api/v1/apps/x/endpoints', '/docs-json']) {
+          expect({ path, status: (await worker.api.get(path)).status }).toEqual({ path, status: 404 });
+        }
+        expect((await worker.api.get('/health/live')).status).toBe(200);
+        expect((await worker.api.withKey('metrics-token-0123456789').get('/metrics')).status).toBe(200);
+      } finally {
+        await worker.close();
+      }
+    });
+  });
 });

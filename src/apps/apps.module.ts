@@ -1,14 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AppEntity } from './app.entity';
 import { AppsController } from './apps.controller';
-import { AppsRepository } from './apps.repository';
-import { AppsService } from './apps.service';
+import { AppsCoreModule } from './apps-core.module';
 
+/** The apps routes (API role). */
 @Module({
-  imports: [TypeOrmModule.forFeature([AppEntity])],
+  imports: [AppsCoreModule],
   controllers: [AppsController],
-  providers: [AppsService, AppsRepository],
-  exports: [AppsService],
+  exports: [AppsCoreModule],
 })
 export class AppsModule {}

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MessagesModule } from '../messages/messages.module';
+import { MessageIngestModule } from '../messages/message-ingest.module';
 import { CircuitBreaker } from './circuit/circuit-breaker';
 import { EndpointHealthObserver } from './endpoint-health.observer';
 import { EndpointHealthRepository } from './endpoint-health.repository';
@@ -13,7 +13,7 @@ import { RateLimitRepository } from './rate-limit/rate-limit.repository';
  * outcome observers); all shared state is in the endpoint rows.
  */
 @Module({
-  imports: [MessagesModule],
+  imports: [MessageIngestModule],
   providers: [EndpointHealthRepository, RateLimitRepository, RateLimiter, CircuitBreaker, OperationalEvents, EndpointHealthObserver],
 })
 export class EndpointHealthModule {}

@@ -1,15 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { EventTypeEntity } from './event-type.entity';
 import { EventTypesController } from './event-types.controller';
-import { EventTypesRepository } from './event-types.repository';
-import { EventTypesService } from './event-types.service';
-import { JsonSchemaChecker } from './json-schema-checker';
+import { EventTypesCoreModule } from './event-types-core.module';
 
+/** The event type routes (API role). */
 @Module({
-  imports: [TypeOrmModule.forFeature([EventTypeEntity])],
+  imports: [EventTypesCoreModule],
   controllers: [EventTypesController],
-  providers: [EventTypesService, EventTypesRepository, JsonSchemaChecker],
-  exports: [EventTypesRepository, JsonSchemaChecker],
+  exports: [EventTypesCoreModule],
 })
 export class EventTypesModule {}

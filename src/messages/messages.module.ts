@@ -1,32 +1,13 @@
 import { Module } from '@nestjs/common';
-import { AppsModule } from '../apps/apps.module';
-import { EventTypesModule } from '../event-types/event-types.module';
-import { RoutingModule } from '../routing/routing.module';
-import { AppIdResolver } from './app-id.resolver';
-import { DeliveryWaker } from './delivery-waker';
-import { EventTypeCatalogCache } from './event-type-catalog.cache';
+import { AppsCoreModule } from '../apps/apps-core.module';
 import { MessageFeedService } from './message-feed.service';
-import { DEFAULT_INGEST_COALESCING, INGEST_COALESCING } from './message-ingest-coalescer';
-import { MessageIngestService } from './message-ingest.service';
+import { MessageIngestModule } from './message-ingest.module';
 import { MessagesController } from './messages.controller';
-import { MessagesRepository } from './messages.repository';
 
-/**
- * Message ingestion (transactional fan-out, idempotency, batches) and the events feed.
- * Exports MessageIngestService for in-process producers (operational events).
- */
+/** The messages routes (API role): ingestion and the events feed. */
 @Module({
-  imports: [AppsModule, EventTypesModule, RoutingModule],
+  imports: [MessageIngestModule, AppsCoreModule],
   controllers: [MessagesController],
-  providers: [
-    MessageIngestService,
-    MessageFeedService,
-    MessagesRepository,
-    AppIdResolver,
-    EventTypeCatalogCache,
-    DeliveryWaker,
-    { provide: INGEST_COALESCING, useValue: DEFAULT_INGEST_COALESCING },
-  ],
-  exports: [MessageIngestService],
+  providers: [MessageFeedService],
 })
 export class MessagesModule {}
