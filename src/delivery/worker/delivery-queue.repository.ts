@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
 import { PG_POOL } from '../../database/pg-pool';
 import type { ClaimedDelivery, DeliveryStatusAfterAttempt } from './claimed-delivery';
 
@@ -19,29 +19,53 @@ export interface AttemptRecord {
   nextAttemptAt: Date | null;
 }
 
+/** Times come back as epoch milliseconds (int8 text): cheaper than parsing timestamptz text. */
 interface ClaimRow {
   id: string;
   app_id: string;
   message_id: string;
   endpoint_id: string;
   attempts: number;
-  first_attempt_at: Date | null;
-  lease_until: Date;
+  first_attempt_ms: string | null;
   event_type: string;
   payload: string;
-  message_created_at: Date;
-  endpoint_updated_at: Date | null;
+  message_created_ms: string;
+  endpoint_updated_ms: string | null;
   endpoint_disabled: boolean | null;
   endpoint_deleted: boolean;
 }
 
+/** Connections of the queue's own pool: a claim, a record write and a release/sweep at once. */
+const QUEUE_CONNECTIONS = 4;
+
 /**
  * The delivery table as a queue. Hot path: plain SQL on the raw pool, named (prepared once per
  * connection) statements, one round trip per batch, no ORM hydration.
+ *
+ * It has its own small pool (same server and credentials as PG_POOL) whose sessions run with
+ * `synchronous_commit = off`: claims, attempt records and releases then commit without
+ * waiting for the WAL flush. A PostgreSQL crash can lose the last few hundred milliseconds of
+ * them, which only means a lease or an attempt row is lost and the delivery is sent again:
+ * at-least-once holds. Ingestion (PG_POOL) keeps synchronous commit.
  */
 @Injectable()
-export class DeliveryQueueRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+export class DeliveryQueueRepository implements OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryQueueRepository.name);
+  private readonly pool: Pool;
+
+  constructor(@Inject(PG_POOL) shared: Pool) {
+    const base = shared.options;
+    this.pool = new Pool({
+      ...base,
+      max: QUEUE_CONNECTIONS,
+      options: [base.options, '-c synchronous_commit=off'].filter(Boolean).join(' '),
+    });
+    this.pool.on('error', (err) => this.logger.warn({ err: { message: err.message } }, 'idle queue connection lost'));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
 
   /**
    * Leases up to `limit` due deliveries and returns everything needed to send them.
@@ -50,19 +74,21 @@ export class DeliveryQueueRepository {
    * transaction ends, and expires if this process dies. The scan walks delivery_due_idx in
    * due order; `excluded` are endpoints that must not be claimed now (saturated here,
    * disabled, gated). The endpoint is LEFT JOINed so a delivery whose endpoint row is gone is
-   * still claimed (and cancelled by the caller) instead of being skipped forever.
+   * still claimed (and cancelled by the caller) instead of being skipped forever. The UPDATE
+   * finds the locked rows by ctid (stable while this statement holds their row locks) rather
+   * than a second primary-key lookup per row.
    */
   async claim(now: Date, limit: number, excluded: readonly string[], leaseUntil: Date): Promise<ClaimedDelivery[]> {
     const { rows } = await this.pool.query<ClaimRow>({
       name: 'delivery_claim',
       text: `WITH due AS (
-               SELECT id, message_id, endpoint_id FROM delivery
+               SELECT ctid, id, message_id, endpoint_id FROM delivery
                 WHERE status = 'pending' AND next_attempt_at <= $1 AND endpoint_id <> ALL($3::text[])
                 ORDER BY next_attempt_at
                 LIMIT $2
                 FOR UPDATE SKIP LOCKED
              ), joined AS (
-               SELECT due.id, m.event_type, m.payload, m.created_at AS message_created_at,
+               SELECT due.ctid, due.id, m.event_type, m.payload, m.created_at AS message_created_at,
                       e.updated_at AS endpoint_updated_at, e.disabled AS endpoint_disabled,
                       (e.id IS NULL OR e.deleted_at IS NOT NULL) AS endpoint_deleted
                  FROM due JOIN message m ON m.id = due.message_id
@@ -70,24 +96,27 @@ export class DeliveryQueueRepository {
              )
              UPDATE delivery d SET status = 'delivering', lease_until = $4, updated_at = $1
                FROM joined j
-              WHERE d.id = j.id
-             RETURNING d.id, d.app_id, d.message_id, d.endpoint_id, d.attempts, d.first_attempt_at, d.lease_until,
-                       j.event_type, j.payload, j.message_created_at, j.endpoint_updated_at, j.endpoint_disabled,
-                       j.endpoint_deleted`,
+              WHERE d.ctid = j.ctid
+             RETURNING d.id, d.app_id, d.message_id, d.endpoint_id, d.attempts,
+                       floor(extract(epoch FROM d.first_attempt_at) * 1000)::int8 AS first_attempt_ms,
+                       j.event_type, j.payload, floor(extract(epoch FROM j.message_created_at) * 1000)::int8 AS message_created_ms,
+                       floor(extract(epoch FROM j.endpoint_updated_at) * 1000)::int8 AS endpoint_updated_ms,
+                       j.endpoint_disabled, j.endpoint_deleted`,
       values: [now, limit, excluded, leaseUntil],
     });
+    // Every row of this claim carries the lease we just set ($4, millisecond precision).
     return rows.map((r) => ({
       id: r.id,
       appId: r.app_id,
       messageId: r.message_id,
       endpointId: r.endpoint_id,
       attempts: r.attempts,
-      firstAttemptAt: r.first_attempt_at,
-      leaseUntil: r.lease_until,
+      firstAttemptAt: r.first_attempt_ms === null ? null : new Date(Number(r.first_attempt_ms)),
+      leaseUntil,
       eventType: r.event_type,
       payload: r.payload,
-      messageCreatedAt: r.message_created_at,
-      endpointUpdatedAt: r.endpoint_updated_at ?? new Date(0),
+      messageCreatedAt: new Date(Number(r.message_created_ms)),
+      endpointUpdatedAt: new Date(r.endpoint_updated_ms === null ? 0 : Number(r.endpoint_updated_ms)),
       endpointDisabled: r.endpoint_disabled === true,
       endpointDeleted: r.endpoint_deleted,
     }));
@@ -101,39 +130,47 @@ export class DeliveryQueueRepository {
    * worker's state wins. Returns the ids of deliveries whose state was updated.
    */
   async record(records: readonly AttemptRecord[], now: Date): Promise<Set<string>> {
-    const cols = {
-      deliveryId: [] as string[], attemptId: [] as string[], attempt: [] as number[], succeeded: [] as boolean[],
-      statusCode: [] as (number | null)[], errorClass: [] as (string | null)[], error: [] as (string | null)[],
-      responseBody: [] as (string | null)[], durationMs: [] as number[], attemptedAt: [] as Date[], status: [] as string[],
-      nextAttemptAt: [] as (Date | null)[], leaseUntil: [] as Date[], appId: [] as string[], messageId: [] as string[],
-      endpointId: [] as string[],
-    };
-    for (const r of records) {
-      cols.deliveryId.push(r.delivery.id);
-      cols.attemptId.push(r.attemptId);
-      cols.attempt.push(r.attempt);
-      cols.succeeded.push(r.succeeded);
-      cols.statusCode.push(r.statusCode);
-      cols.errorClass.push(r.errorClass);
-      cols.error.push(r.error);
-      cols.responseBody.push(r.responseBody);
-      cols.durationMs.push(r.durationMs);
-      cols.attemptedAt.push(r.attemptedAt);
-      cols.status.push(r.status);
-      cols.nextAttemptAt.push(r.nextAttemptAt);
-      cols.leaseUntil.push(r.delivery.leaseUntil);
-      cols.appId.push(r.delivery.appId);
-      cols.messageId.push(r.delivery.messageId);
-      cols.endpointId.push(r.delivery.endpointId);
+    const n = records.length;
+    const deliveryId = new Array<string>(n), attemptId = new Array<string>(n), appId = new Array<string>(n);
+    const messageId = new Array<string>(n), endpointId = new Array<string>(n), status = new Array<string>(n);
+    const attempt = new Array<number>(n), succeeded = new Array<boolean>(n), durationMs = new Array<number>(n);
+    const attemptedMs = new Array<number>(n), leaseMs = new Array<number>(n);
+    const statusCode = new Array<number | null>(n), nextAttemptMs = new Array<number | null>(n);
+    const errorClass = new Array<string | null>(n), error = new Array<string | null>(n), responseBody = new Array<string | null>(n);
+    for (let i = 0; i < n; i++) {
+      const r = records[i];
+      deliveryId[i] = r.delivery.id;
+      attemptId[i] = r.attemptId;
+      appId[i] = r.delivery.appId;
+      messageId[i] = r.delivery.messageId;
+      endpointId[i] = r.delivery.endpointId;
+      status[i] = r.status;
+      attempt[i] = r.attempt;
+      succeeded[i] = r.succeeded;
+      durationMs[i] = r.durationMs;
+      attemptedMs[i] = r.attemptedAt.getTime();
+      leaseMs[i] = r.delivery.leaseUntil.getTime();
+      statusCode[i] = r.statusCode;
+      nextAttemptMs[i] = r.nextAttemptAt ? r.nextAttemptAt.getTime() : null;
+      errorClass[i] = r.errorClass;
+      error[i] = r.error;
+      responseBody[i] = r.responseBody;
     }
+    // Times travel as epoch milliseconds and become timestamptz in SQL (exact: interval
+    // arithmetic in microseconds); ids, numbers and flags as ready-made array literals.
     const { rows } = await this.pool.query<{ id: string }>({
       name: 'delivery_record',
       text: `WITH r AS (
-               SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bool[], $5::int[], $6::text[], $7::text[],
-                                    $8::text[], $9::int[], $10::timestamptz[], $11::text[], $12::timestamptz[],
-                                    $13::timestamptz[], $14::text[], $15::text[], $16::text[])
-                 AS r(delivery_id, attempt_id, attempt, succeeded, status_code, error_class, error, response_body,
-                      duration_ms, attempted_at, status, next_attempt_at, lease_until, app_id, message_id, endpoint_id)
+               SELECT r.delivery_id, r.attempt_id, r.attempt, r.succeeded, r.status_code, r.error_class, r.error,
+                      r.response_body, r.duration_ms, timestamptz 'epoch' + r.attempted_ms * interval '1 millisecond' AS attempted_at,
+                      r.status, timestamptz 'epoch' + r.next_attempt_ms * interval '1 millisecond' AS next_attempt_at,
+                      timestamptz 'epoch' + r.lease_ms * interval '1 millisecond' AS lease_until,
+                      r.app_id, r.message_id, r.endpoint_id
+                 FROM unnest($1::text[], $2::text[], $3::int[], $4::bool[], $5::int[], $6::text[], $7::text[],
+                             $8::text[], $9::int[], $10::int8[], $11::text[], $12::int8[],
+                             $13::int8[], $14::text[], $15::text[], $16::text[])
+                   AS r(delivery_id, attempt_id, attempt, succeeded, status_code, error_class, error, response_body,
+                        duration_ms, attempted_ms, status, next_attempt_ms, lease_ms, app_id, message_id, endpoint_id)
              ), logged AS (
                INSERT INTO attempt (id, app_id, delivery_id, message_id, endpoint_id, attempt, succeeded, status_code,
                                     error_class, error, response_body, duration_ms, created_at)
@@ -148,9 +185,9 @@ export class DeliveryQueueRepository {
               WHERE d.id = r.delivery_id AND d.status = 'delivering' AND d.lease_until = r.lease_until
              RETURNING d.id`,
       values: [
-        cols.deliveryId, cols.attemptId, cols.attempt, cols.succeeded, cols.statusCode, cols.errorClass, cols.error,
-        cols.responseBody, cols.durationMs, cols.attemptedAt, cols.status, cols.nextAttemptAt, cols.leaseUntil,
-        cols.appId, cols.messageId, cols.endpointId, now,
+        plainArray(deliveryId), plainArray(attemptId), plainArray(attempt), plainArray(succeeded), plainArray(statusCode),
+        errorClass, error, responseBody, plainArray(durationMs), plainArray(attemptedMs), plainArray(status),
+        plainArray(nextAttemptMs), plainArray(leaseMs), plainArray(appId), plainArray(messageId), plainArray(endpointId), now,
       ],
     });
     return new Set(rows.map((r) => r.id));
@@ -194,4 +231,23 @@ export class DeliveryQueueRepository {
     });
     return result.rowCount ?? 0;
   }
+}
+
+/** Characters an unquoted array element may be made of without any escaping (ids, numbers, flags). */
+const PLAIN_ELEMENTS = /^[A-Za-z0-9_.,-]*$/;
+
+/**
+ * A PostgreSQL array literal built with one join instead of pg's per-element quoting (two
+ * regex replaces per element: ~2 % of the worker's time at 6,000 deliveries/s). Values that
+ * could need quoting fall back to the array itself, which pg escapes as usual.
+ */
+function plainArray(values: ReadonlyArray<string | number | boolean | null>): string | ReadonlyArray<string | number | boolean | null> {
+  let text = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === '') return values;
+    text += (i === 0 ? '' : ',') + (v === null ? 'NULL' : String(v));
+  }
+  // 'NULL' spelled by a value would read as a null: ids, numbers and flags never are.
+  return PLAIN_ELEMENTS.test(text) ? '{' + text + '}' : values;
 }

@@ -81,7 +81,7 @@ export class EndpointConfigCache {
         url,
         origin: url.origin,
         path: url.pathname + url.search,
-        baseHeaders,
+        baseHeaderList: headerList(baseHeaders, row.signature_header),
         currentSecret: current,
         signer: new SignatureSigner([current]),
         rotationSigner: previous ? new SignatureSigner([current, previous]) : null,
@@ -96,4 +96,14 @@ export class EndpointConfigCache {
       return new Error(`endpoint configuration is unusable: ${kind}`);
     }
   }
+}
+
+/** Headers the sender sets on every attempt: a custom header of the same name gives way. */
+const PER_ATTEMPT_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+
+function headerList(headers: Readonly<Record<string, string>>, signatureHeader: string | null): string[] {
+  const list: string[] = [];
+  const own = signatureHeader?.toLowerCase();
+  for (const [name, value] of Object.entries(headers)) if (!PER_ATTEMPT_HEADERS.has(name) && name !== own) list.push(name, value);
+  return list;
 }

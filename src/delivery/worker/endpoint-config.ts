@@ -8,8 +8,11 @@ export interface EndpointDeliveryConfig {
   /** Request path with query, and the origin, split once for undici. */
   origin: string;
   path: string;
-  /** content-type, user-agent, custom headers and Authorization, ready to copy. */
-  baseHeaders: Readonly<Record<string, string>>;
+  /**
+   * content-type, user-agent, custom headers and Authorization as a flat [name, value, …]
+   * list, ready to copy; never one of the per-attempt headers the sender adds.
+   */
+  baseHeaderList: readonly string[];
   currentSecret: string;
   signer: SignatureSigner;
   /** Current + previous secret, while the previous one has not expired. */
