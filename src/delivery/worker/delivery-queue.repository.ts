@@ -127,9 +127,9 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
    * UPDATE of the deliveries, both fed from the same unnest()ed arrays (17 parameters however
    * large the batch). The delivery is only updated while this worker's lease is still on it:
    * if the lease expired and another worker took the row, the attempt is logged but the other
-   * worker's state wins. Returns the ids of deliveries whose state was updated.
+   * worker's state wins. Returns how many deliveries' state was updated.
    */
-  async record(records: readonly AttemptRecord[], now: Date): Promise<Set<string>> {
+  async record(records: readonly AttemptRecord[], now: Date): Promise<number> {
     const n = records.length;
     const deliveryId = new Array<string>(n), attemptId = new Array<string>(n), appId = new Array<string>(n);
     const messageId = new Array<string>(n), endpointId = new Array<string>(n), status = new Array<string>(n);
@@ -158,7 +158,7 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
     }
     // Times travel as epoch milliseconds and become timestamptz in SQL (exact: interval
     // arithmetic in microseconds); ids, numbers and flags as ready-made array literals.
-    const { rows } = await this.pool.query<{ id: string }>({
+    const result = await this.pool.query({
       name: 'delivery_record',
       text: `WITH r AS (
                SELECT r.delivery_id, r.attempt_id, r.attempt, r.succeeded, r.status_code, r.error_class, r.error,
@@ -182,15 +182,14 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
                     first_attempt_at = COALESCE(d.first_attempt_at, r.attempted_at), last_attempt_at = r.attempted_at,
                     last_status_code = r.status_code, last_error = r.error, updated_at = $17
                FROM r
-              WHERE d.id = r.delivery_id AND d.status = 'delivering' AND d.lease_until = r.lease_until
-             RETURNING d.id`,
+              WHERE d.id = r.delivery_id AND d.status = 'delivering' AND d.lease_until = r.lease_until`,
       values: [
         plainArray(deliveryId), plainArray(attemptId), plainArray(attempt), plainArray(succeeded), plainArray(statusCode),
         errorClass, error, responseBody, plainArray(durationMs), plainArray(attemptedMs), plainArray(status),
         plainArray(nextAttemptMs), plainArray(leaseMs), plainArray(appId), plainArray(messageId), plainArray(endpointId), now,
       ],
     });
-    return new Set(rows.map((r) => r.id));
+    return result.rowCount ?? 0;
   }
 
   /** Gives leased, unsent deliveries back to the queue (shutdown, slow endpoint, disabled). */
