@@ -32,10 +32,14 @@ export class AppsRepository {
     return this.apps.save(app);
   }
 
-  /** Cascades to endpoints, subscriptions, messages and deliveries; attempts have no FK. */
+  /**
+   * Cascades to endpoints, subscriptions and messages; attempts and deliveries carry no
+   * foreign key (hot-path inserts), so they go explicitly, first.
+   */
   async delete(id: string): Promise<void> {
     await this.apps.manager.transaction(async (tx) => {
       await tx.query('DELETE FROM attempt WHERE app_id = $1', [id]);
+      await tx.query('DELETE FROM delivery WHERE message_id IN (SELECT id FROM message WHERE app_id = $1)', [id]);
       await tx.query('DELETE FROM app WHERE id = $1', [id]);
       // Every process drops its cached routing for the app on commit.
       await notifyRoutingChanged(tx, id);

@@ -1,0 +1,56 @@
+import { createApp, createEndpoint } from './support/builders';
+import { startReceiver, TestReceiver } from './support/receiver';
+import { startTestAppWithDatabase } from './support/test-app';
+
+/** Deleting an app removes everything under it (some tables carry no foreign key) and nothing else. */
+describe('Deleting an app', () => {
+  let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
+  let receiver: TestReceiver;
+
+  beforeAll(async () => {
+    sut = await startTestAppWithDatabase();
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await sut.close();
+    await receiver.close();
+  });
+
+  const rowsOf = async (appId: string) => {
+    const count = async (sql: string) => Number((await sut.db.query(sql, [appId])).rows[0].n);
+    return {
+      endpoints: await count('SELECT count(*) AS n FROM endpoint WHERE app_id = $1'),
+      subscriptions: await count('SELECT count(*) AS n FROM subscription WHERE app_id = $1'),
+      messages: await count('SELECT count(*) AS n FROM message WHERE app_id = $1'),
+      deliveries: await count('SELECT count(*) AS n FROM delivery WHERE app_id = $1'),
+      attempts: await count('SELECT count(*) AS n FROM attempt WHERE app_id = $1'),
+    };
+  };
+
+  async function appWithTraffic(name: string): Promise<string> {
+    const app = await createApp(sut.api, { name });
+    await createEndpoint(sut.api, app.id, { url: receiver.url });
+    for (let i = 0; i < 3; i++) {
+      expect((await sut.api.post(`/api/v1/apps/${app.id}/messages`, { eventType: 'order.created', payload: { i } })).status).toBe(202);
+    }
+    return app.id;
+  }
+
+  it('removes its endpoints, subscriptions, messages, deliveries and attempts, and keeps other apps whole', async () => {
+    const doomed = await appWithTraffic('doomed');
+    const kept = await appWithTraffic('kept');
+    await receiver.waitFor(6);
+    const deadline = Date.now() + 10_000;
+    while ((await rowsOf(doomed)).attempts < 3 || (await rowsOf(kept)).attempts < 3) {
+      if (Date.now() > deadline) throw new Error('attempts were not recorded in time');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const keptBefore = await rowsOf(kept);
+
+    expect((await sut.api.delete(`/api/v1/apps/${doomed}`)).status).toBe(204);
+
+    expect(await rowsOf(doomed)).toEqual({ endpoints: 0, subscriptions: 0, messages: 0, deliveries: 0, attempts: 0 });
+    expect(await rowsOf(kept)).toEqual(keptBefore);
+    expect(keptBefore).toEqual({ endpoints: 1, subscriptions: 1, messages: 3, deliveries: 3, attempts: 3 });
+  });
+});
