@@ -98,4 +98,44 @@ describe('Circuit breaker (simulated clock)', () => {
     expect(rows.every((r) => r.attempts === 1)).toBe(true);
     expect(rows).toHaveLength(held);
   }, 30_000);
+
+  it('moves the pending deliveries out of the due window when it opens, and delivers them once after the probe closes it', async () => {
+    const failing = await startReceiver(() => ({ status: 500, delayMs: 40 }));
+    try {
+      const appId = await insertApp(sut.db, clock.now());
+      const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: failing.url, retrySchedule: [86_400] });
+      // More than the worker claims ahead for one endpoint: some rows are still pending in the table when it opens.
+      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now(), 1500);
+      const opened = await eventually(async () => {
+        const h = await health(sut.db, endpoint.id);
+        return h.circuit_opens === 1 ? h : undefined;
+      }, 10_000, 'the circuit to open');
+
+      const { rows: pending } = await sut.db.query<{ next_attempt_at: Date }>(
+        `SELECT next_attempt_at FROM delivery WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0`,
+        [endpoint.id],
+      );
+      expect(pending.length).toBeGreaterThan(0);
+      expect(pending.every((r) => r.next_attempt_at.getTime() === opened.circuit_open_until?.getTime())).toBe(true);
+
+      failing.setBehaviour(() => ({ status: 200 }));
+      clock.advance(30_000);
+      await worker.sweep();
+      await eventually(async () => {
+        const { rows } = await sut.db.query<{ n: string }>(
+          `SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND (attempts = 0 OR status = 'delivering')`,
+          [endpoint.id],
+        );
+        return Number(rows[0].n) === 0 ? true : undefined;
+      }, 20_000, 'the held deliveries to be delivered');
+      // Nothing lost, nothing attempted twice: those that failed before the opening wait for their retry.
+      const { rows } = await sut.db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM delivery WHERE endpoint_id = $1', [endpoint.id]);
+      expect(rows.every((r) => r.attempts === 1)).toBe(true);
+      expect(rows.filter((r) => r.status === 'succeeded').length).toBeGreaterThan(pending.length);
+      expect(await attemptsOf(sut.db, endpoint.id)).toBe(deliveryIds.length);
+      expect(failing.requests).toHaveLength(deliveryIds.length);
+    } finally {
+      await failing.close();
+    }
+  }, 40_000);
 });

@@ -205,6 +205,36 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
     return result.rowCount ?? 0;
   }
 
+  /**
+   * Takes stalled endpoints' pending deliveries out of the due window until `until` (no
+   * attempt recorded): left due, they sit at the head of delivery_due_idx and every claim
+   * walks past them while the endpoint is excluded. Found through delivery_endpoint_idx; only
+   * ever moves a row later. Returns how many rows moved.
+   */
+  async hold(endpointIds: readonly string[], until: Date, now: Date): Promise<number> {
+    if (endpointIds.length === 0) return 0;
+    const result = await this.pool.query({
+      name: 'delivery_hold',
+      text: `UPDATE delivery SET next_attempt_at = $2, updated_at = $3
+              WHERE endpoint_id = ANY($1::text[]) AND status = 'pending' AND next_attempt_at < $2`,
+      values: [endpointIds, until, now],
+    });
+    return result.rowCount ?? 0;
+  }
+
+  /** Ends holds early (the endpoint answers again): rows still at their hold time become due now. */
+  async unhold(endpointIds: readonly string[], heldUntil: readonly Date[], now: Date): Promise<number> {
+    if (endpointIds.length === 0) return 0;
+    const result = await this.pool.query({
+      name: 'delivery_unhold',
+      text: `UPDATE delivery d SET next_attempt_at = $3, updated_at = $3
+               FROM unnest($1::text[], $2::timestamptz[]) AS h(endpoint_id, held_until)
+              WHERE d.endpoint_id = h.endpoint_id AND d.status = 'pending' AND d.next_attempt_at = h.held_until`,
+      values: [endpointIds, heldUntil, now],
+    });
+    return result.rowCount ?? 0;
+  }
+
   /** Deliveries of an endpoint deleted since they were queued: cancelled, visibly. */
   async cancel(deliveries: readonly ClaimedDelivery[], reason: string, now: Date): Promise<void> {
     if (deliveries.length === 0) return;

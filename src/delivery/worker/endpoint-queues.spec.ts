@@ -86,4 +86,14 @@ describe('EndpointQueues', () => {
     expect(handedBack.map((i) => i.endpointId)).toEqual(['stalled', 'stalled', 'stalled']);
     expect(sut.waiting).toBe(2);
   });
+
+  it('names the stalled endpoints, also once nothing of theirs waits here', () => {
+    const sut = new EndpointQueues<Item>(options);
+    sut.enqueue([...items('stalled', 2), ...items('busy', 2)], 0);
+    sut.takeStartable();
+    sut.finished('busy', 900);
+    sut.enqueue(items('busy', 1), 900);
+    sut.takeStartable();
+    expect(sut.stalled(1000)).toEqual(['stalled']);
+  });
 });

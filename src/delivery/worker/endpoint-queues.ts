@@ -176,6 +176,13 @@ export class EndpointQueues<T extends QueuedItem> {
     return out;
   }
 
+  /** Endpoints whose every slot is busy with nothing finished for `stallAfterMs`. */
+  stalled(now: number): string[] {
+    const out: string[] = [];
+    for (const [endpointId, state] of this.endpoints) if (this.isStalled(state, now)) out.push(endpointId);
+    return out;
+  }
+
   takeAllWaiting(): T[] {
     return this.takeWaitingSince(Number.POSITIVE_INFINITY);
   }
