@@ -111,12 +111,14 @@ describe('Circuit breaker (simulated clock)', () => {
         return h.circuit_opens === 1 ? h : undefined;
       }, 10_000, 'the circuit to open');
 
-      const { rows: pending } = await sut.db.query<{ next_attempt_at: Date }>(
-        `SELECT next_attempt_at FROM delivery WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0`,
-        [endpoint.id],
-      );
-      expect(pending.length).toBeGreaterThan(0);
-      expect(pending.every((r) => r.next_attempt_at.getTime() === opened.circuit_open_until?.getTime())).toBe(true);
+      // Moved right after the opening (a statement of its own), never attempted meanwhile.
+      const pending = await eventually(async () => {
+        const { rows } = await sut.db.query<{ next_attempt_at: Date }>(
+          `SELECT next_attempt_at FROM delivery WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0`,
+          [endpoint.id],
+        );
+        return rows.length > 0 && rows.every((r) => r.next_attempt_at.getTime() === opened.circuit_open_until?.getTime()) ? rows : undefined;
+      }, 5_000, 'the pending deliveries to be moved to the end of the cool-down');
 
       failing.setBehaviour(() => ({ status: 200 }));
       clock.advance(30_000);

@@ -59,5 +59,8 @@ export class EndpointHealthObserver implements DeliveryOutcomeObserver, OnModule
       else await this.events.circuitOpened(changed, transition.reason);
     }
     await this.events.attemptsExhausted(outcomes);
+    // Last: it moves up to a whole backlog (seconds for 100k rows), and the gates are closed already.
+    const opened = applied.flatMap(({ after: a }) => (a.circuitOpenUntil ? [{ id: a.id, until: a.circuitOpenUntil }] : []));
+    await this.repository.holdDeliveries(opened, now);
   }
 }

@@ -67,13 +67,6 @@ export class EndpointHealthRepository {
    * every transition — and its operational event — happens once. Disabling also forgets the
    * circuit history: a re-enabled endpoint starts afresh. Routing listeners are told (a disabled
    * endpoint leaves routing; other workers refresh their gates at once). Returns the applied ones.
-   *
-   * Opening a circuit also moves the endpoint's pending deliveries that would be due before
-   * the cool-down ends to circuit_open_until (no attempt recorded, retry budget untouched):
-   * left due, they sat at the head of delivery_due_idx and every claim of every worker walked
-   * past them (the gate's exclusion is a heap filter, not an index condition): 0.58 of the
-   * plain drain rate beside one failing endpoint's 100k backlog. They become due together
-   * when the cool-down ends, so the half-open probe finds one at once.
    */
   async applyTransitions(planned: readonly PlannedTransition[], now: Date): Promise<Array<PlannedTransition & { after: EndpointHealthState }>> {
     if (planned.length === 0) return [];
@@ -82,23 +75,17 @@ export class EndpointHealthRepository {
       text: `WITH t AS (
                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[])
                  AS t(id, kind, reason, open_until, expected_until, expected_opens)
-             ), changed AS (
-               UPDATE endpoint e
-                  SET disabled = e.disabled OR t.kind = 'disable',
-                      disabled_reason = CASE WHEN t.kind = 'disable' THEN t.reason ELSE e.disabled_reason END,
-                      updated_at = CASE WHEN t.kind = 'disable' THEN $7 ELSE e.updated_at END,
-                      circuit_open_until = CASE WHEN t.kind = 'open' THEN t.open_until WHEN t.kind = 'disable' THEN NULL ELSE e.circuit_open_until END,
-                      circuit_opens = CASE WHEN t.kind = 'open' THEN e.circuit_opens + 1 ELSE 0 END
-                 FROM t
-                WHERE e.id = t.id AND NOT e.disabled AND e.deleted_at IS NULL
-                  AND (t.kind = 'disable' OR (e.circuit_open_until IS NOT DISTINCT FROM t.expected_until AND e.circuit_opens = t.expected_opens))
-               RETURNING ${STATE_COLUMNS}, t.kind
-             ), held AS (
-               UPDATE delivery d SET next_attempt_at = c.circuit_open_until, updated_at = $7
-                 FROM changed c
-                WHERE c.kind = 'open' AND d.endpoint_id = c.id AND d.status = 'pending' AND d.next_attempt_at < c.circuit_open_until
              )
-             SELECT id, app_id, url, disabled, consecutive_failures, failing_since, circuit_open_until, circuit_opens FROM changed`,
+             UPDATE endpoint e
+                SET disabled = e.disabled OR t.kind = 'disable',
+                    disabled_reason = CASE WHEN t.kind = 'disable' THEN t.reason ELSE e.disabled_reason END,
+                    updated_at = CASE WHEN t.kind = 'disable' THEN $7 ELSE e.updated_at END,
+                    circuit_open_until = CASE WHEN t.kind = 'open' THEN t.open_until WHEN t.kind = 'disable' THEN NULL ELSE e.circuit_open_until END,
+                    circuit_opens = CASE WHEN t.kind = 'open' THEN e.circuit_opens + 1 ELSE 0 END
+               FROM t
+              WHERE e.id = t.id AND NOT e.disabled AND e.deleted_at IS NULL
+                AND (t.kind = 'disable' OR (e.circuit_open_until IS NOT DISTINCT FROM t.expected_until AND e.circuit_opens = t.expected_opens))
+             RETURNING ${STATE_COLUMNS}`,
       values: [
         planned.map((p) => p.state.id),
         planned.map((p) => p.transition.kind),
@@ -115,6 +102,28 @@ export class EndpointHealthRepository {
       const state = after.get(p.state.id);
       return state ? [{ ...p, after: state }] : [];
     });
+  }
+
+  /**
+   * Moves the pending deliveries of just-opened circuits that would be due before the
+   * cool-down ends to circuit_open_until (no attempt recorded, retry budget untouched): left
+   * due, they sat at the head of delivery_due_idx and every claim of every worker walked past
+   * them (the gate's exclusion is a heap filter, not an index condition): 0.58 of the plain
+   * drain rate beside failing endpoints' 100k backlogs. They become due together when the
+   * cool-down ends, so the half-open probe finds one at once. Separate from the transition
+   * (whose statement stays short, so every gate closes at once); if it never runs, the gates
+   * still exclude the rows, as before.
+   */
+  async holdDeliveries(circuits: ReadonlyArray<{ id: string; until: Date }>, now: Date): Promise<number> {
+    if (circuits.length === 0) return 0;
+    const result = await this.pool.query({
+      name: 'endpoint_health_hold_deliveries',
+      text: `UPDATE delivery d SET next_attempt_at = c.until, updated_at = $3
+               FROM unnest($1::text[], $2::timestamptz[]) AS c(endpoint_id, until)
+              WHERE d.endpoint_id = c.endpoint_id AND d.status = 'pending' AND d.next_attempt_at < c.until`,
+      values: [circuits.map((c) => c.id), circuits.map((c) => c.until), now],
+    });
+    return result.rowCount ?? 0;
   }
 
   /** Every process drops its routing and endpoint caches for these apps and refreshes its gates. */
