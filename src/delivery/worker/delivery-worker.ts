@@ -325,7 +325,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       if (hold.length === 0) return;
       await this.queue.hold(hold, new Date(now.getTime() + this.stallHoldMs), now);
     } catch (err) {
-      // Not moved: they are excluded from the claims one by one meanwhile, and due when the hold would end.
+      // Not moved: the claims exclude them one by one meanwhile, as before; tried again when this hold would end.
       this.logger.warn({ err: String(err), hold: hold.length, unhold: unhold.length }, 'moving stalled endpoints\' deliveries failed');
       return;
     }
