@@ -22,10 +22,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
     genReqId: () => randomUUID(),
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
-    logger: options.logger,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(options),
+    adapter,
+    {
+      logger: options.logger,
+      abortOnError: false,
+    },
+  );
   app.useGlobalPipes(createValidationPipe());
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
@@ -36,15 +40,31 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
   const requestLog = options.config.HTTP_LOG_REQUESTS ? options.logger : false;
   if (requestLog) {
     fastify.addHook('onResponse', async (request, reply) => {
-      const line = { requestId: request.id, method: request.method, route: request.routeOptions.url ?? '(unmatched)', status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 };
+      const line = {
+        requestId: request.id,
+        method: request.method,
+        route: request.routeOptions.url ?? '(unmatched)',
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      };
       requestLog.log(line, 'request completed', 'HttpRequest');
     });
   }
   // The API speaks JSON only; Nest would otherwise also parse form bodies.
   fastify.addHook('onRequest', async (request, reply) => {
     const type = request.headers['content-type'];
-    if (type !== undefined && !/^application\/json\b/i.test(type) && request.headers['content-length'] !== '0') {
-      await reply.status(415).send({ statusCode: 415, code: 'unsupported_media_type', message: 'content-type must be application/json' });
+    if (
+      type !== undefined &&
+      !/^application\/json\b/i.test(type) &&
+      request.headers['content-length'] !== '0'
+    ) {
+      await reply
+        .status(415)
+        .send({
+          statusCode: 415,
+          code: 'unsupported_media_type',
+          message: 'content-type must be application/json',
+        });
     }
   });
   if (options.config.ROLE !== 'worker') setUpOpenApi(app);

@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/app-config';
-import { DatabaseServer, externalDatabase, startEmbeddedDatabase } from './database/embedded-database';
+import {
+  DatabaseServer,
+  externalDatabase,
+  startEmbeddedDatabase,
+} from './database/embedded-database';
 import { JsonLogger } from './common/logging/json-logger';
 import { createHttpApp } from './http-app';
 import { resolveRuntimeKeys } from './runtime-keys.resolver';
@@ -26,12 +30,20 @@ async function bootstrap(): Promise<void> {
   try {
     database = config.DATABASE_URL
       ? externalDatabase(config.DATABASE_URL)
-      : await startEmbeddedDatabase({ dataDir: config.DATA_DIR, port: config.EMBEDDED_POSTGRES_PORT, log: (l) => logger.warn(l, 'EmbeddedDatabase') });
+      : await startEmbeddedDatabase({
+          dataDir: config.DATA_DIR,
+          port: config.EMBEDDED_POSTGRES_PORT,
+          log: (l) => logger.warn(l, 'EmbeddedDatabase'),
+        });
     const keys = resolveRuntimeKeys(config, database.embedded, logger);
     const app = await createHttpApp({ config, databaseUrl: database.url, keys, logger });
     await app.listen(config.PORT, config.HOST);
     logger.log(
-      { role: config.ROLE, port: config.PORT, database: database.embedded ? `embedded (${config.DATA_DIR})` : 'external' },
+      {
+        role: config.ROLE,
+        port: config.PORT,
+        database: database.embedded ? `embedded (${config.DATA_DIR})` : 'external',
+      },
       'service started; API docs at /docs',
       'Bootstrap',
     );

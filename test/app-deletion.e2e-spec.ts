@@ -31,7 +31,14 @@ describe('Deleting an app', () => {
     const app = await createApp(sut.api, { name });
     await createEndpoint(sut.api, app.id, { url: receiver.url });
     for (let i = 0; i < 3; i++) {
-      expect((await sut.api.post(`/api/v1/apps/${app.id}/messages`, { eventType: 'order.created', payload: { i } })).status).toBe(202);
+      expect(
+        (
+          await sut.api.post(`/api/v1/apps/${app.id}/messages`, {
+            eventType: 'order.created',
+            payload: { i },
+          })
+        ).status,
+      ).toBe(202);
     }
     return app.id;
   }
@@ -49,8 +56,20 @@ describe('Deleting an app', () => {
 
     expect((await sut.api.delete(`/api/v1/apps/${doomed}`)).status).toBe(204);
 
-    expect(await rowsOf(doomed)).toEqual({ endpoints: 0, subscriptions: 0, messages: 0, deliveries: 0, attempts: 0 });
+    expect(await rowsOf(doomed)).toEqual({
+      endpoints: 0,
+      subscriptions: 0,
+      messages: 0,
+      deliveries: 0,
+      attempts: 0,
+    });
     expect(await rowsOf(kept)).toEqual(keptBefore);
-    expect(keptBefore).toEqual({ endpoints: 1, subscriptions: 1, messages: 3, deliveries: 3, attempts: 3 });
+    expect(keptBefore).toEqual({
+      endpoints: 1,
+      subscriptions: 1,
+      messages: 3,
+      deliveries: 3,
+      attempts: 3,
+    });
   });
 });

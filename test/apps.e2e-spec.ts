@@ -1,6 +1,13 @@
 import { startTestAppWithDatabase } from './support/test-app';
 
-type App = { id: string; uid: string | null; name: string; metadata: Record<string, unknown>; createdAt: string; updatedAt: string };
+type App = {
+  id: string;
+  uid: string | null;
+  name: string;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+};
 type Page<T> = { data: T[]; nextCursor: string | null };
 
 describe('Apps API', () => {
@@ -11,13 +18,22 @@ describe('Apps API', () => {
   });
   afterAll(() => sut.close());
 
-  const countApps = async () => Number((await sut.db.query('SELECT count(*) FROM app')).rows[0].count);
+  const countApps = async () =>
+    Number((await sut.db.query('SELECT count(*) FROM app')).rows[0].count);
 
   describe('create', () => {
     it('answers 201 with a prefixed id, the uid and timestamps', async () => {
-      const res = await sut.api.post<App>('/api/v1/apps', { name: 'Acme', uid: 'acme-create', metadata: { plan: 'pro' } });
+      const res = await sut.api.post<App>('/api/v1/apps', {
+        name: 'Acme',
+        uid: 'acme-create',
+        metadata: { plan: 'pro' },
+      });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ uid: 'acme-create', name: 'Acme', metadata: { plan: 'pro' } });
+      expect(res.body).toMatchObject({
+        uid: 'acme-create',
+        name: 'Acme',
+        metadata: { plan: 'pro' },
+      });
       expect(res.body.id).toMatch(/^app_[0-9A-Z]{26}$/);
       expect(Date.parse(res.body.createdAt)).not.toBeNaN();
     });
@@ -42,7 +58,10 @@ describe('Apps API', () => {
       ['oversized metadata', { name: 'x', metadata: { blob: 'x'.repeat(5000) } }, 'metadata'],
     ])('rejects %s with 422 naming the field, writing nothing', async (_case, body, field) => {
       const before = await countApps();
-      const res = await sut.api.post<{ code: string; details: Array<{ field: string }> }>('/api/v1/apps', body);
+      const res = await sut.api.post<{ code: string; details: Array<{ field: string }> }>(
+        '/api/v1/apps',
+        body,
+      );
       expect(res.status).toBe(422);
       expect(res.body.details.map((d) => d.field)).toContain(field);
       expect(await countApps()).toBe(before);
@@ -55,14 +74,18 @@ describe('Apps API', () => {
     });
 
     it('rejects a body over MAX_REQUEST_BYTES with 413', async () => {
-      const res = await sut.api.post('/api/v1/apps', { name: 'x', metadata: { blob: 'x'.repeat(17 * 1024 * 1024) } });
+      const res = await sut.api.post('/api/v1/apps', {
+        name: 'x',
+        metadata: { blob: 'x'.repeat(17 * 1024 * 1024) },
+      });
       expect(res.status).toBe(413);
     });
   });
 
   describe('read, update, delete', () => {
     it('finds an app by id and by uid', async () => {
-      const created = (await sut.api.post<App>('/api/v1/apps', { name: 'Find', uid: 'find-me' })).body;
+      const created = (await sut.api.post<App>('/api/v1/apps', { name: 'Find', uid: 'find-me' }))
+        .body;
       expect((await sut.api.get<App>(`/api/v1/apps/${created.id}`)).body.id).toBe(created.id);
       expect((await sut.api.get<App>('/api/v1/apps/find-me')).body.id).toBe(created.id);
     });
@@ -74,7 +97,9 @@ describe('Apps API', () => {
     });
 
     it('patches only the given fields and moves updatedAt', async () => {
-      const created = (await sut.api.post<App>('/api/v1/apps', { name: 'Before', metadata: { a: 1 } })).body;
+      const created = (
+        await sut.api.post<App>('/api/v1/apps', { name: 'Before', metadata: { a: 1 } })
+      ).body;
       const res = await sut.api.patch<App>(`/api/v1/apps/${created.id}`, { name: 'After' });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ name: 'After', metadata: { a: 1 } });
@@ -82,7 +107,8 @@ describe('Apps API', () => {
     });
 
     it('clears a uid with null', async () => {
-      const created = (await sut.api.post<App>('/api/v1/apps', { name: 'U', uid: 'to-clear' })).body;
+      const created = (await sut.api.post<App>('/api/v1/apps', { name: 'U', uid: 'to-clear' }))
+        .body;
       const res = await sut.api.patch<App>(`/api/v1/apps/${created.id}`, { uid: null });
       expect(res.body.uid).toBeNull();
     });
@@ -97,14 +123,21 @@ describe('Apps API', () => {
   describe('list', () => {
     it('pages through every app exactly once, also while apps are being added', async () => {
       for (let i = 0; i < 7; i++) await sut.api.post('/api/v1/apps', { name: `page-${i}` });
-      const expected = (await sut.db.query<{ id: string }>('SELECT id FROM app ORDER BY id')).rows.map((r) => r.id);
+      const expected = (
+        await sut.db.query<{ id: string }>('SELECT id FROM app ORDER BY id')
+      ).rows.map((r) => r.id);
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res: { body: Page<App> } = await sut.api.get<Page<App>>(`/api/v1/apps?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+        const res: { body: Page<App> } = await sut.api.get<Page<App>>(
+          `/api/v1/apps?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         seen.push(...res.body.data.map((a) => a.id));
         // concurrent inserts land after the cursor (ids are time-ordered) and never shift pages
-        await Promise.all([sut.api.post('/api/v1/apps', { name: 'concurrent' }), sut.api.post('/api/v1/apps', { name: 'concurrent' })]);
+        await Promise.all([
+          sut.api.post('/api/v1/apps', { name: 'concurrent' }),
+          sut.api.post('/api/v1/apps', { name: 'concurrent' }),
+        ]);
         cursor = res.body.nextCursor;
       } while (cursor !== null);
       expect(seen.slice(0, expected.length)).toEqual(expected);

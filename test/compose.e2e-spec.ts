@@ -19,14 +19,18 @@ const SAMPLES: Record<string, string> = {
 /** Compose interpolation: ${VAR:?err} needs a sample, ${VAR:-default} takes its default, $$ is a dollar. */
 function interpolate(value: string): string {
   return value
-    .replace(/\$\{([A-Z0-9_]+)(?:(:?[?-])([^}]*))?\}/g, (_, name: string, op: string | undefined, arg: string | undefined) => {
-      if (op?.endsWith('?')) {
-        if (SAMPLES[name] === undefined) throw new Error(`required \${${name}} has no sample value in this test`);
-        return SAMPLES[name];
-      }
-      if (op?.endsWith('-')) return arg ?? '';
-      return SAMPLES[name] ?? '';
-    })
+    .replace(
+      /\$\{([A-Z0-9_]+)(?:(:?[?-])([^}]*))?\}/g,
+      (_, name: string, op: string | undefined, arg: string | undefined) => {
+        if (op?.endsWith('?')) {
+          if (SAMPLES[name] === undefined)
+            throw new Error(`required \${${name}} has no sample value in this test`);
+          return SAMPLES[name];
+        }
+        if (op?.endsWith('-')) return arg ?? '';
+        return SAMPLES[name] ?? '';
+      },
+    )
     .replace(/\$\$/g, '$');
 }
 
@@ -81,7 +85,8 @@ describe('docker-compose.yml', () => {
 
     it('requires the secrets instead of shipping defaults', () => {
       const raw = service.environment as Record<string, string>;
-      for (const key of ['ADMIN_API_KEYS', 'SECRETS_ENCRYPTION_KEY']) expect(raw[key]).toMatch(new RegExp(`^\\$\\{${key}:\\?`));
+      for (const key of ['ADMIN_API_KEYS', 'SECRETS_ENCRYPTION_KEY'])
+        expect(raw[key]).toMatch(new RegExp(`^\\$\\{${key}:\\?`));
     });
 
     it('waits for a healthy postgres', () => {

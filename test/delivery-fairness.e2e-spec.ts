@@ -1,4 +1,11 @@
-import { attemptRows, eventually, insertApp, insertEndpoint, insertMessages, settledStatus } from './delivery.fixtures';
+import {
+  attemptRows,
+  eventually,
+  insertApp,
+  insertEndpoint,
+  insertMessages,
+  settledStatus,
+} from './delivery.fixtures';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
 
@@ -9,7 +16,14 @@ describe('Delivery fairness', () => {
 
   beforeAll(async () => {
     sut = await startTestAppWithDatabase({
-      env: { ENDPOINT_MAX_IN_FLIGHT: '4', DELIVERY_TIMEOUT_MS: '10000', WORKER_CONCURRENCY: '64', WORKER_BATCH_SIZE: '50', WORKER_SWEEP_INTERVAL_MS: '250', SHUTDOWN_GRACE_MS: '300' },
+      env: {
+        ENDPOINT_MAX_IN_FLIGHT: '4',
+        DELIVERY_TIMEOUT_MS: '10000',
+        WORKER_CONCURRENCY: '64',
+        WORKER_BATCH_SIZE: '50',
+        WORKER_SWEEP_INTERVAL_MS: '250',
+        SHUTDOWN_GRACE_MS: '300',
+      },
     });
     blackHole = await startReceiver(() => 'hang');
     healthy = await startReceiver(() => ({ status: 200 }));
@@ -35,21 +49,28 @@ describe('Delivery fairness', () => {
     expect(blackHole.requests).toHaveLength(4);
   });
 
-  it('lets a stalled endpoint\'s held deliveries go as soon as it answers again, not when the hold ends', async () => {
+  it("lets a stalled endpoint's held deliveries go as soon as it answers again, not when the hold ends", async () => {
     // Slow, not dead: its first requests take 2 s (every slot stalls), well inside the 10 s timeout.
-    const slow = await startReceiver((_request, index) => ({ status: 200, delayMs: index < 4 ? 2_000 : 0 }));
+    const slow = await startReceiver((_request, index) => ({
+      status: 200,
+      delayMs: index < 4 ? 2_000 : 0,
+    }));
     try {
       const appId = await insertApp(sut.db, new Date());
       const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: slow.url });
       const queuedAt = new Date();
       const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, queuedAt, 30);
-      await eventually(async () => {
-        const { rows } = await sut.db.query<{ n: string }>(
-          `SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at > $2`,
-          [endpoint.id, new Date(queuedAt.getTime() + 5_000)],
-        );
-        return Number(rows[0].n) === deliveryIds.length - 4 ? true : undefined;
-      }, 2_000, 'the stalled endpoint\'s deliveries to be held');
+      await eventually(
+        async () => {
+          const { rows } = await sut.db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at > $2`,
+            [endpoint.id, new Date(queuedAt.getTime() + 5_000)],
+          );
+          return Number(rows[0].n) === deliveryIds.length - 4 ? true : undefined;
+        },
+        2_000,
+        "the stalled endpoint's deliveries to be held",
+      );
       for (const id of deliveryIds) {
         await settledStatus(sut.db, id, 'succeeded', 5_000);
         expect(await attemptRows(sut.db, id)).toHaveLength(1);
@@ -61,14 +82,20 @@ describe('Delivery fairness', () => {
   });
 });
 
-describe('Delivery: a stalled endpoint\'s due deliveries', () => {
+describe("Delivery: a stalled endpoint's due deliveries", () => {
   const TIMEOUT_MS = 1500;
   let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
   let stalling: TestReceiver;
 
   beforeAll(async () => {
     sut = await startTestAppWithDatabase({
-      env: { ENDPOINT_MAX_IN_FLIGHT: '4', DELIVERY_TIMEOUT_MS: String(TIMEOUT_MS), WORKER_CONCURRENCY: '64', WORKER_BATCH_SIZE: '50', SHUTDOWN_GRACE_MS: '300' },
+      env: {
+        ENDPOINT_MAX_IN_FLIGHT: '4',
+        DELIVERY_TIMEOUT_MS: String(TIMEOUT_MS),
+        WORKER_CONCURRENCY: '64',
+        WORKER_BATCH_SIZE: '50',
+        SHUTDOWN_GRACE_MS: '300',
+      },
     });
     // Its first requests hang (every slot stalls), later ones are answered.
     stalling = await startReceiver((_request, index) => (index < 4 ? 'hang' : { status: 200 }));
@@ -86,14 +113,22 @@ describe('Delivery: a stalled endpoint\'s due deliveries', () => {
     const hung = await stalling.waitFor(4);
 
     // Handed back and moved past the stall (now + the delivery timeout, here under the 5 s cap).
-    const held = await eventually(async () => {
-      const { rows } = await sut.db.query<{ id: string; next_attempt_at: Date }>(
-        `SELECT id, next_attempt_at FROM delivery WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0`,
-        [endpoint.id],
-      );
-      return rows.length === deliveryIds.length - 4 && rows.every((r) => r.next_attempt_at > queuedAt) ? rows : undefined;
-    }, 3_000, 'the stalled endpoint\'s deliveries to be held');
-    for (const r of held) expect(r.next_attempt_at.getTime()).toBeLessThanOrEqual(Date.now() + TIMEOUT_MS);
+    const held = await eventually(
+      async () => {
+        const { rows } = await sut.db.query<{ id: string; next_attempt_at: Date }>(
+          `SELECT id, next_attempt_at FROM delivery WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0`,
+          [endpoint.id],
+        );
+        return rows.length === deliveryIds.length - 4 &&
+          rows.every((r) => r.next_attempt_at > queuedAt)
+          ? rows
+          : undefined;
+      },
+      3_000,
+      "the stalled endpoint's deliveries to be held",
+    );
+    for (const r of held)
+      expect(r.next_attempt_at.getTime()).toBeLessThanOrEqual(Date.now() + TIMEOUT_MS);
     expect(stalling.requests).toHaveLength(hung.length);
 
     // The hold passes by itself: each held delivery goes out once and succeeds.

@@ -7,7 +7,10 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
 const CONCURRENCY = 64;
 
 /** A worker as production runs it: its own OS process (`npm run build` first). */
-function startWorker(databaseUrl: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+function startWorker(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess> {
   return startServiceProcess({
     role: 'worker',
     databaseUrl,
@@ -23,7 +26,14 @@ function startWorker(databaseUrl: string, env: Record<string, string> = {}): Pro
 }
 
 async function countByStatus(db: Pool, appId: string, status: string): Promise<number> {
-  return Number((await db.query('SELECT count(*) FROM delivery WHERE app_id = $1 AND status = $2', [appId, status])).rows[0].count);
+  return Number(
+    (
+      await db.query('SELECT count(*) FROM delivery WHERE app_id = $1 AND status = $2', [
+        appId,
+        status,
+      ])
+    ).rows[0].count,
+  );
 }
 
 function receivedIds(receiver: TestReceiver): string[] {
@@ -70,7 +80,11 @@ describe('Delivery workers as separate processes', () => {
 
     const second = await startWorker(database.url, { ENDPOINT_MAX_IN_FLIGHT: '32' });
     children.push(second);
-    await eventually(async () => (await countByStatus(db, appId, 'succeeded')) === total, 60_000, 'every delivery to succeed');
+    await eventually(
+      async () => (await countByStatus(db, appId, 'succeeded')) === total,
+      60_000,
+      'every delivery to succeed',
+    );
 
     const ids = receivedIds(receiver);
     const distinct = new Set(ids);
@@ -87,14 +101,23 @@ describe('Delivery workers as separate processes', () => {
     const receiver = await startReceiver(() => ({ status: 200 }));
     receivers.push(receiver);
     const appId = await insertApp(db, new Date());
-    const endpoints = await Promise.all([0, 1, 2, 3].map(() => insertEndpoint(db, appId, new Date(), { url: receiver.url })));
+    const endpoints = await Promise.all(
+      [0, 1, 2, 3].map(() => insertEndpoint(db, appId, new Date(), { url: receiver.url })),
+    );
     const workers = await Promise.all([startWorker(database.url), startWorker(database.url)]);
     children.push(...workers);
     const messageIds: string[] = [];
-    for (const e of endpoints) messageIds.push(...(await insertMessages(db, appId, e.id, new Date(), total / 4)).messageIds);
+    for (const e of endpoints)
+      messageIds.push(...(await insertMessages(db, appId, e.id, new Date(), total / 4)).messageIds);
     await receiver.waitFor(total, 60_000);
-    await eventually(async () => (await countByStatus(db, appId, 'succeeded')) === total, 30_000, 'all recorded');
-    const attempts = Number((await db.query('SELECT count(*) FROM attempt WHERE app_id = $1', [appId])).rows[0].count);
+    await eventually(
+      async () => (await countByStatus(db, appId, 'succeeded')) === total,
+      30_000,
+      'all recorded',
+    );
+    const attempts = Number(
+      (await db.query('SELECT count(*) FROM attempt WHERE app_id = $1', [appId])).rows[0].count,
+    );
     const ids = receivedIds(receiver);
     expect(ids).toHaveLength(total);
     expect(new Set(ids).size).toBe(total);

@@ -1,6 +1,13 @@
 import { FakeClock } from '../src/common/clock';
 import { DeliveryWorker } from '../src/delivery/worker/delivery-worker';
-import { attemptRows, deliveryRow, eventually, insertApp, insertEndpoint, insertMessages } from './delivery.fixtures';
+import {
+  attemptRows,
+  deliveryRow,
+  eventually,
+  insertApp,
+  insertEndpoint,
+  insertMessages,
+} from './delivery.fixtures';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
 
@@ -19,7 +26,10 @@ describe('Delivery retry schedule (simulated clock)', () => {
 
   beforeAll(async () => {
     // The circuit breaker would hold these always-failing deliveries (endpoint-health e2e covers that).
-    sut = await startTestAppWithDatabase({ clock, env: { WORKER_SWEEP_INTERVAL_MS: '600000', CIRCUIT_BREAKER_THRESHOLD: '10000' } });
+    sut = await startTestAppWithDatabase({
+      clock,
+      env: { WORKER_SWEEP_INTERVAL_MS: '600000', CIRCUIT_BREAKER_THRESHOLD: '10000' },
+    });
     worker = sut.app.get(DeliveryWorker);
     receiver = await startReceiver(() => ({ status: 500 }));
     appId = await insertApp(sut.db, clock.now());
@@ -32,10 +42,14 @@ describe('Delivery retry schedule (simulated clock)', () => {
   /** Runs every attempt of one delivery, jumping the clock to each next_attempt_at. */
   async function driveToTheEnd(deliveryId: string): Promise<void> {
     for (let made = 1; ; made++) {
-      const row = await eventually(async () => {
-        const r = await deliveryRow(sut.db, deliveryId);
-        return r.attempts === made && r.status !== 'delivering' ? r : undefined;
-      }, 10_000, `attempt ${made}`);
+      const row = await eventually(
+        async () => {
+          const r = await deliveryRow(sut.db, deliveryId);
+          return r.attempts === made && r.status !== 'delivering' ? r : undefined;
+        },
+        10_000,
+        `attempt ${made}`,
+      );
       if (row.status === 'failed') return;
       expect(row.status).toBe('pending');
       clock.set(row.next_attempt_at as Date);
@@ -61,12 +75,19 @@ describe('Delivery retry schedule (simulated clock)', () => {
       expect(gap).toBeLessThanOrEqual(Math.min(Math.ceil(nominal * 1.2), 3600));
     });
     expect(times[times.length - 1] - start).toBeLessThanOrEqual(DAY_MS);
-    expect(await deliveryRow(sut.db, deliveryIds[0])).toMatchObject({ status: 'failed', next_attempt_at: null, last_status_code: 500 });
+    expect(await deliveryRow(sut.db, deliveryIds[0])).toMatchObject({
+      status: 'failed',
+      next_attempt_at: null,
+      last_status_code: 500,
+    });
     expect(receiver.requests.length).toBe(attempts.length);
   }, 120_000);
 
   it('follows a custom endpoint schedule exactly, then fails', async () => {
-    const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: receiver.url, retrySchedule: [60, 300, 7200] });
+    const endpoint = await insertEndpoint(sut.db, appId, clock.now(), {
+      url: receiver.url,
+      retrySchedule: [60, 300, 7200],
+    });
     const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now());
     await driveToTheEnd(deliveryIds[0]);
     const times = (await attemptRows(sut.db, deliveryIds[0])).map((a) => a.created_at.getTime());
@@ -74,9 +95,14 @@ describe('Delivery retry schedule (simulated clock)', () => {
   });
 
   it('honours Retry-After on a 429 when it asks for longer than the schedule', async () => {
-    const r = await startReceiver((_req, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '120' } } : { status: 200 }));
+    const r = await startReceiver((_req, i) =>
+      i === 0 ? { status: 429, headers: { 'retry-after': '120' } } : { status: 200 },
+    );
     try {
-      const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: r.url, retrySchedule: [5] });
+      const endpoint = await insertEndpoint(sut.db, appId, clock.now(), {
+        url: r.url,
+        retrySchedule: [5],
+      });
       const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now());
       const row = await eventually(async () => {
         const d = await deliveryRow(sut.db, deliveryIds[0]);

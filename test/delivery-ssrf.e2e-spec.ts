@@ -1,4 +1,10 @@
-import { attemptRows, insertApp, insertEndpoint, insertMessages, settledStatus } from './delivery.fixtures';
+import {
+  attemptRows,
+  insertApp,
+  insertEndpoint,
+  insertMessages,
+  settledStatus,
+} from './delivery.fixtures';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
 
@@ -24,7 +30,10 @@ describe('Delivery to a forbidden destination', () => {
     const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
     const row = await settledStatus(sut.db, deliveryIds[0], 'failed');
     expect(row).toMatchObject({ attempts: 1, next_attempt_at: null });
-    expect((await attemptRows(sut.db, deliveryIds[0]))[0]).toMatchObject({ succeeded: false, error_class: 'blocked' });
+    expect((await attemptRows(sut.db, deliveryIds[0]))[0]).toMatchObject({
+      succeeded: false,
+      error_class: 'blocked',
+    });
     expect(receiver.requests).toHaveLength(0);
   });
 });

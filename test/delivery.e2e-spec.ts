@@ -2,7 +2,13 @@ import { Webhook } from 'standardwebhooks';
 import { generateSigningSecret } from '../src/common/signing-secret';
 import { USER_AGENT } from '../src/common/product';
 import { hexBodySignature } from '../src/delivery/signing/signature-signer';
-import { attemptRows, insertApp, insertEndpoint, insertMessages, settledStatus } from './delivery.fixtures';
+import {
+  attemptRows,
+  insertApp,
+  insertEndpoint,
+  insertMessages,
+  settledStatus,
+} from './delivery.fixtures';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
 
@@ -25,7 +31,9 @@ describe('Delivery worker', () => {
   };
 
   beforeAll(async () => {
-    sut = await startTestAppWithDatabase({ env: { DELIVERY_TIMEOUT_MS: '500', WORKER_SWEEP_INTERVAL_MS: '100' } });
+    sut = await startTestAppWithDatabase({
+      env: { DELIVERY_TIMEOUT_MS: '500', WORKER_SWEEP_INTERVAL_MS: '100' },
+    });
     appId = await insertApp(sut.db, new Date());
   });
   afterAll(async () => {
@@ -47,7 +55,14 @@ describe('Delivery worker', () => {
         authToken: 'tok_secret_value',
         signatureHeader: 'X-Signature',
       });
-      const inserted = await insertMessages(sut.db, appId, endpoint.id, new Date(), 1, () => '{ "total": 42.10, "b": [1,2] }');
+      const inserted = await insertMessages(
+        sut.db,
+        appId,
+        endpoint.id,
+        new Date(),
+        1,
+        () => '{ "total": 42.10, "b": [1,2] }',
+      );
       deliveryId = inserted.deliveryIds[0];
       messageId = inserted.messageIds[0];
       await r.waitFor(1);
@@ -58,12 +73,18 @@ describe('Delivery worker', () => {
       const request = r.requests[0];
       expect(request.method).toBe('POST');
       expect(request.path).toBe('/webhook?source=hookrelay');
-      expect(request.body).toMatch(new RegExp(`^\\{"id":"${messageId}","type":"invoice.paid","timestamp":"[^"]+","data":\\{ "total": 42.10, "b": \\[1,2\\] \\}\\}$`));
+      expect(request.body).toMatch(
+        new RegExp(
+          `^\\{"id":"${messageId}","type":"invoice.paid","timestamp":"[^"]+","data":\\{ "total": 42.10, "b": \\[1,2\\] \\}\\}$`,
+        ),
+      );
     });
 
     it('is verifiable with the standardwebhooks package', () => {
       const request = r.requests[0];
-      expect(new Webhook(endpoint.secret).verify(request.body, verifyHeaders(request.headers))).toMatchObject({ id: messageId });
+      expect(
+        new Webhook(endpoint.secret).verify(request.body, verifyHeaders(request.headers)),
+      ).toMatchObject({ id: messageId });
     });
 
     it('sends content type, user agent, custom headers and the bearer token', () => {
@@ -77,35 +98,56 @@ describe('Delivery worker', () => {
     });
 
     it('adds the hex body signature header keyed by the secret text', () => {
-      expect(r.requests[0].headers['x-signature']).toBe(hexBodySignature(endpoint.secret, r.requests[0].body));
+      expect(r.requests[0].headers['x-signature']).toBe(
+        hexBodySignature(endpoint.secret, r.requests[0].body),
+      );
     });
 
     it('records one successful attempt', async () => {
       const attempts = await attemptRows(sut.db, deliveryId);
       expect(attempts).toHaveLength(1);
-      expect(attempts[0]).toMatchObject({ attempt: 1, succeeded: true, status_code: 204, error_class: null });
+      expect(attempts[0]).toMatchObject({
+        attempt: 1,
+        succeeded: true,
+        status_code: 204,
+        error_class: null,
+      });
     });
   });
 
   it('signs with both secrets while a rotation is in grace, each verifiable', async () => {
     const r = await receiver();
     const previous = generateSigningSecret();
-    const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: r.url, previousSecret: previous, previousSecretExpiresAt: new Date(Date.now() + 3600_000) });
+    const endpoint = await insertEndpoint(sut.db, appId, new Date(), {
+      url: r.url,
+      previousSecret: previous,
+      previousSecretExpiresAt: new Date(Date.now() + 3600_000),
+    });
     await insertMessages(sut.db, appId, endpoint.id, new Date());
     const [request] = await r.waitFor(1);
     expect(String(request.headers['webhook-signature']).split(' ')).toHaveLength(2);
-    expect(() => new Webhook(endpoint.secret).verify(request.body, verifyHeaders(request.headers))).not.toThrow();
-    expect(() => new Webhook(previous).verify(request.body, verifyHeaders(request.headers))).not.toThrow();
+    expect(() =>
+      new Webhook(endpoint.secret).verify(request.body, verifyHeaders(request.headers)),
+    ).not.toThrow();
+    expect(() =>
+      new Webhook(previous).verify(request.body, verifyHeaders(request.headers)),
+    ).not.toThrow();
   });
 
   it('drops the previous secret once it has expired', async () => {
     const r = await receiver();
     const previous = generateSigningSecret();
-    const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: r.url, previousSecret: previous, previousSecretExpiresAt: new Date(Date.now() - 1000) });
+    const endpoint = await insertEndpoint(sut.db, appId, new Date(), {
+      url: r.url,
+      previousSecret: previous,
+      previousSecretExpiresAt: new Date(Date.now() - 1000),
+    });
     await insertMessages(sut.db, appId, endpoint.id, new Date());
     const [request] = await r.waitFor(1);
     expect(String(request.headers['webhook-signature']).split(' ')).toHaveLength(1);
-    expect(() => new Webhook(previous).verify(request.body, verifyHeaders(request.headers))).toThrow();
+    expect(() =>
+      new Webhook(previous).verify(request.body, verifyHeaders(request.headers)),
+    ).toThrow();
   });
 
   describe('retries', () => {
@@ -113,13 +155,26 @@ describe('Delivery worker', () => {
     const fastSchedule = [1, 1, 1];
 
     it('retries after a 500, sending identical bytes, then succeeds', async () => {
-      const r = await receiver((_req, i) => (i === 0 ? { status: 500, body: 'boom' } : { status: 200 }));
-      const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: r.url, retrySchedule: fastSchedule });
+      const r = await receiver((_req, i) =>
+        i === 0 ? { status: 500, body: 'boom' } : { status: 200 },
+      );
+      const endpoint = await insertEndpoint(sut.db, appId, new Date(), {
+        url: r.url,
+        retrySchedule: fastSchedule,
+      });
       const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
       await settledStatus(sut.db, deliveryIds[0], 'succeeded', 10_000);
       expect(r.requests[1].body).toBe(r.requests[0].body);
       const attempts = await attemptRows(sut.db, deliveryIds[0]);
-      expect(attempts.map((a) => [a.attempt, a.succeeded, a.status_code, a.error_class, a.response_body])).toEqual([
+      expect(
+        attempts.map((a) => [
+          a.attempt,
+          a.succeeded,
+          a.status_code,
+          a.error_class,
+          a.response_body,
+        ]),
+      ).toEqual([
         [1, false, 500, 'status', 'boom'],
         [2, true, 200, null, ''],
       ]);
@@ -127,11 +182,18 @@ describe('Delivery worker', () => {
 
     it('retries after a timeout (receiver hangs), then succeeds', async () => {
       const r = await receiver((_req, i) => (i === 0 ? 'hang' : { status: 200 }));
-      const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: r.url, retrySchedule: fastSchedule });
+      const endpoint = await insertEndpoint(sut.db, appId, new Date(), {
+        url: r.url,
+        retrySchedule: fastSchedule,
+      });
       const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
       await settledStatus(sut.db, deliveryIds[0], 'succeeded', 10_000);
       const attempts = await attemptRows(sut.db, deliveryIds[0]);
-      expect(attempts[0]).toMatchObject({ succeeded: false, error_class: 'timeout', status_code: null });
+      expect(attempts[0]).toMatchObject({
+        succeeded: false,
+        error_class: 'timeout',
+        status_code: null,
+      });
       expect(attempts[0].duration_ms).toBeGreaterThanOrEqual(400);
       expect(attempts[1]).toMatchObject({ succeeded: true });
     });
@@ -140,21 +202,30 @@ describe('Delivery worker', () => {
       const r = await receiver();
       const port = r.port;
       await r.close();
-      const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: `http://127.0.0.1:${port}/webhook`, retrySchedule: [2, 2, 2] });
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
-      const firstFailure = await settledStatus(sut.db, deliveryIds[0], 'pending', 5_000).then(async () => {
-        for (;;) {
-          const attempts = await attemptRows(sut.db, deliveryIds[0]);
-          if (attempts.length > 0) return attempts[0];
-          await new Promise((res) => setTimeout(res, 20));
-        }
+      const endpoint = await insertEndpoint(sut.db, appId, new Date(), {
+        url: `http://127.0.0.1:${port}/webhook`,
+        retrySchedule: [2, 2, 2],
       });
+      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+      const firstFailure = await settledStatus(sut.db, deliveryIds[0], 'pending', 5_000).then(
+        async () => {
+          for (;;) {
+            const attempts = await attemptRows(sut.db, deliveryIds[0]);
+            if (attempts.length > 0) return attempts[0];
+            await new Promise((res) => setTimeout(res, 20));
+          }
+        },
+      );
       expect(firstFailure).toMatchObject({ succeeded: false, error_class: 'refused' });
       const revived = await startReceiver(() => ({ status: 200 }), '127.0.0.1').catch(() => null);
       // The OS may not hand the same port back; fall back to pointing the endpoint at the new one.
       if (revived) {
         receivers.push(revived);
-        await sut.db.query('UPDATE endpoint SET url = $2, updated_at = $3 WHERE id = $1', [endpoint.id, revived.url, new Date()]);
+        await sut.db.query('UPDATE endpoint SET url = $2, updated_at = $3 WHERE id = $1', [
+          endpoint.id,
+          revived.url,
+          new Date(),
+        ]);
       }
       await settledStatus(sut.db, deliveryIds[0], 'succeeded', 10_000);
       expect(revived?.requests).toHaveLength(1);
@@ -163,17 +234,25 @@ describe('Delivery worker', () => {
     it('does not follow a redirect: a 3xx is a failure of class redirect', async () => {
       const target = await receiver();
       const r = await receiver(() => ({ status: 302, headers: { location: target.url } }));
-      const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: r.url, retrySchedule: [] });
+      const endpoint = await insertEndpoint(sut.db, appId, new Date(), {
+        url: r.url,
+        retrySchedule: [],
+      });
       const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
       const row = await settledStatus(sut.db, deliveryIds[0], 'failed');
       expect(row).toMatchObject({ attempts: 1, last_status_code: 302 });
-      expect((await attemptRows(sut.db, deliveryIds[0]))[0]).toMatchObject({ error_class: 'redirect' });
+      expect((await attemptRows(sut.db, deliveryIds[0]))[0]).toMatchObject({
+        error_class: 'redirect',
+      });
       expect(target.requests).toHaveLength(0);
     });
 
     it('stores at most 4 KiB of a large response body', async () => {
       const r = await receiver(() => ({ status: 500, body: 'x'.repeat(100_000) }));
-      const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: r.url, retrySchedule: [] });
+      const endpoint = await insertEndpoint(sut.db, appId, new Date(), {
+        url: r.url,
+        retrySchedule: [],
+      });
       const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
       await settledStatus(sut.db, deliveryIds[0], 'failed');
       expect((await attemptRows(sut.db, deliveryIds[0]))[0].response_body).toHaveLength(4096);
@@ -193,11 +272,17 @@ describe('Delivery worker', () => {
 
   it('leaves deliveries of a disabled endpoint pending and sends them once it is enabled', async () => {
     const r = await receiver();
-    const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: r.url, disabled: true });
+    const endpoint = await insertEndpoint(sut.db, appId, new Date(), {
+      url: r.url,
+      disabled: true,
+    });
     const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
     await new Promise((res) => setTimeout(res, 500));
     expect(r.requests).toHaveLength(0);
-    await sut.db.query('UPDATE endpoint SET disabled = false, updated_at = $2 WHERE id = $1', [endpoint.id, new Date()]);
+    await sut.db.query('UPDATE endpoint SET disabled = false, updated_at = $2 WHERE id = $1', [
+      endpoint.id,
+      new Date(),
+    ]);
     await sut.db.query(`SELECT pg_notify('hookrelay_routing', $1)`, [appId]);
     await settledStatus(sut.db, deliveryIds[0], 'succeeded');
     expect(r.requests).toHaveLength(1);

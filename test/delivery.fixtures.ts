@@ -10,9 +10,16 @@ import { TEST_ENCRYPTION_KEY } from './support/test-app';
  */
 const box = new SecretBox(Buffer.from(TEST_ENCRYPTION_KEY, 'base64'));
 
-export async function insertApp(db: Pool, now: Date, retrySchedule: number[] | null = null): Promise<string> {
+export async function insertApp(
+  db: Pool,
+  now: Date,
+  retrySchedule: number[] | null = null,
+): Promise<string> {
   const id = newId('app');
-  await db.query('INSERT INTO app (id, name, retry_schedule, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)', [id, 'Delivery test', retrySchedule, now]);
+  await db.query(
+    'INSERT INTO app (id, name, retry_schedule, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)',
+    [id, 'Delivery test', retrySchedule, now],
+  );
   return id;
 }
 
@@ -28,7 +35,12 @@ export interface EndpointSpec {
   disabled?: boolean;
 }
 
-export async function insertEndpoint(db: Pool, appId: string, now: Date, spec: EndpointSpec): Promise<{ id: string; secret: string }> {
+export async function insertEndpoint(
+  db: Pool,
+  appId: string,
+  now: Date,
+  spec: EndpointSpec,
+): Promise<{ id: string; secret: string }> {
   const id = newId('ep');
   const secret = spec.secret ?? generateSigningSecret();
   await db.query(
@@ -36,11 +48,18 @@ export async function insertEndpoint(db: Pool, appId: string, now: Date, spec: E
                            previous_secret_enc, previous_secret_expires_at, disabled, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
     [
-      id, appId, spec.url, JSON.stringify(spec.headers ?? {}),
+      id,
+      appId,
+      spec.url,
+      JSON.stringify(spec.headers ?? {}),
       spec.authToken ? box.seal(spec.authToken, `${id}/auth-token`) : null,
-      spec.retrySchedule ?? null, spec.signatureHeader ?? null, box.seal(secret, `${id}/secret`),
+      spec.retrySchedule ?? null,
+      spec.signatureHeader ?? null,
+      box.seal(secret, `${id}/secret`),
       spec.previousSecret ? box.seal(spec.previousSecret, `${id}/secret`) : null,
-      spec.previousSecretExpiresAt ?? null, spec.disabled ?? false, now,
+      spec.previousSecretExpiresAt ?? null,
+      spec.disabled ?? false,
+      now,
     ],
   );
   return { id, secret };
@@ -84,7 +103,10 @@ export interface DeliveryRow {
 }
 
 export async function deliveryRow(db: Pool, id: string): Promise<DeliveryRow> {
-  const { rows } = await db.query<DeliveryRow>('SELECT status, attempts, next_attempt_at, last_status_code, last_error FROM delivery WHERE id = $1', [id]);
+  const { rows } = await db.query<DeliveryRow>(
+    'SELECT status, attempts, next_attempt_at, last_status_code, last_error FROM delivery WHERE id = $1',
+    [id],
+  );
   return rows[0];
 }
 
@@ -100,12 +122,19 @@ export interface AttemptRow {
 }
 
 export async function attemptRows(db: Pool, deliveryId: string): Promise<AttemptRow[]> {
-  const { rows } = await db.query<AttemptRow>('SELECT * FROM attempt WHERE delivery_id = $1 ORDER BY attempt', [deliveryId]);
+  const { rows } = await db.query<AttemptRow>(
+    'SELECT * FROM attempt WHERE delivery_id = $1 ORDER BY attempt',
+    [deliveryId],
+  );
   return rows;
 }
 
 /** Polls until `check` returns a value other than undefined/false. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -115,9 +144,18 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
   }
 }
 
-export async function settledStatus(db: Pool, deliveryId: string, status: string, timeoutMs = 10_000): Promise<DeliveryRow> {
-  return eventually(async () => {
-    const row = await deliveryRow(db, deliveryId);
-    return row.status === status ? row : undefined;
-  }, timeoutMs, `delivery ${deliveryId} to become ${status}`);
+export async function settledStatus(
+  db: Pool,
+  deliveryId: string,
+  status: string,
+  timeoutMs = 10_000,
+): Promise<DeliveryRow> {
+  return eventually(
+    async () => {
+      const row = await deliveryRow(db, deliveryId);
+      return row.status === status ? row : undefined;
+    },
+    timeoutMs,
+    `delivery ${deliveryId} to become ${status}`,
+  );
 }

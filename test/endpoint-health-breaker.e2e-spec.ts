@@ -12,12 +12,21 @@ interface HealthRow {
 }
 
 async function health(db: Pool, endpointId: string): Promise<HealthRow> {
-  const { rows } = await db.query<HealthRow>('SELECT consecutive_failures, circuit_open_until, circuit_opens FROM endpoint WHERE id = $1', [endpointId]);
+  const { rows } = await db.query<HealthRow>(
+    'SELECT consecutive_failures, circuit_open_until, circuit_opens FROM endpoint WHERE id = $1',
+    [endpointId],
+  );
   return rows[0];
 }
 
 async function attemptsOf(db: Pool, endpointId: string): Promise<number> {
-  return Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM attempt WHERE endpoint_id = $1', [endpointId])).rows[0].n);
+  return Number(
+    (
+      await db.query<{ n: string }>('SELECT count(*) AS n FROM attempt WHERE endpoint_id = $1', [
+        endpointId,
+      ])
+    ).rows[0].n,
+  );
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,7 +46,12 @@ describe('Circuit breaker (simulated clock)', () => {
     sut = await startTestAppWithDatabase({
       clock,
       // Leases far longer than the simulated cool-downs: moving the clock must not expire the held ones.
-      env: { WORKER_SWEEP_INTERVAL_MS: '600000', WORKER_LEASE_MS: '3600000', CIRCUIT_BREAKER_THRESHOLD: '3', ENDPOINT_MAX_IN_FLIGHT: '1' },
+      env: {
+        WORKER_SWEEP_INTERVAL_MS: '600000',
+        WORKER_LEASE_MS: '3600000',
+        CIRCUIT_BREAKER_THRESHOLD: '3',
+        ENDPOINT_MAX_IN_FLIGHT: '1',
+      },
     });
     worker = sut.app.get(DeliveryWorker);
     // A receiver that takes a moment to fail, as real ones do: the breaker acts after each
@@ -52,13 +66,20 @@ describe('Circuit breaker (simulated clock)', () => {
   it('opens after the threshold, holds the rest, probes once per cool-down and closes on success', async () => {
     const appId = await insertApp(sut.db, clock.now());
     // Failed deliveries retry a day later: every attempt after the opening is a probe of a held delivery.
-    const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: receiver.url, retrySchedule: [86_400] });
+    const endpoint = await insertEndpoint(sut.db, appId, clock.now(), {
+      url: receiver.url,
+      retrySchedule: [86_400],
+    });
     const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now(), 10);
 
-    const opened = await eventually(async () => {
-      const h = await health(sut.db, endpoint.id);
-      return h.circuit_opens === 1 ? h : undefined;
-    }, 10_000, 'the circuit to open');
+    const opened = await eventually(
+      async () => {
+        const h = await health(sut.db, endpoint.id);
+        return h.circuit_opens === 1 ? h : undefined;
+      },
+      10_000,
+      'the circuit to open',
+    );
     expect(opened.circuit_open_until).toEqual(new Date(clock.now().getTime() + 30_000));
 
     // Held: no further attempts while open (only sends already started when it opened).
@@ -73,10 +94,14 @@ describe('Circuit breaker (simulated clock)', () => {
     // Cool-down over, still failing: exactly one probe, then open again for twice as long.
     clock.advance(30_000);
     await worker.sweep();
-    const reopened = await eventually(async () => {
-      const h = await health(sut.db, endpoint.id);
-      return h.circuit_opens === 2 ? h : undefined;
-    }, 10_000, 'the circuit to re-open');
+    const reopened = await eventually(
+      async () => {
+        const h = await health(sut.db, endpoint.id);
+        return h.circuit_opens === 2 ? h : undefined;
+      },
+      10_000,
+      'the circuit to re-open',
+    );
     expect(reopened.circuit_open_until).toEqual(new Date(clock.now().getTime() + 60_000));
     await pause(300);
     expect(await attemptsOf(sut.db, endpoint.id)).toBe(beforeProbe + 1);
@@ -86,15 +111,33 @@ describe('Circuit breaker (simulated clock)', () => {
     clock.advance(60_000);
     await worker.sweep();
     const held = deliveryIds.length - (beforeProbe + 1);
-    await eventually(async () => {
-      const { rows } = await sut.db.query<{ n: string }>(`SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND status = 'succeeded'`, [endpoint.id]);
-      return Number(rows[0].n) === held ? true : undefined;
-    }, 10_000, 'the held deliveries to be delivered');
+    await eventually(
+      async () => {
+        const { rows } = await sut.db.query<{ n: string }>(
+          `SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND status = 'succeeded'`,
+          [endpoint.id],
+        );
+        return Number(rows[0].n) === held ? true : undefined;
+      },
+      10_000,
+      'the held deliveries to be delivered',
+    );
     // The health update follows the attempts' commit (an observer of recorded batches).
-    await eventually(async () => (await health(sut.db, endpoint.id)).circuit_opens === 0, 10_000, 'the circuit to close');
-    expect(await health(sut.db, endpoint.id)).toEqual({ consecutive_failures: 0, circuit_open_until: null, circuit_opens: 0 });
+    await eventually(
+      async () => (await health(sut.db, endpoint.id)).circuit_opens === 0,
+      10_000,
+      'the circuit to close',
+    );
+    expect(await health(sut.db, endpoint.id)).toEqual({
+      consecutive_failures: 0,
+      circuit_open_until: null,
+      circuit_opens: 0,
+    });
     // Held deliveries were attempted once, when they went out: no failed attempts while held.
-    const { rows } = await sut.db.query<{ attempts: number }>('SELECT attempts FROM delivery WHERE endpoint_id = $1 AND status = $2', [endpoint.id, 'succeeded']);
+    const { rows } = await sut.db.query<{ attempts: number }>(
+      'SELECT attempts FROM delivery WHERE endpoint_id = $1 AND status = $2',
+      [endpoint.id, 'succeeded'],
+    );
     expect(rows.every((r) => r.attempts === 1)).toBe(true);
     expect(rows).toHaveLength(held);
   }, 30_000);
@@ -103,35 +146,56 @@ describe('Circuit breaker (simulated clock)', () => {
     const failing = await startReceiver(() => ({ status: 500, delayMs: 40 }));
     try {
       const appId = await insertApp(sut.db, clock.now());
-      const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: failing.url, retrySchedule: [86_400] });
+      const endpoint = await insertEndpoint(sut.db, appId, clock.now(), {
+        url: failing.url,
+        retrySchedule: [86_400],
+      });
       // More than the worker claims ahead for one endpoint: some rows are still pending in the table when it opens.
       const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now(), 1500);
-      const opened = await eventually(async () => {
-        const h = await health(sut.db, endpoint.id);
-        return h.circuit_opens === 1 ? h : undefined;
-      }, 10_000, 'the circuit to open');
+      const opened = await eventually(
+        async () => {
+          const h = await health(sut.db, endpoint.id);
+          return h.circuit_opens === 1 ? h : undefined;
+        },
+        10_000,
+        'the circuit to open',
+      );
 
       // Moved right after the opening (a statement of its own), never attempted meanwhile.
-      const pending = await eventually(async () => {
-        const { rows } = await sut.db.query<{ next_attempt_at: Date }>(
-          `SELECT next_attempt_at FROM delivery WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0`,
-          [endpoint.id],
-        );
-        return rows.length > 0 && rows.every((r) => r.next_attempt_at.getTime() === opened.circuit_open_until?.getTime()) ? rows : undefined;
-      }, 5_000, 'the pending deliveries to be moved to the end of the cool-down');
+      const pending = await eventually(
+        async () => {
+          const { rows } = await sut.db.query<{ next_attempt_at: Date }>(
+            `SELECT next_attempt_at FROM delivery WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0`,
+            [endpoint.id],
+          );
+          return rows.length > 0 &&
+            rows.every((r) => r.next_attempt_at.getTime() === opened.circuit_open_until?.getTime())
+            ? rows
+            : undefined;
+        },
+        5_000,
+        'the pending deliveries to be moved to the end of the cool-down',
+      );
 
       failing.setBehaviour(() => ({ status: 200 }));
       clock.advance(30_000);
       await worker.sweep();
-      await eventually(async () => {
-        const { rows } = await sut.db.query<{ n: string }>(
-          `SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND (attempts = 0 OR status = 'delivering')`,
-          [endpoint.id],
-        );
-        return Number(rows[0].n) === 0 ? true : undefined;
-      }, 20_000, 'the held deliveries to be delivered');
+      await eventually(
+        async () => {
+          const { rows } = await sut.db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND (attempts = 0 OR status = 'delivering')`,
+            [endpoint.id],
+          );
+          return Number(rows[0].n) === 0 ? true : undefined;
+        },
+        20_000,
+        'the held deliveries to be delivered',
+      );
       // Nothing lost, nothing attempted twice: those that failed before the opening wait for their retry.
-      const { rows } = await sut.db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM delivery WHERE endpoint_id = $1', [endpoint.id]);
+      const { rows } = await sut.db.query<{ status: string; attempts: number }>(
+        'SELECT status, attempts FROM delivery WHERE endpoint_id = $1',
+        [endpoint.id],
+      );
       expect(rows.every((r) => r.attempts === 1)).toBe(true);
       expect(rows.filter((r) => r.status === 'succeeded').length).toBeGreaterThan(pending.length);
       expect(await attemptsOf(sut.db, endpoint.id)).toBe(deliveryIds.length);

@@ -3,7 +3,13 @@ import { Webhook } from 'standardwebhooks';
 import { FakeClock } from '../src/common/clock';
 import { generateSigningSecret } from '../src/common/signing-secret';
 import { DeliveryWorker } from '../src/delivery/worker/delivery-worker';
-import { eventually, insertApp, insertEndpoint, insertMessages, settledStatus } from './delivery.fixtures';
+import {
+  eventually,
+  insertApp,
+  insertEndpoint,
+  insertMessages,
+  settledStatus,
+} from './delivery.fixtures';
 import { createApp, createEndpoint } from './support/builders';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
@@ -18,7 +24,10 @@ interface EndpointHealthRow {
 }
 
 async function endpointRow(db: Pool, id: string): Promise<EndpointHealthRow> {
-  const { rows } = await db.query<EndpointHealthRow>('SELECT disabled, disabled_reason, consecutive_failures, failing_since FROM endpoint WHERE id = $1', [id]);
+  const { rows } = await db.query<EndpointHealthRow>(
+    'SELECT disabled, disabled_reason, consecutive_failures, failing_since FROM endpoint WHERE id = $1',
+    [id],
+  );
   return rows[0];
 }
 
@@ -44,14 +53,23 @@ describe('Auto-disable and operational events', () => {
   function eventsOf(type: string): OperationalEvent[] {
     const verifier = new Webhook(opsSecret);
     return ops.requests
-      .map((r: ReceivedRequest) => verifier.verify(r.body, r.headers as Record<string, string>) as OperationalEvent)
+      .map(
+        (r: ReceivedRequest) =>
+          verifier.verify(r.body, r.headers as Record<string, string>) as OperationalEvent,
+      )
       .filter((e) => e.type === type);
   }
 
   beforeAll(async () => {
     sut = await startTestAppWithDatabase({
       clock,
-      env: { WORKER_SWEEP_INTERVAL_MS: '600000', WORKER_LEASE_MS: '3600000', ENDPOINT_DISABLE_AFTER: '1h', CIRCUIT_BREAKER_THRESHOLD: '10000', OPERATIONAL_EVENTS_APP: 'ops' },
+      env: {
+        WORKER_SWEEP_INTERVAL_MS: '600000',
+        WORKER_LEASE_MS: '3600000',
+        ENDPOINT_DISABLE_AFTER: '1h',
+        CIRCUIT_BREAKER_THRESHOLD: '10000',
+        OPERATIONAL_EVENTS_APP: 'ops',
+      },
     });
     worker = sut.app.get(DeliveryWorker);
     ops = await startReceiver();
@@ -68,38 +86,72 @@ describe('Auto-disable and operational events', () => {
     const receiver = await startReceiver(() => ({ status: 500 }));
     try {
       const start = clock.now();
-      const endpoint = await insertEndpoint(sut.db, appId, start, { url: receiver.url, retrySchedule: [1200, 1200, 1200, 1200, 1200] });
+      const endpoint = await insertEndpoint(sut.db, appId, start, {
+        url: receiver.url,
+        retrySchedule: [1200, 1200, 1200, 1200, 1200],
+      });
       const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, start);
       // Attempts at 0, 20, 40 and 60 minutes; the last one finds it failing for an hour.
       for (let made = 1; made <= 3; made++) {
-        await eventually(async () => (await endpointRow(sut.db, endpoint.id)).consecutive_failures === made, 10_000, `failure ${made}`);
+        await eventually(
+          async () => (await endpointRow(sut.db, endpoint.id)).consecutive_failures === made,
+          10_000,
+          `failure ${made}`,
+        );
         expect((await endpointRow(sut.db, endpoint.id)).disabled).toBe(false);
         clock.advance(1_200_000);
         await worker.sweep();
       }
-      const disabled = await eventually(async () => {
-        const row = await endpointRow(sut.db, endpoint.id);
-        return row.disabled ? row : undefined;
-      }, 10_000, 'the endpoint to be disabled');
+      const disabled = await eventually(
+        async () => {
+          const row = await endpointRow(sut.db, endpoint.id);
+          return row.disabled ? row : undefined;
+        },
+        10_000,
+        'the endpoint to be disabled',
+      );
       expect(disabled.disabled_reason).toBe(`failing since ${start.toISOString()} (1 hour)`);
       expect((await settledStatus(sut.db, deliveryIds[0], 'pending')).attempts).toBe(4);
 
-      const [event] = await eventually(async () => (eventsOf('endpoint.disabled').length > 0 ? eventsOf('endpoint.disabled') : undefined), 10_000, 'endpoint.disabled');
+      const [event] = await eventually(
+        async () =>
+          eventsOf('endpoint.disabled').length > 0 ? eventsOf('endpoint.disabled') : undefined,
+        10_000,
+        'endpoint.disabled',
+      );
       expect(event.data).toEqual({
-        appId, endpointId: endpoint.id, url: receiver.url, reason: disabled.disabled_reason,
-        failingSince: start.toISOString(), disabledAt: clock.now().toISOString(),
+        appId,
+        endpointId: endpoint.id,
+        url: receiver.url,
+        reason: disabled.disabled_reason,
+        failingSince: start.toISOString(),
+        disabledAt: clock.now().toISOString(),
       });
 
       const shown = await sut.api.get(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`);
-      expect(shown.body).toMatchObject({ disabled: true, health: { consecutiveFailures: 4, circuitOpenUntil: null, failingSince: start.toISOString() } });
+      expect(shown.body).toMatchObject({
+        disabled: true,
+        health: {
+          consecutiveFailures: 4,
+          circuitOpenUntil: null,
+          failingSince: start.toISOString(),
+        },
+      });
 
       // Re-enabled: the pending delivery resumes on its schedule and now succeeds.
       receiver.setBehaviour(() => ({ status: 200 }));
-      expect((await sut.api.patch(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`, { disabled: false })).status).toBe(200);
+      expect(
+        (await sut.api.patch(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`, { disabled: false }))
+          .status,
+      ).toBe(200);
       clock.advance(1_200_000);
       await worker.sweep();
       expect((await settledStatus(sut.db, deliveryIds[0], 'succeeded')).attempts).toBe(5);
-      expect(await endpointRow(sut.db, endpoint.id)).toMatchObject({ disabled: false, consecutive_failures: 0, failing_since: null });
+      expect(await endpointRow(sut.db, endpoint.id)).toMatchObject({
+        disabled: false,
+        consecutive_failures: 0,
+        failing_since: null,
+      });
     } finally {
       await receiver.close();
     }
@@ -111,12 +163,20 @@ describe('Auto-disable and operational events', () => {
     try {
       const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: receiver.url });
       await insertMessages(sut.db, appId, endpoint.id, clock.now());
-      const row = await eventually(async () => {
-        const r = await endpointRow(sut.db, endpoint.id);
-        return r.disabled ? r : undefined;
-      }, 10_000, 'the endpoint to be disabled');
+      const row = await eventually(
+        async () => {
+          const r = await endpointRow(sut.db, endpoint.id);
+          return r.disabled ? r : undefined;
+        },
+        10_000,
+        'the endpoint to be disabled',
+      );
       expect(row.disabled_reason).toBe('receiver answered 410 Gone');
-      await eventually(async () => eventsOf('endpoint.disabled').some((e) => e.data.endpointId === endpoint.id), 10_000, 'endpoint.disabled');
+      await eventually(
+        async () => eventsOf('endpoint.disabled').some((e) => e.data.endpointId === endpoint.id),
+        10_000,
+        'endpoint.disabled',
+      );
     } finally {
       await receiver.close();
     }
@@ -126,17 +186,37 @@ describe('Auto-disable and operational events', () => {
     clock.set(Date.now());
     const receiver = await startReceiver(() => ({ status: 503, body: 'down' }));
     try {
-      const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: receiver.url, retrySchedule: [] });
-      const { messageIds, deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now());
+      const endpoint = await insertEndpoint(sut.db, appId, clock.now(), {
+        url: receiver.url,
+        retrySchedule: [],
+      });
+      const { messageIds, deliveryIds } = await insertMessages(
+        sut.db,
+        appId,
+        endpoint.id,
+        clock.now(),
+      );
       await settledStatus(sut.db, deliveryIds[0], 'failed');
-      const events = await eventually(async () => {
-        const found = eventsOf('message.attempt.exhausted').filter((e) => e.data.deliveryId === deliveryIds[0]);
-        return found.length > 0 ? found : undefined;
-      }, 10_000, 'message.attempt.exhausted');
+      const events = await eventually(
+        async () => {
+          const found = eventsOf('message.attempt.exhausted').filter(
+            (e) => e.data.deliveryId === deliveryIds[0],
+          );
+          return found.length > 0 ? found : undefined;
+        },
+        10_000,
+        'message.attempt.exhausted',
+      );
       expect(events).toHaveLength(1);
       expect(events[0].data).toEqual({
-        appId, messageId: messageIds[0], deliveryId: deliveryIds[0], endpointId: endpoint.id,
-        eventType: 'invoice.paid', attempts: 1, lastStatusCode: 503, lastError: expect.any(String),
+        appId,
+        messageId: messageIds[0],
+        deliveryId: deliveryIds[0],
+        endpointId: endpoint.id,
+        eventType: 'invoice.paid',
+        attempts: 1,
+        lastStatusCode: 503,
+        lastError: expect.any(String),
       });
     } finally {
       await receiver.close();

@@ -21,7 +21,10 @@ describe('Endpoint rate limit (two workers, one database)', () => {
     database = await createTestDatabase();
     api = await startTestApp({ database, env: { ROLE: 'api' } });
     workers = [];
-    for (let i = 0; i < 2; i++) workers.push(await startTestApp({ database, env: { ROLE: 'worker', WORKER_SWEEP_INTERVAL_MS: '200' } }));
+    for (let i = 0; i < 2; i++)
+      workers.push(
+        await startTestApp({ database, env: { ROLE: 'worker', WORKER_SWEEP_INTERVAL_MS: '200' } }),
+      );
     receiver = await startReceiver();
   });
   afterAll(async () => {
@@ -36,19 +39,31 @@ describe('Endpoint rate limit (two workers, one database)', () => {
     const endpoint = await createEndpoint(api.api, app.id, { url: receiver.url, rateLimit: RATE });
     // Every worker learns about the limit at its next gate refresh (sweep or routing notification).
     await new Promise((r) => setTimeout(r, 500));
-    const messages = Array.from({ length: MESSAGES }, (_, n) => ({ eventType: 'invoice.paid', payload: { n } }));
-    expect((await api.api.post(`/api/v1/apps/${app.id}/messages/batch`, { messages })).status).toBe(202);
+    const messages = Array.from({ length: MESSAGES }, (_, n) => ({
+      eventType: 'invoice.paid',
+      payload: { n },
+    }));
+    expect((await api.api.post(`/api/v1/apps/${app.id}/messages/batch`, { messages })).status).toBe(
+      202,
+    );
 
     const received = await receiver.waitFor(MESSAGES, 15_000);
     // The bucket starts full (one second of tokens): measure 3 s after the first second.
     const t0 = received[0].receivedAt;
-    const steady = received.filter((r) => r.receivedAt >= t0 + 1000 && r.receivedAt < t0 + 4000).length / 3;
+    const steady =
+      received.filter((r) => r.receivedAt >= t0 + 1000 && r.receivedAt < t0 + 4000).length / 3;
     expect(steady).toBeGreaterThanOrEqual(RATE * 0.9);
     expect(steady).toBeLessThanOrEqual(RATE * 1.1);
 
     // Waiting for a token is not an attempt: exactly one attempt per delivery.
-    const count = async (sql: string) => Number((await api.db.query<{ n: string }>(sql, [endpoint.id])).rows[0].n);
-    await eventually(async () => (await count(`SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND status = 'succeeded'`)) === MESSAGES);
+    const count = async (sql: string) =>
+      Number((await api.db.query<{ n: string }>(sql, [endpoint.id])).rows[0].n);
+    await eventually(
+      async () =>
+        (await count(
+          `SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND status = 'succeeded'`,
+        )) === MESSAGES,
+    );
     expect(await count('SELECT count(*) AS n FROM attempt WHERE endpoint_id = $1')).toBe(MESSAGES);
   }, 30_000);
 });

@@ -2,7 +2,13 @@ import { FakeClock } from '../src/common/clock';
 import { SecretBox } from '../src/common/crypto/secret-box';
 import { isValidSigningSecret } from '../src/common/signing-secret';
 import { signingSecretsAt } from '../src/endpoints/signing-secrets';
-import { createApp, createEndpoint, EndpointView, listSubscriptions, PageView } from './support/builders';
+import {
+  createApp,
+  createEndpoint,
+  EndpointView,
+  listSubscriptions,
+  PageView,
+} from './support/builders';
 import { startTestAppWithDatabase, TEST_ENCRYPTION_KEY } from './support/test-app';
 
 type Problem = { code: string; details: Array<{ field: string; message: string }> };
@@ -19,14 +25,20 @@ describe('Endpoints API', () => {
   });
   afterAll(() => sut.close());
 
-  const path = (endpointId = '') => `/api/v1/apps/${appId}/endpoints${endpointId ? `/${endpointId}` : ''}`;
-  const count = async (table: string) => Number((await sut.db.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
+  const path = (endpointId = '') =>
+    `/api/v1/apps/${appId}/endpoints${endpointId ? `/${endpointId}` : ''}`;
+  const count = async (table: string) =>
+    Number((await sut.db.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
   const row = async (id: string) =>
     (
-      await sut.db.query<{ secret_enc: Buffer; previous_secret_enc: Buffer | null; previous_secret_expires_at: Date | null; auth_token_enc: Buffer | null; headers: unknown; retry_schedule: number[] | null }>(
-        'SELECT * FROM endpoint WHERE id = $1',
-        [id],
-      )
+      await sut.db.query<{
+        secret_enc: Buffer;
+        previous_secret_enc: Buffer | null;
+        previous_secret_expires_at: Date | null;
+        auth_token_enc: Buffer | null;
+        headers: unknown;
+        retry_schedule: number[] | null;
+      }>('SELECT * FROM endpoint WHERE id = $1', [id])
     ).rows[0];
 
   describe('create', () => {
@@ -64,16 +76,29 @@ describe('Endpoints API', () => {
 
     it('gives the endpoint a catch-all first subscription by default', async () => {
       const endpoint = await createEndpoint(sut.api, appId);
-      expect((await listSubscriptions(sut.api, appId, endpoint.id)).map((s) => s.eventTypes)).toEqual([['*']]);
+      expect(
+        (await listSubscriptions(sut.api, appId, endpoint.id)).map((s) => s.eventTypes),
+      ).toEqual([['*']]);
     });
 
     it('makes eventTypes and filter the first subscription', async () => {
-      const endpoint = await createEndpoint(sut.api, appId, { eventTypes: ['invoice.*'], filter: { amount: { $gte: 100 } } });
-      expect(await listSubscriptions(sut.api, appId, endpoint.id)).toMatchObject([{ eventTypes: ['invoice.*'], filter: { amount: { $gte: 100 } } }]);
+      const endpoint = await createEndpoint(sut.api, appId, {
+        eventTypes: ['invoice.*'],
+        filter: { amount: { $gte: 100 } },
+      });
+      expect(await listSubscriptions(sut.api, appId, endpoint.id)).toMatchObject([
+        { eventTypes: ['invoice.*'], filter: { amount: { $gte: 100 } } },
+      ]);
     });
 
     it('answers 404 for an unknown app', async () => {
-      expect((await sut.api.post('/api/v1/apps/app_01ARZ3NDEKTSV4RRFFQ69G5FAV/endpoints', { url: 'https://example.com/' })).status).toBe(404);
+      expect(
+        (
+          await sut.api.post('/api/v1/apps/app_01ARZ3NDEKTSV4RRFFQ69G5FAV/endpoints', {
+            url: 'https://example.com/',
+          })
+        ).status,
+      ).toBe(404);
     });
 
     it.each([
@@ -82,27 +107,94 @@ describe('Endpoints API', () => {
       ['a url with credentials', { url: 'https://user:pw@example.com/' }, 'url'],
       ['a too long url', { url: `https://example.com/${'a'.repeat(2040)}` }, 'url'],
       ['an unknown field', { url: 'https://example.com/', colour: 'red' }, 'colour'],
-      ['a hop-by-hop header', { url: 'https://example.com/', headers: { Connection: 'close' } }, 'headers'],
-      ['an authorization header', { url: 'https://example.com/', headers: { authorization: 'Bearer x' } }, 'headers'],
-      ['a signature header', { url: 'https://example.com/', headers: { 'Webhook-Signature': 'x' } }, 'headers'],
-      ['the endpoint\'s own signature header', { url: 'https://example.com/', signatureHeader: 'nami-sig', headers: { 'NAMI-SIG': 'x' } }, 'headers'],
-      ['a header value with CRLF', { url: 'https://example.com/', headers: { 'x-a': 'a\r\nb' } }, 'headers'],
-      ['a non-string header value', { url: 'https://example.com/', headers: { 'x-a': 1 } }, 'headers'],
-      ['21 headers', { url: 'https://example.com/', headers: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`x-${i}`, 'v'])) }, 'headers'],
-      ['an auth token with a space', { url: 'https://example.com/', authToken: 'a b' }, 'authToken'],
+      [
+        'a hop-by-hop header',
+        { url: 'https://example.com/', headers: { Connection: 'close' } },
+        'headers',
+      ],
+      [
+        'an authorization header',
+        { url: 'https://example.com/', headers: { authorization: 'Bearer x' } },
+        'headers',
+      ],
+      [
+        'a signature header',
+        { url: 'https://example.com/', headers: { 'Webhook-Signature': 'x' } },
+        'headers',
+      ],
+      [
+        "the endpoint's own signature header",
+        { url: 'https://example.com/', signatureHeader: 'nami-sig', headers: { 'NAMI-SIG': 'x' } },
+        'headers',
+      ],
+      [
+        'a header value with CRLF',
+        { url: 'https://example.com/', headers: { 'x-a': 'a\r\nb' } },
+        'headers',
+      ],
+      [
+        'a non-string header value',
+        { url: 'https://example.com/', headers: { 'x-a': 1 } },
+        'headers',
+      ],
+      [
+        '21 headers',
+        {
+          url: 'https://example.com/',
+          headers: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`x-${i}`, 'v'])),
+        },
+        'headers',
+      ],
+      [
+        'an auth token with a space',
+        { url: 'https://example.com/', authToken: 'a b' },
+        'authToken',
+      ],
       ['an empty auth token', { url: 'https://example.com/', authToken: '' }, 'authToken'],
       ['a rate limit of 0', { url: 'https://example.com/', rateLimit: 0 }, 'rateLimit'],
       ['a fractional rate limit', { url: 'https://example.com/', rateLimit: 1.5 }, 'rateLimit'],
-      ['a rate limit over 100000', { url: 'https://example.com/', rateLimit: 100_001 }, 'rateLimit'],
-      ['a malformed retry schedule', { url: 'https://example.com/', retrySchedule: ['5 minutes'] }, 'retrySchedule'],
-      ['a retry delay over 24h', { url: 'https://example.com/', retrySchedule: ['2d'] }, 'retrySchedule'],
-      ['a signature header that is not a token', { url: 'https://example.com/', signatureHeader: 'my sig' }, 'signatureHeader'],
-      ['a reserved signature header', { url: 'https://example.com/', signatureHeader: 'content-type' }, 'signatureHeader'],
+      [
+        'a rate limit over 100000',
+        { url: 'https://example.com/', rateLimit: 100_001 },
+        'rateLimit',
+      ],
+      [
+        'a malformed retry schedule',
+        { url: 'https://example.com/', retrySchedule: ['5 minutes'] },
+        'retrySchedule',
+      ],
+      [
+        'a retry delay over 24h',
+        { url: 'https://example.com/', retrySchedule: ['2d'] },
+        'retrySchedule',
+      ],
+      [
+        'a signature header that is not a token',
+        { url: 'https://example.com/', signatureHeader: 'my sig' },
+        'signatureHeader',
+      ],
+      [
+        'a reserved signature header',
+        { url: 'https://example.com/', signatureHeader: 'content-type' },
+        'signatureHeader',
+      ],
       ['a malformed secret', { url: 'https://example.com/', secret: 'whsec_short' }, 'secret'],
       ['empty eventTypes', { url: 'https://example.com/', eventTypes: [] }, 'eventTypes'],
-      ['a bad event type pattern', { url: 'https://example.com/', eventTypes: ['a.*.b'] }, 'eventTypes'],
-      ['a bad filter', { url: 'https://example.com/', filter: { amount: { $bogus: 1 } } }, 'filter.amount.$bogus'],
-      ['disabledReason without disabled', { url: 'https://example.com/', disabledReason: 'x' }, 'disabledReason'],
+      [
+        'a bad event type pattern',
+        { url: 'https://example.com/', eventTypes: ['a.*.b'] },
+        'eventTypes',
+      ],
+      [
+        'a bad filter',
+        { url: 'https://example.com/', filter: { amount: { $bogus: 1 } } },
+        'filter.amount.$bogus',
+      ],
+      [
+        'disabledReason without disabled',
+        { url: 'https://example.com/', disabledReason: 'x' },
+        'disabledReason',
+      ],
       ['metadata that is an array', { url: 'https://example.com/', metadata: [1] }, 'metadata'],
     ])('rejects %s with 422 naming the field, writing nothing', async (_case, body, field) => {
       const before = [await count('endpoint'), await count('subscription')];
@@ -132,20 +224,41 @@ describe('Endpoints API', () => {
       const a = await createEndpoint(sut.api, app.id);
       const b = await createEndpoint(sut.api, app.id, { disabled: true });
       const c = await createEndpoint(sut.api, app.id);
-      const first = await sut.api.get<PageView<EndpointView>>(`/api/v1/apps/${app.id}/endpoints?limit=2`);
-      const second = await sut.api.get<PageView<EndpointView>>(`/api/v1/apps/${app.id}/endpoints?limit=2&cursor=${first.body.nextCursor}`);
-      expect([...first.body.data, ...second.body.data].map((e) => e.id)).toEqual([a.id, b.id, c.id]);
+      const first = await sut.api.get<PageView<EndpointView>>(
+        `/api/v1/apps/${app.id}/endpoints?limit=2`,
+      );
+      const second = await sut.api.get<PageView<EndpointView>>(
+        `/api/v1/apps/${app.id}/endpoints?limit=2&cursor=${first.body.nextCursor}`,
+      );
+      expect([...first.body.data, ...second.body.data].map((e) => e.id)).toEqual([
+        a.id,
+        b.id,
+        c.id,
+      ]);
       expect(second.body.nextCursor).toBeNull();
-      const disabled = await sut.api.get<PageView<EndpointView>>(`/api/v1/apps/${app.id}/endpoints?disabled=true`);
+      const disabled = await sut.api.get<PageView<EndpointView>>(
+        `/api/v1/apps/${app.id}/endpoints?disabled=true`,
+      );
       expect(disabled.body.data.map((e) => e.id)).toEqual([b.id]);
-      expect((await sut.api.get(`/api/v1/apps/${app.id}/endpoints?disabled=maybe`)).status).toBe(422);
+      expect((await sut.api.get(`/api/v1/apps/${app.id}/endpoints?disabled=maybe`)).status).toBe(
+        422,
+      );
     });
 
     it('patches only the given fields', async () => {
       const endpoint = await createEndpoint(sut.api, appId, { description: 'keep', rateLimit: 5 });
-      const res = await sut.api.patch<EndpointView>(path(endpoint.id), { url: 'https://example.org/new', rateLimit: null, retrySchedule: ['30s'] });
+      const res = await sut.api.patch<EndpointView>(path(endpoint.id), {
+        url: 'https://example.org/new',
+        rateLimit: null,
+        retrySchedule: ['30s'],
+      });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ url: 'https://example.org/new', description: 'keep', rateLimit: null, retrySchedule: ['30s'] });
+      expect(res.body).toMatchObject({
+        url: 'https://example.org/new',
+        description: 'keep',
+        rateLimit: null,
+        retrySchedule: ['30s'],
+      });
     });
 
     it('removes the auth token with null', async () => {
@@ -159,16 +272,31 @@ describe('Endpoints API', () => {
       const endpoint = await createEndpoint(sut.api, appId);
       const disabled = await sut.api.patch<EndpointView>(path(endpoint.id), { disabled: true });
       expect(disabled.body).toMatchObject({ disabled: true, disabledReason: 'disabled by API' });
-      await sut.db.query(`UPDATE endpoint SET consecutive_failures = 9, failing_since = $2, circuit_open_until = $2 WHERE id = $1`, [endpoint.id, clock.now()]);
+      await sut.db.query(
+        `UPDATE endpoint SET consecutive_failures = 9, failing_since = $2, circuit_open_until = $2 WHERE id = $1`,
+        [endpoint.id, clock.now()],
+      );
       const enabled = await sut.api.patch<EndpointView>(path(endpoint.id), { disabled: false });
       expect(enabled.body).toMatchObject({ disabled: false, disabledReason: null });
-      const health = (await sut.db.query('SELECT consecutive_failures, failing_since, circuit_open_until FROM endpoint WHERE id = $1', [endpoint.id])).rows[0];
-      expect(health).toEqual({ consecutive_failures: 0, failing_since: null, circuit_open_until: null });
+      const health = (
+        await sut.db.query(
+          'SELECT consecutive_failures, failing_since, circuit_open_until FROM endpoint WHERE id = $1',
+          [endpoint.id],
+        )
+      ).rows[0];
+      expect(health).toEqual({
+        consecutive_failures: 0,
+        failing_since: null,
+        circuit_open_until: null,
+      });
     });
 
     it('keeps a given disabled reason', async () => {
       const endpoint = await createEndpoint(sut.api, appId);
-      const res = await sut.api.patch<EndpointView>(path(endpoint.id), { disabled: true, disabledReason: 'maintenance' });
+      const res = await sut.api.patch<EndpointView>(path(endpoint.id), {
+        disabled: true,
+        disabledReason: 'maintenance',
+      });
       expect(res.body.disabledReason).toBe('maintenance');
     });
 
@@ -205,14 +333,19 @@ describe('Endpoints API', () => {
     it('keeps a caller-supplied secret', async () => {
       const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
       const endpoint = await createEndpoint(sut.api, appId, { secret });
-      expect((await sut.api.get<{ key: string }>(`${path(endpoint.id)}/secret`)).body.key).toBe(secret);
+      expect((await sut.api.get<{ key: string }>(`${path(endpoint.id)}/secret`)).body.key).toBe(
+        secret,
+      );
     });
 
     it('stores secret and token encrypted: their bytes never appear in the row', async () => {
       const secret = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
       const token = 'tok_plaintext_marker_123';
       const endpoint = await createEndpoint(sut.api, appId, { secret, authToken: token });
-      const raw = await sut.db.query<{ text: string }>('SELECT row_to_json(e)::text AS text FROM endpoint e WHERE id = $1', [endpoint.id]);
+      const raw = await sut.db.query<{ text: string }>(
+        'SELECT row_to_json(e)::text AS text FROM endpoint e WHERE id = $1',
+        [endpoint.id],
+      );
       const stored = await row(endpoint.id);
       const bytes = Buffer.concat([stored.secret_enc, stored.auth_token_enc ?? Buffer.alloc(0)]);
       for (const plain of [secret, secret.slice(6), token]) {
@@ -228,13 +361,22 @@ describe('Endpoints API', () => {
       const old = (await sut.api.get<{ key: string }>(`${path(endpoint.id)}/secret`)).body.key;
       const newKey = `whsec_${Buffer.alloc(48, 1).toString('base64')}`;
       const rotatedAt = clock.now();
-      const res = await sut.api.post<{ key: string }>(`${path(endpoint.id)}/secret/rotate`, { key: newKey });
+      const res = await sut.api.post<{ key: string }>(`${path(endpoint.id)}/secret/rotate`, {
+        key: newKey,
+      });
       expect(res.status).toBe(200);
       expect(res.body.key).toBe(newKey);
-      expect((await sut.api.get<{ key: string }>(`${path(endpoint.id)}/secret`)).body.key).toBe(newKey);
+      expect((await sut.api.get<{ key: string }>(`${path(endpoint.id)}/secret`)).body.key).toBe(
+        newKey,
+      );
       const stored = await row(endpoint.id);
       expect(stored.previous_secret_expires_at?.getTime()).toBe(rotatedAt.getTime() + 24 * HOUR);
-      const sealed = { id: endpoint.id, secretEnc: stored.secret_enc, previousSecretEnc: stored.previous_secret_enc, previousSecretExpiresAt: stored.previous_secret_expires_at };
+      const sealed = {
+        id: endpoint.id,
+        secretEnc: stored.secret_enc,
+        previousSecretEnc: stored.previous_secret_enc,
+        previousSecretExpiresAt: stored.previous_secret_expires_at,
+      };
       clock.advance(23 * HOUR);
       expect(signingSecretsAt(sealed, clock.now(), box)).toEqual([newKey, old]);
       clock.advance(HOUR);
@@ -252,10 +394,14 @@ describe('Endpoints API', () => {
     it('rejects a malformed key on rotation, keeping the secret', async () => {
       const endpoint = await createEndpoint(sut.api, appId);
       const old = (await sut.api.get<{ key: string }>(`${path(endpoint.id)}/secret`)).body.key;
-      const res = await sut.api.post<Problem>(`${path(endpoint.id)}/secret/rotate`, { key: 'whsec_!!' });
+      const res = await sut.api.post<Problem>(`${path(endpoint.id)}/secret/rotate`, {
+        key: 'whsec_!!',
+      });
       expect(res.status).toBe(422);
       expect(res.body.details[0].field).toBe('key');
-      expect((await sut.api.get<{ key: string }>(`${path(endpoint.id)}/secret`)).body.key).toBe(old);
+      expect((await sut.api.get<{ key: string }>(`${path(endpoint.id)}/secret`)).body.key).toBe(
+        old,
+      );
     });
   });
 
@@ -263,8 +409,15 @@ describe('Endpoints API', () => {
     it('soft-deletes, removes subscriptions and cancels queued deliveries in one go', async () => {
       const endpoint = await createEndpoint(sut.api, appId);
       const now = clock.now();
-      await sut.db.query(`INSERT INTO message (id, app_id, event_type, payload, created_at) VALUES ('msg_del', $1, 'a.b', '{}', $2)`, [appId, now]);
-      for (const [id, status] of [['dlv_p', 'pending'], ['dlv_d', 'delivering'], ['dlv_s', 'succeeded']]) {
+      await sut.db.query(
+        `INSERT INTO message (id, app_id, event_type, payload, created_at) VALUES ('msg_del', $1, 'a.b', '{}', $2)`,
+        [appId, now],
+      );
+      for (const [id, status] of [
+        ['dlv_p', 'pending'],
+        ['dlv_d', 'delivering'],
+        ['dlv_s', 'succeeded'],
+      ]) {
         await sut.db.query(
           `INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, next_attempt_at, lease_until, created_at, updated_at)
            VALUES ($1, $2, 'msg_del', $3, $4, $5, $5, $5, $5)`,
@@ -273,14 +426,50 @@ describe('Endpoints API', () => {
       }
       expect((await sut.api.delete(path(endpoint.id))).status).toBe(204);
       expect((await sut.api.get(path(endpoint.id))).status).toBe(404);
-      expect((await sut.api.get<PageView<EndpointView>>(path())).body.data.map((e) => e.id)).not.toContain(endpoint.id);
-      expect((await sut.db.query('SELECT deleted_at FROM endpoint WHERE id = $1', [endpoint.id])).rows[0].deleted_at).not.toBeNull();
-      expect(Number((await sut.db.query('SELECT count(*) FROM subscription WHERE endpoint_id = $1', [endpoint.id])).rows[0].count)).toBe(0);
-      const deliveries = (await sut.db.query('SELECT id, status, last_error, lease_until, next_attempt_at FROM delivery WHERE endpoint_id = $1 ORDER BY id', [endpoint.id])).rows;
+      expect(
+        (await sut.api.get<PageView<EndpointView>>(path())).body.data.map((e) => e.id),
+      ).not.toContain(endpoint.id);
+      expect(
+        (await sut.db.query('SELECT deleted_at FROM endpoint WHERE id = $1', [endpoint.id])).rows[0]
+          .deleted_at,
+      ).not.toBeNull();
+      expect(
+        Number(
+          (
+            await sut.db.query('SELECT count(*) FROM subscription WHERE endpoint_id = $1', [
+              endpoint.id,
+            ])
+          ).rows[0].count,
+        ),
+      ).toBe(0);
+      const deliveries = (
+        await sut.db.query(
+          'SELECT id, status, last_error, lease_until, next_attempt_at FROM delivery WHERE endpoint_id = $1 ORDER BY id',
+          [endpoint.id],
+        )
+      ).rows;
       expect(deliveries).toEqual([
-        { id: 'dlv_d', status: 'cancelled', last_error: 'endpoint deleted', lease_until: null, next_attempt_at: null },
-        { id: 'dlv_p', status: 'cancelled', last_error: 'endpoint deleted', lease_until: null, next_attempt_at: null },
-        { id: 'dlv_s', status: 'succeeded', last_error: null, lease_until: now, next_attempt_at: now },
+        {
+          id: 'dlv_d',
+          status: 'cancelled',
+          last_error: 'endpoint deleted',
+          lease_until: null,
+          next_attempt_at: null,
+        },
+        {
+          id: 'dlv_p',
+          status: 'cancelled',
+          last_error: 'endpoint deleted',
+          lease_until: null,
+          next_attempt_at: null,
+        },
+        {
+          id: 'dlv_s',
+          status: 'succeeded',
+          last_error: null,
+          lease_until: now,
+          next_attempt_at: now,
+        },
       ]);
       expect((await sut.api.delete(path(endpoint.id))).status).toBe(404);
     });
@@ -297,19 +486,25 @@ describe('Endpoints API without private networks', () => {
   });
   afterAll(() => sut.close());
 
-  it.each(['http://127.0.0.1/', 'http://2130706433/', 'http://[::ffff:127.0.0.1]/', 'http://10.0.0.8/x', 'http://169.254.169.254/latest', 'http://[::1]:8080/'])(
-    'refuses %s with 422 forbidden_address',
-    async (url) => {
-      const res = await sut.api.post<Problem>(`/api/v1/apps/${appId}/endpoints`, { url });
-      expect(res.status).toBe(422);
-      expect(res.body.code).toBe('forbidden_address');
-      expect(res.body.details[0].field).toBe('url');
-    },
-  );
+  it.each([
+    'http://127.0.0.1/',
+    'http://2130706433/',
+    'http://[::ffff:127.0.0.1]/',
+    'http://10.0.0.8/x',
+    'http://169.254.169.254/latest',
+    'http://[::1]:8080/',
+  ])('refuses %s with 422 forbidden_address', async (url) => {
+    const res = await sut.api.post<Problem>(`/api/v1/apps/${appId}/endpoints`, { url });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('forbidden_address');
+    expect(res.body.details[0].field).toBe('url');
+  });
 
   it('refuses a forbidden address on PATCH too', async () => {
     const endpoint = await createEndpoint(sut.api, appId);
-    const res = await sut.api.patch<Problem>(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`, { url: 'http://192.168.1.1/' });
+    const res = await sut.api.patch<Problem>(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`, {
+      url: 'http://192.168.1.1/',
+    });
     expect(res.body.code).toBe('forbidden_address');
   });
 
@@ -330,13 +525,22 @@ describe('App retrySchedule (used by endpoints without their own)', () => {
   it('stores seconds, answers durations, and clears with null', async () => {
     const app = await createApp(sut.api, { retrySchedule: ['90s', '5m', '1h'] });
     expect(app.retrySchedule).toEqual(['90s', '5m', '1h']);
-    expect((await sut.db.query('SELECT retry_schedule FROM app WHERE id = $1', [app.id])).rows[0].retry_schedule).toEqual([90, 300, 3600]);
-    const cleared = await sut.api.patch<{ retrySchedule: string[] | null }>(`/api/v1/apps/${app.id}`, { retrySchedule: null });
+    expect(
+      (await sut.db.query('SELECT retry_schedule FROM app WHERE id = $1', [app.id])).rows[0]
+        .retry_schedule,
+    ).toEqual([90, 300, 3600]);
+    const cleared = await sut.api.patch<{ retrySchedule: string[] | null }>(
+      `/api/v1/apps/${app.id}`,
+      { retrySchedule: null },
+    );
     expect(cleared.body.retrySchedule).toBeNull();
   });
 
   it('rejects a malformed schedule with 422 naming the field', async () => {
-    const res = await sut.api.post<Problem>('/api/v1/apps', { name: 'x', retrySchedule: ['5m', 'soon'] });
+    const res = await sut.api.post<Problem>('/api/v1/apps', {
+      name: 'x',
+      retrySchedule: ['5m', 'soon'],
+    });
     expect(res.status).toBe(422);
     expect(res.body.details[0]).toMatchObject({ field: 'retrySchedule' });
     expect(res.body.details[0].message).toContain('[1]');

@@ -7,7 +7,10 @@ describe('Service foundation', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    sut = await startTestApp({ database, env: { ADMIN_API_KEYS: `${TEST_ADMIN_KEY},second-key-0123456789abcdef` } });
+    sut = await startTestApp({
+      database,
+      env: { ADMIN_API_KEYS: `${TEST_ADMIN_KEY},second-key-0123456789abcdef` },
+    });
   });
   afterAll(async () => {
     await sut.close();
@@ -22,16 +25,22 @@ describe('Service foundation', () => {
     });
 
     it('answers 401 with a wrong key', async () => {
-      expect((await sut.api.withKey('wrong-key-0123456789abcdef').get('/api/v1/apps')).status).toBe(401);
+      expect((await sut.api.withKey('wrong-key-0123456789abcdef').get('/api/v1/apps')).status).toBe(
+        401,
+      );
     });
 
     it('accepts every configured key, so keys can be rotated', async () => {
-      expect((await sut.api.withKey('second-key-0123456789abcdef').get('/api/v1/apps')).status).toBe(200);
+      expect(
+        (await sut.api.withKey('second-key-0123456789abcdef').get('/api/v1/apps')).status,
+      ).toBe(200);
       expect((await sut.api.get('/api/v1/event-types')).status).toBe(200);
     });
 
     it('protects writes too', async () => {
-      expect((await sut.api.withKey(null).post('/api/v1/event-types', { name: 'x.y' })).status).toBe(401);
+      expect(
+        (await sut.api.withKey(null).post('/api/v1/event-types', { name: 'x.y' })).status,
+      ).toBe(401);
     });
   });
 
@@ -40,7 +49,12 @@ describe('Service foundation', () => {
       expect((await sut.api.withKey(null).get('/docs')).status).toBe(200);
       const doc = await sut.api.withKey(null).get<{ paths: Record<string, unknown> }>('/docs-json');
       expect(Object.keys(doc.body.paths)).toEqual(
-        expect.arrayContaining(['/api/v1/apps', '/api/v1/apps/{appId}', '/api/v1/event-types', '/api/v1/event-types/{name}']),
+        expect.arrayContaining([
+          '/api/v1/apps',
+          '/api/v1/apps/{appId}',
+          '/api/v1/event-types',
+          '/api/v1/event-types/{name}',
+        ]),
       );
     });
   });
@@ -53,7 +67,9 @@ describe('Service foundation', () => {
     });
 
     it('answers a non-JSON content type with 415', async () => {
-      const res = await sut.api.post('/api/v1/apps', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' });
+      const res = await sut.api.post('/api/v1/apps', 'name=x', {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
       expect(res.status).toBe(415);
     });
 
@@ -80,13 +96,27 @@ describe('Service foundation', () => {
 
   describe('roles', () => {
     it('serves no API routes from a ROLE=worker process, only health and metrics', async () => {
-      const worker = await startTestApp({ database, env: { ROLE: 'worker', METRICS_TOKEN: 'metrics-token-0123456789' } });
+      const worker = await startTestApp({
+        database,
+        env: { ROLE: 'worker', METRICS_TOKEN: 'metrics-token-0123456789' },
+      });
       try {
-        for (const path of ['/api/v1/apps', '/api/v1/event-types', '/api/v1/apps/x/messages', '/api/v1/apps/x/endpoints', '/docs-json']) {
-          expect({ path, status: (await worker.api.get(path)).status }).toEqual({ path, status: 404 });
+        for (const path of [
+          '/api/v1/apps',
+          '/api/v1/event-types',
+          '/api/v1/apps/x/messages',
+          '/api/v1/apps/x/endpoints',
+          '/docs-json',
+        ]) {
+          expect({ path, status: (await worker.api.get(path)).status }).toEqual({
+            path,
+            status: 404,
+          });
         }
         expect((await worker.api.get('/health/live')).status).toBe(200);
-        expect((await worker.api.withKey('metrics-token-0123456789').get('/metrics')).status).toBe(200);
+        expect((await worker.api.withKey('metrics-token-0123456789').get('/metrics')).status).toBe(
+          200,
+        );
       } finally {
         await worker.close();
       }

@@ -26,7 +26,10 @@ async function startLoggedApp(database: TestDatabase, env: Record<string, string
   const app: NestFastifyApplication = await createHttpApp({
     config,
     databaseUrl: database.url,
-    keys: { adminApiKeys: config.ADMIN_API_KEYS, encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64') },
+    keys: {
+      adminApiKeys: config.ADMIN_API_KEYS,
+      encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64'),
+    },
     logger: new JsonLogger('info', { write: (chunk: string) => void written.push(chunk) }),
   });
   await app.listen(0, '127.0.0.1');
@@ -34,7 +37,8 @@ async function startLoggedApp(database: TestDatabase, env: Record<string, string
   return {
     app,
     api: new ApiClient(`http://127.0.0.1:${port}`, TEST_ADMIN_KEY),
-    requestLines: () => written.map((l) => JSON.parse(l) as LogLine).filter((l) => l.context === 'HttpRequest'),
+    requestLines: () =>
+      written.map((l) => JSON.parse(l) as LogLine).filter((l) => l.context === 'HttpRequest'),
     raw: () => written.join(''),
   };
 }
@@ -58,13 +62,22 @@ describe('Request logs', () => {
     it('logs one line per request with its id, method, route pattern, status and duration', async () => {
       await sut.api.get('/api/v1/apps/app_does_not_exist', { 'x-request-id': 'req-log-1' });
       const line = sut.requestLines().find((l) => l.requestId === 'req-log-1');
-      expect(line).toMatchObject({ msg: 'request completed', method: 'GET', route: '/api/v1/apps/:appId', status: 404, level: 'info' });
+      expect(line).toMatchObject({
+        msg: 'request completed',
+        method: 'GET',
+        route: '/api/v1/apps/:appId',
+        status: 404,
+        level: 'info',
+      });
       expect(typeof line?.durationMs).toBe('number');
     });
 
     it('never logs the query string or the authorization header', async () => {
       await sut.api.get('/api/v1/apps?cursor=secret-in-query-123', { 'x-request-id': 'req-log-2' });
-      expect(sut.requestLines().find((l) => l.requestId === 'req-log-2')).toMatchObject({ route: '/api/v1/apps', status: expect.any(Number) });
+      expect(sut.requestLines().find((l) => l.requestId === 'req-log-2')).toMatchObject({
+        route: '/api/v1/apps',
+        status: expect.any(Number),
+      });
       expect(sut.raw()).not.toContain('secret-in-query-123');
       expect(sut.raw()).not.toContain(TEST_ADMIN_KEY);
     });

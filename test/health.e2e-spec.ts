@@ -69,12 +69,16 @@ describe('Health checks', () => {
 
   it('lists both routes in the OpenAPI document', async () => {
     const doc = await sut.api.withKey(null).get<{ paths: Record<string, unknown> }>('/docs-json');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/health/live', '/health/ready']),
+    );
   });
 
   it('turns not ready (503) while the database refuses connections, live all along, and ready again once it is back', async () => {
     await onServer(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`);
-    await onServer(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database.name}' AND pid <> pg_backend_pid()`);
+    await onServer(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database.name}' AND pid <> pg_backend_pid()`,
+    );
 
     await eventually(async () => {
       const res = await ready();
@@ -94,7 +98,9 @@ describe('Health checks', () => {
 
   it('does not name the database or the server in the public answer', async () => {
     await onServer(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`);
-    await onServer(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database.name}' AND pid <> pg_backend_pid()`);
+    await onServer(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database.name}' AND pid <> pg_backend_pid()`,
+    );
     try {
       await eventually(async () => expect((await ready()).status).toBe(503));
       const res = await ready();
@@ -111,7 +117,11 @@ describe('Health checks', () => {
     heartbeat.beat(Date.now() - 9_000);
     const stale = await ready();
     expect(stale.status).toBe(503);
-    expect(stale.body.details.worker).toMatchObject({ status: 'down', running: true, maxSilenceMs: 8_000 });
+    expect(stale.body.details.worker).toMatchObject({
+      status: 'down',
+      running: true,
+      maxSilenceMs: 8_000,
+    });
 
     heartbeat.beat();
     expect((await ready()).status).toBe(200);

@@ -34,32 +34,45 @@ describe('Single messages sent concurrently (group commit)', () => {
         IF NEW.event_type = 'poison.pill' THEN PERFORM nextval('poison_attempts'); RAISE EXCEPTION 'poison refused by test'; END IF;
         RETURN NEW;
       END $$`);
-    await sut.db.query('CREATE TRIGGER refuse_poison BEFORE INSERT ON message FOR EACH ROW EXECUTE FUNCTION refuse_poison()');
+    await sut.db.query(
+      'CREATE TRIGGER refuse_poison BEFORE INSERT ON message FOR EACH ROW EXECUTE FUNCTION refuse_poison()',
+    );
     // Warm the caches (routing, catalog) so queued requests need no query before the insert.
     expect((await send(appId, { eventType: 'order.created', payload: {} })).status).toBe(202);
   });
   afterAll(() => sut.close());
   beforeEach(() => sut.db.query('TRUNCATE ingest_statement'));
 
-  const send = (app: string, body: unknown) => sut.api.post<Answer>(`/api/v1/apps/${app}/messages`, body);
-  const statementSizes = async (): Promise<number[]> => (await sut.db.query('SELECT rows FROM ingest_statement')).rows.map((r) => r.rows as number);
+  const send = (app: string, body: unknown) =>
+    sut.api.post<Answer>(`/api/v1/apps/${app}/messages`, body);
+  const statementSizes = async (): Promise<number[]> =>
+    (await sut.db.query('SELECT rows FROM ingest_statement')).rows.map((r) => r.rows as number);
   const deliveriesOf = async (messageIds: string[]): Promise<number> =>
-    Number((await sut.db.query('SELECT count(*) FROM delivery WHERE message_id = ANY($1)', [messageIds])).rows[0].count);
+    Number(
+      (await sut.db.query('SELECT count(*) FROM delivery WHERE message_id = ANY($1)', [messageIds]))
+        .rows[0].count,
+    );
 
   /**
    * Holds inserts into `message`, fills every statement slot with one message, sends
    * `burst()` (which queues behind them), then releases. Answers: the slot fillers' and the burst's.
    */
-  async function sendAsOneGroup<T>(burst: () => Promise<T>): Promise<{ fillers: Answer[]; burst: T }> {
+  async function sendAsOneGroup<T>(
+    burst: () => Promise<T>,
+  ): Promise<{ fillers: Answer[]; burst: T }> {
     const holder = new Client({ connectionString: sut.database.url });
     await holder.connect();
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE message IN SHARE MODE');
-      const fillers = Array.from({ length: DEFAULT_INGEST_COALESCING.maxGroupsInFlight }, () => send(appId, { eventType: 'order.created', payload: {} }));
+      const fillers = Array.from({ length: DEFAULT_INGEST_COALESCING.maxGroupsInFlight }, () =>
+        send(appId, { eventType: 'order.created', payload: {} }),
+      );
       await waitFor(async () => {
         // Not on `holder`: a transaction sees one snapshot of pg_stat_activity.
-        const { rows } = await sut.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO message%'`);
+        const { rows } = await sut.db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO message%'`,
+        );
         return rows[0].n === fillers.length;
       });
       const queued = burst();
@@ -73,14 +86,26 @@ describe('Single messages sent concurrently (group commit)', () => {
   }
 
   it('writes the messages that arrived during a statement in the next one, answering each 202 with its deliveries', async () => {
-    const { burst } = await sendAsOneGroup(() => Promise.all(Array.from({ length: 20 }, (_, i) => send(appId, { eventType: 'order.created', payload: { i } }))));
+    const { burst } = await sendAsOneGroup(() =>
+      Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          send(appId, { eventType: 'order.created', payload: { i } }),
+        ),
+      ),
+    );
     expect(burst.map((r) => r.status)).toEqual(Array(20).fill(202));
     expect(await statementSizes()).toContain(20);
     expect(await deliveriesOf(burst.map((r) => r.body.id))).toBe(20);
   });
 
   it('answers repeats of one eventId in a group with the original: one 202, the rest 200', async () => {
-    const { burst } = await sendAsOneGroup(() => Promise.all(Array.from({ length: 5 }, () => send(appId, { eventType: 'order.created', payload: {}, eventId: 'grouped-1' }))));
+    const { burst } = await sendAsOneGroup(() =>
+      Promise.all(
+        Array.from({ length: 5 }, () =>
+          send(appId, { eventType: 'order.created', payload: {}, eventId: 'grouped-1' }),
+        ),
+      ),
+    );
     expect(burst.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 202]);
     expect(new Set(burst.map((r) => r.body.id)).size).toBe(1);
     expect(await deliveriesOf([burst[0].body.id])).toBe(1);
@@ -90,7 +115,9 @@ describe('Single messages sent concurrently (group commit)', () => {
     const { burst } = await sendAsOneGroup(() =>
       Promise.all([
         send(appId, { eventType: 'poison.pill', payload: {} }),
-        ...Array.from({ length: 10 }, () => send(appId, { eventType: 'order.created', payload: {} })),
+        ...Array.from({ length: 10 }, () =>
+          send(appId, { eventType: 'order.created', payload: {} }),
+        ),
       ]),
     );
     const [poison, ...innocent] = burst;
@@ -98,7 +125,9 @@ describe('Single messages sent concurrently (group commit)', () => {
     expect(innocent.map((r) => r.status)).toEqual(Array(10).fill(202));
     expect(await deliveriesOf(innocent.map((r) => r.body.id))).toBe(10);
     // Tried in the group first, then in ever smaller parts of it.
-    expect(Number((await sut.db.query('SELECT last_value FROM poison_attempts')).rows[0].last_value)).toBeGreaterThan(1);
+    expect(
+      Number((await sut.db.query('SELECT last_value FROM poison_attempts')).rows[0].last_value),
+    ).toBeGreaterThan(1);
   });
 
   it('answers 404 only for the message of an app deleted meanwhile', async () => {
@@ -107,7 +136,12 @@ describe('Single messages sent concurrently (group commit)', () => {
     // Gone behind this process's back (its caches still know the app); its messages go with it.
     await sut.db.query('DELETE FROM app WHERE id = $1', [doomed]);
     const { burst } = await sendAsOneGroup(() =>
-      Promise.all([send(doomed, { eventType: 'order.created', payload: {} }), ...Array.from({ length: 10 }, () => send(appId, { eventType: 'order.created', payload: {} }))]),
+      Promise.all([
+        send(doomed, { eventType: 'order.created', payload: {} }),
+        ...Array.from({ length: 10 }, () =>
+          send(appId, { eventType: 'order.created', payload: {} }),
+        ),
+      ]),
     );
     const [gone, ...others] = burst;
     expect([gone.status, gone.body.code]).toEqual([404, 'not_found']);

@@ -5,11 +5,25 @@ import { startTestAppWithDatabase } from './support/test-app';
 
 type Accepted = { id: string; eventType: string; eventId: string | null; createdAt: string };
 type BatchAccepted = { data: Array<Accepted & { duplicate: boolean }> };
-type ErrorBody = { code: string; message: string; errorId?: string; details?: Array<{ field: string; message: string }> };
+type ErrorBody = {
+  code: string;
+  message: string;
+  errorId?: string;
+  details?: Array<{ field: string; message: string }>;
+};
 type Page<T> = { data: T[]; nextCursor: string | null };
 type Detail = Accepted & {
   payload: Record<string, unknown>;
-  deliveries: Array<{ id: string; endpointId: string; status: string; attempts: number; nextAttemptAt: string | null; lastStatusCode: number | null; lastError: string | null; updatedAt: string }>;
+  deliveries: Array<{
+    id: string;
+    endpointId: string;
+    status: string;
+    attempts: number;
+    nextAttemptAt: string | null;
+    lastStatusCode: number | null;
+    lastError: string | null;
+    updatedAt: string;
+  }>;
 };
 
 describe('Messages API', () => {
@@ -18,22 +32,35 @@ describe('Messages API', () => {
 
   beforeAll(async () => {
     // ROLE=api: no worker picks the deliveries up, so their initial state stays observable.
-    sut = await startTestAppWithDatabase({ clock, env: { ROLE: 'api', MAX_PAYLOAD_BYTES: '2048' } });
+    sut = await startTestAppWithDatabase({
+      clock,
+      env: { ROLE: 'api', MAX_PAYLOAD_BYTES: '2048' },
+    });
   });
   afterAll(() => sut.close());
 
-  const count = async (sql: string, params: unknown[] = []): Promise<number> => Number((await sut.db.query(sql, params)).rows[0].count);
-  const messagesOf = (appId: string) => count('SELECT count(*) FROM message WHERE app_id = $1', [appId]);
-  const deliveriesOf = (appId: string) => count('SELECT count(*) FROM delivery WHERE app_id = $1', [appId]);
+  const count = async (sql: string, params: unknown[] = []): Promise<number> =>
+    Number((await sut.db.query(sql, params)).rows[0].count);
+  const messagesOf = (appId: string) =>
+    count('SELECT count(*) FROM message WHERE app_id = $1', [appId]);
+  const deliveriesOf = (appId: string) =>
+    count('SELECT count(*) FROM delivery WHERE app_id = $1', [appId]);
 
   async function createApp(uid?: string): Promise<string> {
-    const res = await sut.api.post<{ id: string }>('/api/v1/apps', { name: 'Producer', ...(uid ? { uid } : {}) });
+    const res = await sut.api.post<{ id: string }>('/api/v1/apps', {
+      name: 'Producer',
+      ...(uid ? { uid } : {}),
+    });
     expect(res.status).toBe(201);
     return res.body.id;
   }
 
   /** Endpoint + subscription rows written directly (the endpoint routes belong to another feature). */
-  async function addEndpoint(appId: string, eventTypes: string[], options: { disabled?: boolean; filter?: Record<string, unknown> } = {}): Promise<string> {
+  async function addEndpoint(
+    appId: string,
+    eventTypes: string[],
+    options: { disabled?: boolean; filter?: Record<string, unknown> } = {},
+  ): Promise<string> {
     const id = newId('ep');
     const now = new Date();
     await sut.db.query(
@@ -42,7 +69,14 @@ describe('Messages API', () => {
     );
     await sut.db.query(
       `INSERT INTO subscription (id, app_id, endpoint_id, event_types, filter, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-      [newId('sub'), appId, id, eventTypes, options.filter ? JSON.stringify(options.filter) : null, now],
+      [
+        newId('sub'),
+        appId,
+        id,
+        eventTypes,
+        options.filter ? JSON.stringify(options.filter) : null,
+        now,
+      ],
     );
     await sut.db.query(`SELECT pg_notify('hookrelay_routing', $1)`, [appId]);
     return id;
@@ -68,9 +102,17 @@ describe('Messages API', () => {
     });
 
     it('answers 202 with the message and creates one pending delivery per matching enabled endpoint', async () => {
-      const res = await send(appId, { eventType: 'invoice.paid', payload: { plan: 'free', amount: 1 } });
+      const res = await send(appId, {
+        eventType: 'invoice.paid',
+        payload: { plan: 'free', amount: 1 },
+      });
       expect(res.status).toBe(202);
-      expect(res.body).toEqual({ id: expect.stringMatching(/^msg_[0-9A-Z]{26}$/), eventType: 'invoice.paid', eventId: null, createdAt: clock.now().toISOString() });
+      expect(res.body).toEqual({
+        id: expect.stringMatching(/^msg_[0-9A-Z]{26}$/),
+        eventType: 'invoice.paid',
+        eventId: null,
+        createdAt: clock.now().toISOString(),
+      });
       const { rows } = await sut.db.query(
         'SELECT id, endpoint_id, status, attempts, next_attempt_at FROM delivery WHERE message_id = $1 ORDER BY endpoint_id',
         [res.body.id],
@@ -84,20 +126,27 @@ describe('Messages API', () => {
 
     it('includes an endpoint whose subscription filter accepts the payload', async () => {
       const res = await send(appId, { eventType: 'invoice.paid', payload: { plan: 'pro' } });
-      const { rows } = await sut.db.query('SELECT endpoint_id FROM delivery WHERE message_id = $1', [res.body.id]);
+      const { rows } = await sut.db.query(
+        'SELECT endpoint_id FROM delivery WHERE message_id = $1',
+        [res.body.id],
+      );
       expect(rows.map((r) => r.endpoint_id).sort()).toEqual([invoices, paidOnly, proOnly].sort());
     });
 
     it('stores a message that matches nothing, without deliveries', async () => {
       const res = await send(appId, { eventType: 'order.created', payload: {} });
       expect(res.status).toBe(202);
-      expect(await count('SELECT count(*) FROM delivery WHERE message_id = $1', [res.body.id])).toBe(0);
+      expect(
+        await count('SELECT count(*) FROM delivery WHERE message_id = $1', [res.body.id]),
+      ).toBe(0);
     });
 
     it('stores the payload as the exact JSON text delivered on every attempt', async () => {
       const payload = { z: 1, a: { nested: ['x', 2, null] }, unicode: 'é✓' };
       const res = await send(appId, { eventType: 'invoice.created', payload });
-      const { rows } = await sut.db.query('SELECT payload FROM message WHERE id = $1', [res.body.id]);
+      const { rows } = await sut.db.query('SELECT payload FROM message WHERE id = $1', [
+        res.body.id,
+      ]);
       expect(rows[0].payload).toBe(JSON.stringify(payload));
     });
 
@@ -136,25 +185,52 @@ describe('Messages API', () => {
     });
 
     it('answers a repeated eventId with 200 and the original message, creating nothing', async () => {
-      const first = await send(appId, { eventType: 'order.created', payload: { n: 1 }, eventId: 'seq-1' });
-      const again = await send(appId, { eventType: 'order.created', payload: { n: 2 }, eventId: 'seq-1' });
+      const first = await send(appId, {
+        eventType: 'order.created',
+        payload: { n: 1 },
+        eventId: 'seq-1',
+      });
+      const again = await send(appId, {
+        eventType: 'order.created',
+        payload: { n: 2 },
+        eventId: 'seq-1',
+      });
       expect(first.status).toBe(202);
       expect(again.status).toBe(200);
       expect(again.body).toEqual(first.body);
-      expect(await count('SELECT count(*) FROM message WHERE app_id = $1 AND event_id = $2', [appId, 'seq-1'])).toBe(1);
-      expect(await count('SELECT count(*) FROM delivery WHERE message_id = $1', [first.body.id])).toBe(2);
+      expect(
+        await count('SELECT count(*) FROM message WHERE app_id = $1 AND event_id = $2', [
+          appId,
+          'seq-1',
+        ]),
+      ).toBe(1);
+      expect(
+        await count('SELECT count(*) FROM delivery WHERE message_id = $1', [first.body.id]),
+      ).toBe(2);
     });
 
     it('treats the Idempotency-Key header like eventId', async () => {
-      const first = await send(appId, { eventType: 'order.created', payload: {} }, { 'idempotency-key': 'hdr-1' });
-      const again = await send(appId, { eventType: 'order.created', payload: {}, eventId: 'hdr-1' });
+      const first = await send(
+        appId,
+        { eventType: 'order.created', payload: {} },
+        { 'idempotency-key': 'hdr-1' },
+      );
+      const again = await send(appId, {
+        eventType: 'order.created',
+        payload: {},
+        eventId: 'hdr-1',
+      });
       expect(first.body.eventId).toBe('hdr-1');
       expect([again.status, again.body.id]).toEqual([200, first.body.id]);
     });
 
     it('refuses an Idempotency-Key header that differs from eventId, writing nothing', async () => {
       const before = await messagesOf(appId);
-      const res = await send(appId, { eventType: 'order.created', payload: {}, eventId: 'a' }, { 'idempotency-key': 'b' });
+      const res = await send(
+        appId,
+        { eventType: 'order.created', payload: {}, eventId: 'a' },
+        { 'idempotency-key': 'b' },
+      );
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('idempotency_key_mismatch');
       expect(await messagesOf(appId)).toBe(before);
@@ -162,13 +238,23 @@ describe('Messages API', () => {
 
     it('yields one message and one delivery per endpoint under 20 concurrent repeats', async () => {
       const results = await Promise.all(
-        Array.from({ length: 20 }, () => send(appId, { eventType: 'order.paid', payload: {}, eventId: 'concurrent-1' })),
+        Array.from({ length: 20 }, () =>
+          send(appId, { eventType: 'order.paid', payload: {}, eventId: 'concurrent-1' }),
+        ),
       );
       expect(results.filter((r) => r.status === 202)).toHaveLength(1);
       expect(results.filter((r) => r.status === 200)).toHaveLength(19);
       expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
-      expect(await count('SELECT count(*) FROM message WHERE app_id = $1 AND event_id = $2', [appId, 'concurrent-1'])).toBe(1);
-      const { rows } = await sut.db.query('SELECT endpoint_id, count(*)::int AS n FROM delivery WHERE message_id = $1 GROUP BY endpoint_id', [results[0].body.id]);
+      expect(
+        await count('SELECT count(*) FROM message WHERE app_id = $1 AND event_id = $2', [
+          appId,
+          'concurrent-1',
+        ]),
+      ).toBe(1);
+      const { rows } = await sut.db.query(
+        'SELECT endpoint_id, count(*)::int AS n FROM delivery WHERE message_id = $1 GROUP BY endpoint_id',
+        [results[0].body.id],
+      );
       expect(rows.map((r) => r.n)).toEqual([1, 1]);
     });
 
@@ -202,7 +288,10 @@ describe('Messages API', () => {
       ]);
       const ids = res.body.data.map((m) => m.id);
       expect([...ids].sort()).toEqual(ids);
-      const { rows } = await sut.db.query('SELECT message_id FROM delivery WHERE message_id = ANY($1) ORDER BY message_id', [ids]);
+      const { rows } = await sut.db.query(
+        'SELECT message_id FROM delivery WHERE message_id = ANY($1) ORDER BY message_id',
+        [ids],
+      );
       expect(rows.map((r) => r.message_id)).toEqual([ids[0], ids[2]]);
     });
 
@@ -217,16 +306,48 @@ describe('Messages API', () => {
       const [a, b, c] = res.body.data;
       expect([a.id, a.duplicate]).toEqual([stored.body.id, true]);
       expect([b.duplicate, c.id, c.duplicate]).toEqual([false, b.id, true]);
-      expect(await count('SELECT count(*) FROM message WHERE app_id = $1 AND event_id = $2', [appId, 'b-new'])).toBe(1);
+      expect(
+        await count('SELECT count(*) FROM message WHERE app_id = $1 AND event_id = $2', [
+          appId,
+          'b-new',
+        ]),
+      ).toBe(1);
       expect(await count('SELECT count(*) FROM delivery WHERE message_id = $1', [b.id])).toBe(1);
     });
 
     it.each([
-      ['a bad item', [{ eventType: 'batch.ok', payload: {} }, { eventType: 'batch.ok', payload: {} }, { eventType: 'batch.ok', payload: [] }], 422, 'messages[2].payload'],
-      ['an unknown field in an item', [{ eventType: 'batch.ok', payload: {}, extra: 1 }], 422, 'messages[0].extra'],
-      ['an archived type', [{ eventType: 'batch.ok', payload: {} }, { eventType: 'batch.archived', payload: {} }], 422, 'messages[1].eventType'],
+      [
+        'a bad item',
+        [
+          { eventType: 'batch.ok', payload: {} },
+          { eventType: 'batch.ok', payload: {} },
+          { eventType: 'batch.ok', payload: [] },
+        ],
+        422,
+        'messages[2].payload',
+      ],
+      [
+        'an unknown field in an item',
+        [{ eventType: 'batch.ok', payload: {}, extra: 1 }],
+        422,
+        'messages[0].extra',
+      ],
+      [
+        'an archived type',
+        [
+          { eventType: 'batch.ok', payload: {} },
+          { eventType: 'batch.archived', payload: {} },
+        ],
+        422,
+        'messages[1].eventType',
+      ],
       ['no messages', [], 422, 'messages'],
-      ['too many messages', Array.from({ length: 1001 }, () => ({ eventType: 'batch.ok', payload: {} })), 422, 'messages'],
+      [
+        'too many messages',
+        Array.from({ length: 1001 }, () => ({ eventType: 'batch.ok', payload: {} })),
+        422,
+        'messages',
+      ],
     ])('refuses %s naming it, writing nothing', async (_case, messages, status, field) => {
       const before = [await messagesOf(appId), await deliveriesOf(appId)];
       const res = await sendBatch(appId, messages);
@@ -237,21 +358,30 @@ describe('Messages API', () => {
 
     it('refuses an oversized payload with 413 naming its index, writing nothing', async () => {
       const before = await messagesOf(appId);
-      const res = await sendBatch(appId, [{ eventType: 'batch.ok', payload: {} }, { eventType: 'batch.ok', payload: { blob: 'x'.repeat(3000) } }]);
+      const res = await sendBatch(appId, [
+        { eventType: 'batch.ok', payload: {} },
+        { eventType: 'batch.ok', payload: { blob: 'x'.repeat(3000) } },
+      ]);
       expect(res.status).toBe(413);
       expect(res.body.message).toContain('messages[1].payload');
       expect(await messagesOf(appId)).toBe(before);
     });
 
     it('refuses a body that is not { messages: [...] }', async () => {
-      const res = await sut.api.post<ErrorBody>(`/api/v1/apps/${appId}/messages/batch`, { messages: [{ eventType: 'batch.ok', payload: {} }], more: true });
+      const res = await sut.api.post<ErrorBody>(`/api/v1/apps/${appId}/messages/batch`, {
+        messages: [{ eventType: 'batch.ok', payload: {} }],
+        more: true,
+      });
       expect(res.status).toBe(422);
       expect(res.body.details?.map((d) => d.field)).toContain('more');
     });
 
     it('accepts 1,000 messages in one request', async () => {
       const before = await messagesOf(appId);
-      const res = await sendBatch(appId, Array.from({ length: 1000 }, (_, i) => ({ eventType: 'batch.bulk', payload: { i } })));
+      const res = await sendBatch(
+        appId,
+        Array.from({ length: 1000 }, (_, i) => ({ eventType: 'batch.bulk', payload: { i } })),
+      );
       expect(res.status).toBe(202);
       expect(await messagesOf(appId)).toBe(before + 1000);
     });
@@ -263,13 +393,19 @@ describe('Messages API', () => {
       appId = await createApp();
       await sut.api.post('/api/v1/event-types', {
         name: 'billing.charged',
-        schema: { type: 'object', required: ['amount'], properties: { amount: { type: 'number', minimum: 0 } } },
+        schema: {
+          type: 'object',
+          required: ['amount'],
+          properties: { amount: { type: 'number', minimum: 0 } },
+        },
       });
       await sut.api.post('/api/v1/event-types', { name: 'billing.legacy', archived: true });
     });
 
     it('accepts a payload that satisfies the schema', async () => {
-      expect((await send(appId, { eventType: 'billing.charged', payload: { amount: 5 } })).status).toBe(202);
+      expect(
+        (await send(appId, { eventType: 'billing.charged', payload: { amount: 5 } })).status,
+      ).toBe(202);
     });
 
     it('refuses a payload that breaks the schema with 422 naming the path, writing nothing', async () => {
@@ -277,7 +413,9 @@ describe('Messages API', () => {
       const res = await send(appId, { eventType: 'billing.charged', payload: { amount: -1 } });
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('payload_schema_mismatch');
-      expect(res.body.details).toEqual([{ field: 'payload.amount', message: 'payload.amount must be >= 0' }]);
+      expect(res.body.details).toEqual([
+        { field: 'payload.amount', message: 'payload.amount must be >= 0' },
+      ]);
       expect(await messagesOf(appId)).toBe(before);
     });
 
@@ -307,7 +445,11 @@ describe('Messages API', () => {
       ['an invalid event type name', { eventType: 'a..b', payload: {} }, 'eventType'],
       ['an event type with a wildcard', { eventType: 'a.*', payload: {} }, 'eventType'],
       ['an eventId of the wrong type', { eventType: 'a.b', payload: {}, eventId: 7 }, 'eventId'],
-      ['an overlong eventId', { eventType: 'a.b', payload: {}, eventId: 'x'.repeat(257) }, 'eventId'],
+      [
+        'an overlong eventId',
+        { eventType: 'a.b', payload: {}, eventId: 'x'.repeat(257) },
+        'eventId',
+      ],
       ['a body that is not an object', [1, 2], ''],
     ])('rejects %s with 422 naming the field, writing nothing', async (_case, body, field) => {
       const res = await send(appId, body);
@@ -323,7 +465,10 @@ describe('Messages API', () => {
       expect(await messagesOf(appId)).toBe(0);
     });
 
-    it.each([['an unknown app id', 'app_01ARZ3NDEKTSV4RRFFQ69G5FAV'], ['an unknown uid', 'nobody']])('answers 404 for %s', async (_case, id) => {
+    it.each([
+      ['an unknown app id', 'app_01ARZ3NDEKTSV4RRFFQ69G5FAV'],
+      ['an unknown uid', 'nobody'],
+    ])('answers 404 for %s', async (_case, id) => {
       const before = await count('SELECT count(*) FROM message');
       const res = await send(id, { eventType: 'a.b', payload: {} });
       expect(res.status).toBe(404);
@@ -347,7 +492,9 @@ describe('Messages API', () => {
       await sut.db.query(`
         CREATE FUNCTION refuse_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'delivery insert refused by test'; END $$`);
-      await sut.db.query('CREATE TRIGGER refuse_delivery BEFORE INSERT ON delivery FOR EACH ROW EXECUTE FUNCTION refuse_delivery()');
+      await sut.db.query(
+        'CREATE TRIGGER refuse_delivery BEFORE INSERT ON delivery FOR EACH ROW EXECUTE FUNCTION refuse_delivery()',
+      );
     });
     afterAll(async () => {
       await sut.db.query('DROP TRIGGER refuse_delivery ON delivery');
@@ -363,7 +510,10 @@ describe('Messages API', () => {
     });
 
     it('leaves nothing of a batch behind either', async () => {
-      const res = await sendBatch(appId, [{ eventType: 'a.b', payload: {} }, { eventType: 'a.c', payload: {} }]);
+      const res = await sendBatch(appId, [
+        { eventType: 'a.b', payload: {} },
+        { eventType: 'a.c', payload: {} },
+      ]);
       expect(res.status).toBe(500);
       expect(await messagesOf(appId)).toBe(0);
     });
@@ -385,14 +535,21 @@ describe('Messages API', () => {
         ['order_paid', null],
       ] as const) {
         clock.advance(1_000);
-        const res = await send(appId, { eventType, payload: { eventType }, ...(eventId ? { eventId } : {}) });
+        const res = await send(appId, {
+          eventType,
+          payload: { eventType },
+          ...(eventId ? { eventId } : {}),
+        });
         sent.push(res.body);
       }
       expect(endpoint).toMatch(/^ep_/);
     });
     afterAll(() => clock.advance(1_000));
 
-    const list = (query: string) => sut.api.get<Page<Accepted & { payload?: Record<string, unknown> }> & ErrorBody>(`/api/v1/apps/feed-app/messages${query}`);
+    const list = (query: string) =>
+      sut.api.get<Page<Accepted & { payload?: Record<string, unknown> }> & ErrorBody>(
+        `/api/v1/apps/feed-app/messages${query}`,
+      );
     const ids = (page: Page<Accepted>) => page.data.map((m) => m.id);
 
     it('lists newest first without payloads by default', async () => {
@@ -431,7 +588,9 @@ describe('Messages API', () => {
       const first = await list('?limit=2');
       const second = await list(`?limit=2&cursor=${first.body.nextCursor}`);
       const third = await list(`?limit=2&cursor=${second.body.nextCursor}`);
-      expect([...ids(first.body), ...ids(second.body), ...ids(third.body)]).toEqual(sent.map((m) => m.id).reverse());
+      expect([...ids(first.body), ...ids(second.body), ...ids(third.body)]).toEqual(
+        sent.map((m) => m.id).reverse(),
+      );
       expect(third.body.nextCursor).toBeNull();
     });
 
@@ -474,7 +633,9 @@ describe('Messages API', () => {
     it('answers 404 for a message of another app or an unknown id', async () => {
       const other = await createApp();
       expect((await sut.api.get(`/api/v1/apps/${other}/messages/${sent[0].id}`)).status).toBe(404);
-      expect((await sut.api.get('/api/v1/apps/feed-app/messages/msg_01ARZ3NDEKTSV4RRFFQ69G5FAV')).status).toBe(404);
+      expect(
+        (await sut.api.get('/api/v1/apps/feed-app/messages/msg_01ARZ3NDEKTSV4RRFFQ69G5FAV')).status,
+      ).toBe(404);
     });
   });
 });

@@ -35,7 +35,10 @@ describe('Metrics', () => {
     return res.body;
   };
   const ingest = async (): Promise<string> => {
-    const res = await sut.api.post<{ id: string }>(`/api/v1/apps/${appId}/messages`, { eventType: 'invoice.paid', payload: { n: ++seq } });
+    const res = await sut.api.post<{ id: string }>(`/api/v1/apps/${appId}/messages`, {
+      eventType: 'invoice.paid',
+      payload: { n: ++seq },
+    });
     expect(res.status).toBe(202);
     return res.body.id;
   };
@@ -43,9 +46,20 @@ describe('Metrics', () => {
     sut.db.query(
       `INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, next_attempt_at, created_at, updated_at)
        VALUES ($1, $2, $3, 'ep_test', $4, $5, $6, $6)`,
-      [`dlv_test_${++seq}`, appId, messageId, status, nextAttemptAt === null ? null : new Date(nextAttemptAt), new Date(NOW)],
+      [
+        `dlv_test_${++seq}`,
+        appId,
+        messageId,
+        status,
+        nextAttemptAt === null ? null : new Date(nextAttemptAt),
+        new Date(NOW),
+      ],
     );
-  const addEndpoint = (columns: { disabled?: boolean; circuitOpenUntil?: number; deletedAt?: number }) =>
+  const addEndpoint = (columns: {
+    disabled?: boolean;
+    circuitOpenUntil?: number;
+    deletedAt?: number;
+  }) =>
     sut.db.query(
       `INSERT INTO endpoint (id, app_id, url, secret_enc, disabled, circuit_open_until, deleted_at, created_at, updated_at)
        VALUES ($1, $2, 'https://example.com/hook', '\\x00', $3, $4, $5, $6, $6)`,
@@ -61,7 +75,10 @@ describe('Metrics', () => {
 
   beforeAll(async () => {
     // api role: no delivery loop claims the rows this test inserts.
-    sut = await startTestAppWithDatabase({ clock: new FakeClock(NOW), env: { ROLE: 'api', METRICS_TOKEN } });
+    sut = await startTestAppWithDatabase({
+      clock: new FakeClock(NOW),
+      env: { ROLE: 'api', METRICS_TOKEN },
+    });
     appId = (await sut.api.post<{ id: string }>('/api/v1/apps', { name: 'metrics' })).body.id;
     messageId = await ingest();
     // Seeded before the first scrape, so the first snapshot already holds them.
@@ -87,7 +104,9 @@ describe('Metrics', () => {
     });
 
     it('answers 401 with a wrong token', async () => {
-      expect((await sut.api.withKey('not-the-metrics-token-0123456789').get('/metrics')).status).toBe(401);
+      expect(
+        (await sut.api.withKey('not-the-metrics-token-0123456789').get('/metrics')).status,
+      ).toBe(401);
     });
 
     it('accepts METRICS_TOKEN and answers in the Prometheus text format', async () => {

@@ -15,12 +15,20 @@ describe('Retention', () => {
   let seq = 0;
 
   const ingest = async (): Promise<string> => {
-    const res = await sut.api.post<{ id: string }>(`/api/v1/apps/${appId}/messages`, { eventType: 'order.created', payload: { n: ++seq } });
+    const res = await sut.api.post<{ id: string }>(`/api/v1/apps/${appId}/messages`, {
+      eventType: 'order.created',
+      payload: { n: ++seq },
+    });
     expect(res.status).toBe(202);
     return res.body.id;
   };
   /** A delivery of `messageId` with `attempts` attempt rows, all stamped with the clock. */
-  const addDelivery = async (messageId: string, status: string, attempts = 1, endpointId = 'ep_live'): Promise<string> => {
+  const addDelivery = async (
+    messageId: string,
+    status: string,
+    attempts = 1,
+    endpointId = 'ep_live',
+  ): Promise<string> => {
     const id = `dlv_${++seq}`;
     const at = clock.now();
     await sut.db.query(
@@ -47,7 +55,12 @@ describe('Retention', () => {
     return id;
   };
   const exists = async (table: string, column: string, value: string): Promise<number> =>
-    (await sut.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${column} = $1`, [value])).rows[0].n;
+    (
+      await sut.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${table} WHERE ${column} = $1`,
+        [value],
+      )
+    ).rows[0].n;
 
   beforeEach(async () => {
     clock = new FakeClock(T0);
@@ -90,33 +103,59 @@ describe('Retention', () => {
 
     it('removes finished messages with their deliveries and attempts', async () => {
       for (const id of [succeeded, failed, undelivered]) {
-        expect([await exists('message', 'id', id), await exists('delivery', 'message_id', id), await exists('attempt', 'message_id', id)]).toEqual([0, 0, 0]);
+        expect([
+          await exists('message', 'id', id),
+          await exists('delivery', 'message_id', id),
+          await exists('attempt', 'message_id', id),
+        ]).toEqual([0, 0, 0]);
       }
     });
 
     it('keeps a message with a pending delivery, its deliveries and attempts', async () => {
-      expect([await exists('message', 'id', pending), await exists('delivery', 'message_id', pending), await exists('attempt', 'message_id', pending)]).toEqual([1, 1, 4]);
+      expect([
+        await exists('message', 'id', pending),
+        await exists('delivery', 'message_id', pending),
+        await exists('attempt', 'message_id', pending),
+      ]).toEqual([1, 1, 4]);
     });
 
     it('keeps a message whose delivery is in flight', async () => {
-      expect([await exists('message', 'id', delivering), await exists('delivery', 'message_id', delivering)]).toEqual([1, 1]);
+      expect([
+        await exists('message', 'id', delivering),
+        await exists('delivery', 'message_id', delivering),
+      ]).toEqual([1, 1]);
     });
 
     it('keeps every delivery of a message while one of them is pending', async () => {
-      expect([await exists('message', 'id', partlyPending), await exists('delivery', 'message_id', partlyPending), await exists('attempt', 'message_id', partlyPending)]).toEqual([1, 2, 2]);
+      expect([
+        await exists('message', 'id', partlyPending),
+        await exists('delivery', 'message_id', partlyPending),
+        await exists('attempt', 'message_id', partlyPending),
+      ]).toEqual([1, 2, 2]);
     });
 
     it('keeps messages younger than the cut-off', async () => {
-      expect([await exists('message', 'id', recent), await exists('attempt', 'message_id', recent)]).toEqual([1, 1]);
+      expect([
+        await exists('message', 'id', recent),
+        await exists('attempt', 'message_id', recent),
+      ]).toEqual([1, 1]);
     });
 
     it('frees the idempotency key of a removed message', async () => {
       const eventId = 'evt-reused';
       clock.set(T0);
-      const first = await sut.api.post<{ id: string }>(`/api/v1/apps/${appId}/messages`, { eventType: 'order.created', eventId, payload: {} });
+      const first = await sut.api.post<{ id: string }>(`/api/v1/apps/${appId}/messages`, {
+        eventType: 'order.created',
+        eventId,
+        payload: {},
+      });
       clock.set(T0 + 31 * DAY);
       await retention.runOnce();
-      const again = await sut.api.post<{ id: string }>(`/api/v1/apps/${appId}/messages`, { eventType: 'order.created', eventId, payload: {} });
+      const again = await sut.api.post<{ id: string }>(`/api/v1/apps/${appId}/messages`, {
+        eventType: 'order.created',
+        eventId,
+        payload: {},
+      });
       expect(again.status).toBe(202);
       expect(again.body.id).not.toBe(first.body.id);
     });
@@ -148,7 +187,11 @@ describe('Retention', () => {
     const report = await retention.runOnce();
 
     expect(report?.endpoints).toBe(1);
-    expect(await Promise.all([gone, stillReferenced, recentlyDeleted, live].map((id) => exists('endpoint', 'id', id)))).toEqual([0, 1, 1, 1]);
+    expect(
+      await Promise.all(
+        [gone, stillReferenced, recentlyDeleted, live].map((id) => exists('endpoint', 'id', id)),
+      ),
+    ).toEqual([0, 1, 1, 1]);
   });
 
   it('skips the run while another process holds the retention lock', async () => {

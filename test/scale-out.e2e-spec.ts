@@ -3,7 +3,12 @@ import { eventually } from './delivery.fixtures';
 import { ApiClient } from './support/api-client';
 import { createApp, createEndpoint } from './support/builders';
 import { startReceiver, type TestReceiver } from './support/receiver';
-import { startServiceProcess, stopAll, type ServiceExit, type ServiceProcess } from './support/service-process';
+import {
+  startServiceProcess,
+  stopAll,
+  type ServiceExit,
+  type ServiceProcess,
+} from './support/service-process';
 import { TEST_ADMIN_KEY } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -56,7 +61,9 @@ function sourceOf(remoteAddress: string): string {
 }
 
 function idsFrom(receiver: TestReceiver, source: string): string[] {
-  return receiver.requests.filter((r) => sourceOf(r.remoteAddress) === source).map((r) => String(r.headers['webhook-id']));
+  return receiver.requests
+    .filter((r) => sourceOf(r.remoteAddress) === source)
+    .map((r) => String(r.headers['webhook-id']));
 }
 
 function sleep(ms: number): Promise<void> {
@@ -64,7 +71,10 @@ function sleep(ms: number): Promise<void> {
 }
 
 async function succeededAmong(db: Pool, messageIds: readonly string[]): Promise<Set<string>> {
-  const { rows } = await db.query<{ message_id: string }>(`SELECT message_id FROM delivery WHERE message_id = ANY($1::text[]) AND status = 'succeeded'`, [messageIds]);
+  const { rows } = await db.query<{ message_id: string }>(
+    `SELECT message_id FROM delivery WHERE message_id = ANY($1::text[]) AND status = 'succeeded'`,
+    [messageIds],
+  );
   return new Set(rows.map((r) => r.message_id));
 }
 
@@ -116,28 +126,45 @@ describe('Scale-out: one api and three worker processes on one database', () => 
       Promise.all(
         Array.from({ length: BATCHES }, (_, b) =>
           client.post<{ data: Array<{ id: string }> }>(`/api/v1/apps/${app.id}/messages/batch`, {
-            messages: Array.from({ length: BATCH_SIZE }, (_, i) => ({ eventType: 'invoice.paid', payload: { batch: b, n: i } })),
+            messages: Array.from({ length: BATCH_SIZE }, (_, i) => ({
+              eventType: 'invoice.paid',
+              payload: { batch: b, n: i },
+            })),
           }),
         ),
       ),
       Promise.all(
         Array.from({ length: REPEATS }, () =>
-          client.post<{ id: string }>(`/api/v1/apps/${app.id}/messages`, { eventType: 'invoice.paid', payload: { once: true }, eventId: REPEATED_EVENT_ID }),
+          client.post<{ id: string }>(`/api/v1/apps/${app.id}/messages`, {
+            eventType: 'invoice.paid',
+            payload: { once: true },
+            eventId: REPEATED_EVENT_ID,
+          }),
         ),
       ),
     ]);
     const drainStarted = Date.now();
-    for (const b of batches) if (b.status !== 202) throw new Error(`batch answered ${b.status}: ${JSON.stringify(b.body)}`);
+    for (const b of batches)
+      if (b.status !== 202)
+        throw new Error(`batch answered ${b.status}: ${JSON.stringify(b.body)}`);
     const repeatAnswers = repeats.map((r) => ({ status: r.status, id: r.body.id }));
-    const messageIds = [...batches.flatMap((b) => b.body.data.map((m) => m.id)), repeatAnswers[0].id];
+    const messageIds = [
+      ...batches.flatMap((b) => b.body.data.map((m) => m.id)),
+      repeatAnswers[0].id,
+    ];
 
     const count = (name: WorkerName): number => idsFrom(receiver, WORKERS[name].source).length;
     await eventually(
-      async () => (Object.keys(WORKERS) as WorkerName[]).every((n) => count(n) >= SHARE_BEFORE_STOPPING),
+      async () =>
+        (Object.keys(WORKERS) as WorkerName[]).every((n) => count(n) >= SHARE_BEFORE_STOPPING),
       30_000,
       `every worker to deliver ${SHARE_BEFORE_STOPPING} (so far ${JSON.stringify({ killed: count('killed'), terminated: count('terminated'), survivor: count('survivor') })})`,
     );
-    const deliveredBeforeStopping = { killed: count('killed'), terminated: count('terminated'), survivor: count('survivor') };
+    const deliveredBeforeStopping = {
+      killed: count('killed'),
+      terminated: count('terminated'),
+      survivor: count('survivor'),
+    };
 
     await workers.killed.stop('SIGKILL');
     // Requests it wrote just before dying may still be in the receiver's socket; its leases
@@ -147,7 +174,8 @@ describe('Scale-out: one api and three worker processes on one database', () => 
     const recordedByKilled = await succeededAmong(db, sentByKilled);
     const unrecordedAtKill = new Set(sentByKilled.filter((id) => !recordedByKilled.has(id)));
 
-    const remainingAtTerm = TOTAL - new Set(receiver.requests.map((r) => String(r.headers['webhook-id']))).size;
+    const remainingAtTerm =
+      TOTAL - new Set(receiver.requests.map((r) => String(r.headers['webhook-id']))).size;
     const termStarted = Date.now();
     const termExit = await workers.terminated.stop('SIGTERM');
     const termExitMs = Date.now() - termStarted;
@@ -159,7 +187,11 @@ describe('Scale-out: one api and three worker processes on one database', () => 
     const recordedByTerminated = await succeededAmong(db, sentByTerminated);
 
     await eventually(
-      async () => Number((await db.query(`SELECT count(*) FROM delivery WHERE status = 'succeeded'`)).rows[0].count) === TOTAL,
+      async () =>
+        Number(
+          (await db.query(`SELECT count(*) FROM delivery WHERE status = 'succeeded'`)).rows[0]
+            .count,
+        ) === TOTAL,
       45_000,
       'every delivery to succeed',
     );
@@ -194,12 +226,15 @@ describe('Scale-out: one api and three worker processes on one database', () => 
   });
 
   it('ends with every delivery succeeded, one per message, nothing left pending or leased', async () => {
-    const { rows } = await db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM delivery GROUP BY status`);
+    const { rows } = await db.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM delivery GROUP BY status`,
+    );
     expect(rows).toEqual([{ status: 'succeeded', n: TOTAL }]);
   });
 
   it('shares the backlog: every worker delivered before any was stopped', () => {
-    for (const n of Object.values(observed.deliveredBeforeStopping)) expect(n).toBeGreaterThanOrEqual(SHARE_BEFORE_STOPPING);
+    for (const n of Object.values(observed.deliveredBeforeStopping))
+      expect(n).toBeGreaterThanOrEqual(SHARE_BEFORE_STOPPING);
   });
 
   it('sends twice only what the SIGKILLed worker had sent but not recorded', () => {
@@ -210,7 +245,9 @@ describe('Scale-out: one api and three worker processes on one database', () => 
     }
     const duplicated = [...copies].filter(([, n]) => n > 1).map(([id]) => id);
     expect(duplicated.filter((id) => !observed.unrecordedAtKill.has(id))).toEqual([]);
-    expect(receiver.requests.length - copies.size).toBeLessThanOrEqual(observed.unrecordedAtKill.size);
+    expect(receiver.requests.length - copies.size).toBeLessThanOrEqual(
+      observed.unrecordedAtKill.size,
+    );
     // In flight plus results awaiting their batched write: the worker claims no more than that.
     expect(observed.unrecordedAtKill.size).toBeLessThanOrEqual(2 * WORKER_CONCURRENCY);
   });
@@ -231,7 +268,10 @@ describe('Scale-out: one api and three worker processes on one database', () => 
     const statuses = observed.repeatAnswers.map((a) => a.status).sort((a, b) => a - b);
     expect(ids.size).toBe(1);
     expect(statuses).toEqual([...Array<number>(REPEATS - 1).fill(200), 202]);
-    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM message WHERE event_id = $1`, [REPEATED_EVENT_ID]);
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM message WHERE event_id = $1`,
+      [REPEATED_EVENT_ID],
+    );
     expect(rows[0].n).toBe(1);
   });
 });

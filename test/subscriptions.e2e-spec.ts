@@ -1,11 +1,25 @@
 import { AppRoutingCache } from '../src/routing/app-routing.cache';
-import { createApp, createEndpoint, createSubscription, listSubscriptions, PageView, SubscriptionView } from './support/builders';
+import {
+  createApp,
+  createEndpoint,
+  createSubscription,
+  listSubscriptions,
+  PageView,
+  SubscriptionView,
+} from './support/builders';
 import { startTestApp, startTestAppWithDatabase, TestApp } from './support/test-app';
 
 type Problem = { code: string; details: Array<{ field: string; message: string }> };
-type Routed = { eventType: string; endpoints: Array<{ endpointId: string; subscriptionIds: string[] }> };
+type Routed = {
+  eventType: string;
+  endpoints: Array<{ endpointId: string; subscriptionIds: string[] }>;
+};
 
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -24,16 +38,26 @@ describe('Subscriptions API', () => {
   });
   afterAll(() => sut.close());
 
-  const subs = (endpointId: string, id = '') => `/api/v1/apps/${appId}/endpoints/${endpointId}/subscriptions${id ? `/${id}` : ''}`;
-  const route = (body: unknown, app = appId) => sut.api.post<Routed>(`/api/v1/apps/${app}/subscriptions/test`, body);
-  const countSubs = async () => Number((await sut.db.query('SELECT count(*) FROM subscription')).rows[0].count);
+  const subs = (endpointId: string, id = '') =>
+    `/api/v1/apps/${appId}/endpoints/${endpointId}/subscriptions${id ? `/${id}` : ''}`;
+  const route = (body: unknown, app = appId) =>
+    sut.api.post<Routed>(`/api/v1/apps/${app}/subscriptions/test`, body);
+  const countSubs = async () =>
+    Number((await sut.db.query('SELECT count(*) FROM subscription')).rows[0].count);
 
   describe('CRUD', () => {
     it('creates a subscription with patterns and a filter', async () => {
       const endpoint = await createEndpoint(sut.api, appId);
-      const res = await sut.api.post<SubscriptionView>(subs(endpoint.id), { eventTypes: ['invoice.*', 'user.created'], filter: { 'customer.plan': 'pro' } });
+      const res = await sut.api.post<SubscriptionView>(subs(endpoint.id), {
+        eventTypes: ['invoice.*', 'user.created'],
+        filter: { 'customer.plan': 'pro' },
+      });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ endpointId: endpoint.id, eventTypes: ['invoice.*', 'user.created'], filter: { 'customer.plan': 'pro' } });
+      expect(res.body).toMatchObject({
+        endpointId: endpoint.id,
+        eventTypes: ['invoice.*', 'user.created'],
+        filter: { 'customer.plan': 'pro' },
+      });
       expect(res.body.id).toMatch(/^sub_[0-9A-Z]{26}$/);
     });
 
@@ -43,12 +67,20 @@ describe('Subscriptions API', () => {
       const [first] = await listSubscriptions(sut.api, appId, endpoint.id);
       const page = await sut.api.get<PageView<SubscriptionView>>(`${subs(endpoint.id)}?limit=1`);
       expect(page.body.data.map((s) => s.id)).toEqual([first.id]);
-      const next = await sut.api.get<PageView<SubscriptionView>>(`${subs(endpoint.id)}?limit=1&cursor=${page.body.nextCursor}`);
+      const next = await sut.api.get<PageView<SubscriptionView>>(
+        `${subs(endpoint.id)}?limit=1&cursor=${page.body.nextCursor}`,
+      );
       expect(next.body.data.map((s) => s.id)).toEqual([second.id]);
-      expect((await sut.api.get<SubscriptionView>(subs(endpoint.id, second.id))).body.eventTypes).toEqual(['a.b']);
-      const patched = await sut.api.patch<SubscriptionView>(subs(endpoint.id, second.id), { filter: { x: 1 } });
+      expect(
+        (await sut.api.get<SubscriptionView>(subs(endpoint.id, second.id))).body.eventTypes,
+      ).toEqual(['a.b']);
+      const patched = await sut.api.patch<SubscriptionView>(subs(endpoint.id, second.id), {
+        filter: { x: 1 },
+      });
       expect(patched.body).toMatchObject({ eventTypes: ['a.b'], filter: { x: 1 } });
-      const cleared = await sut.api.patch<SubscriptionView>(subs(endpoint.id, second.id), { filter: null });
+      const cleared = await sut.api.patch<SubscriptionView>(subs(endpoint.id, second.id), {
+        filter: null,
+      });
       expect(cleared.body.filter).toBeNull();
       expect((await sut.api.delete(subs(endpoint.id, second.id))).status).toBe(204);
       expect((await sut.api.get(subs(endpoint.id, second.id))).status).toBe(404);
@@ -76,8 +108,16 @@ describe('Subscriptions API', () => {
       ['"**"', { eventTypes: ['a.**'] }, 'eventTypes'],
       ['an unknown field', { eventTypes: ['*'], colour: 1 }, 'colour'],
       ['a filter that is a list', { eventTypes: ['*'], filter: [1] }, 'filter'],
-      ['an unknown operator', { eventTypes: ['*'], filter: { amount: { $near: 1 } } }, 'filter.amount.$near'],
-      ['a bad operand deep inside $or', { eventTypes: ['*'], filter: { $or: [{ a: 1 }, { b: { $gt: [] } }] } }, 'filter.$or[1].b.$gt'],
+      [
+        'an unknown operator',
+        { eventTypes: ['*'], filter: { amount: { $near: 1 } } },
+        'filter.amount.$near',
+      ],
+      [
+        'a bad operand deep inside $or',
+        { eventTypes: ['*'], filter: { $or: [{ a: 1 }, { b: { $gt: [] } }] } },
+        'filter.$or[1].b.$gt',
+      ],
     ])('rejects %s with 422 naming the field, writing nothing', async (_case, body, field) => {
       const endpoint = await createEndpoint(sut.api, appId);
       const before = await countSubs();
@@ -89,9 +129,14 @@ describe('Subscriptions API', () => {
 
     it('lists every filter issue with its path in one answer', async () => {
       const endpoint = await createEndpoint(sut.api, appId);
-      const res = await sut.api.post<Problem>(subs(endpoint.id), { eventTypes: ['*'], filter: { a: { $bogus: 1 }, b: { $in: 3 } } });
+      const res = await sut.api.post<Problem>(subs(endpoint.id), {
+        eventTypes: ['*'],
+        filter: { a: { $bogus: 1 }, b: { $in: 3 } },
+      });
       expect(res.body.code).toBe('invalid_filter');
-      expect(res.body.details.map((d) => d.field)).toEqual(expect.arrayContaining(['filter.a.$bogus', 'filter.b.$in']));
+      expect(res.body.details.map((d) => d.field)).toEqual(
+        expect.arrayContaining(['filter.a.$bogus', 'filter.b.$in']),
+      );
     });
 
     it('rejects a bad PATCH and keeps the subscription', async () => {
@@ -99,7 +144,9 @@ describe('Subscriptions API', () => {
       const [sub] = await listSubscriptions(sut.api, appId, endpoint.id);
       const res = await sut.api.patch<Problem>(subs(endpoint.id, sub.id), { eventTypes: [] });
       expect(res.status).toBe(422);
-      expect((await sut.api.get<SubscriptionView>(subs(endpoint.id, sub.id))).body.eventTypes).toEqual(['*']);
+      expect(
+        (await sut.api.get<SubscriptionView>(subs(endpoint.id, sub.id))).body.eventTypes,
+      ).toEqual(['*']);
     });
   });
 
@@ -112,7 +159,12 @@ describe('Subscriptions API', () => {
     beforeAll(async () => {
       app = (await createApp(sut.api)).id;
       invoices = (await createEndpoint(sut.api, app, { eventTypes: ['invoice.*'] })).id;
-      proOnly = (await createEndpoint(sut.api, app, { eventTypes: ['invoice.paid'], filter: { plan: 'pro' } })).id;
+      proOnly = (
+        await createEndpoint(sut.api, app, {
+          eventTypes: ['invoice.paid'],
+          filter: { plan: 'pro' },
+        })
+      ).id;
       disabled = (await createEndpoint(sut.api, app, { disabled: true })).id;
     });
 
@@ -120,9 +172,13 @@ describe('Subscriptions API', () => {
       const res = await route({ eventType: 'invoice.paid', payload: { plan: 'pro' } }, app);
       expect(res.status).toBe(200);
       expect(res.body.eventType).toBe('invoice.paid');
-      expect(res.body.endpoints.map((e) => e.endpointId).sort()).toEqual([invoices, proOnly].sort());
+      expect(res.body.endpoints.map((e) => e.endpointId).sort()).toEqual(
+        [invoices, proOnly].sort(),
+      );
       const [sub] = await listSubscriptions(sut.api, app, proOnly);
-      expect(res.body.endpoints.find((e) => e.endpointId === proOnly)?.subscriptionIds).toEqual([sub.id]);
+      expect(res.body.endpoints.find((e) => e.endpointId === proOnly)?.subscriptionIds).toEqual([
+        sub.id,
+      ]);
     });
 
     it('leaves out subscriptions whose filter rejects the payload', async () => {
@@ -147,9 +203,13 @@ describe('Subscriptions API', () => {
 
     it('stops routing to a deleted endpoint at once', async () => {
       const doomed = (await createEndpoint(sut.api, app, { eventTypes: ['audit.logged'] })).id;
-      expect((await route({ eventType: 'audit.logged', payload: {} }, app)).body.endpoints).toHaveLength(1);
+      expect(
+        (await route({ eventType: 'audit.logged', payload: {} }, app)).body.endpoints,
+      ).toHaveLength(1);
       await sut.api.delete(`/api/v1/apps/${app}/endpoints/${doomed}`);
-      expect((await route({ eventType: 'audit.logged', payload: {} }, app)).body.endpoints).toEqual([]);
+      expect((await route({ eventType: 'audit.logged', payload: {} }, app)).body.endpoints).toEqual(
+        [],
+      );
     });
 
     it.each([
@@ -164,7 +224,9 @@ describe('Subscriptions API', () => {
     });
 
     it('answers 404 for an unknown app', async () => {
-      expect((await route({ eventType: 'a.b', payload: {} }, 'app_01ARZ3NDEKTSV4RRFFQ69G5FAV')).status).toBe(404);
+      expect(
+        (await route({ eventType: 'a.b', payload: {} }, 'app_01ARZ3NDEKTSV4RRFFQ69G5FAV')).status,
+      ).toBe(404);
     });
   });
 
@@ -179,24 +241,40 @@ describe('Subscriptions API', () => {
     it('a second process sees a new endpoint, a change and a deletion within a short time', async () => {
       const app = (await createApp(sut.api)).id;
       const cache = second.app.get(AppRoutingCache);
-      expect(await eventually(async () => cache.listening, (up) => up)).toBe(true);
+      expect(
+        await eventually(
+          async () => cache.listening,
+          (up) => up,
+        ),
+      ).toBe(true);
       // Warm the second process's cache with the empty routing table: it is kept, not reloaded.
       const warm = await cache.matcherFor(app);
       expect(await cache.matcherFor(app)).toBe(warm);
       expect(warm.match('billing.charged', {})).toEqual([]);
 
       const endpoint = await createEndpoint(sut.api, app, { eventTypes: ['billing.*'] });
-      const seen = await eventually(async () => (await cache.matcherFor(app)).match('billing.charged', {}), (m) => m.length === 1);
+      const seen = await eventually(
+        async () => (await cache.matcherFor(app)).match('billing.charged', {}),
+        (m) => m.length === 1,
+      );
       expect(seen.map((m) => m.endpointId)).toEqual([endpoint.id]);
 
       await sut.api.patch(`/api/v1/apps/${app}/endpoints/${endpoint.id}`, { disabled: true });
-      expect(await eventually(async () => (await cache.matcherFor(app)).match('billing.charged', {}), (m) => m.length === 0)).toEqual([]);
+      expect(
+        await eventually(
+          async () => (await cache.matcherFor(app)).match('billing.charged', {}),
+          (m) => m.length === 0,
+        ),
+      ).toEqual([]);
     });
 
     it('after losing its LISTEN connection, reconnects and still sees changes', async () => {
       const app = (await createApp(sut.api)).id;
       const cache = second.app.get(AppRoutingCache);
-      await eventually(async () => cache.listening, (up) => up);
+      await eventually(
+        async () => cache.listening,
+        (up) => up,
+      );
       await cache.matcherFor(app);
       const killed = await sut.db.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
@@ -204,9 +282,18 @@ describe('Subscriptions API', () => {
       );
       expect(killed.rowCount).toBe(2); // one listener per process
       const endpoint = await createEndpoint(sut.api, app);
-      const seen = await eventually(async () => (await cache.matcherFor(app)).match('any.thing', {}), (m) => m.length === 1);
+      const seen = await eventually(
+        async () => (await cache.matcherFor(app)).match('any.thing', {}),
+        (m) => m.length === 1,
+      );
       expect(seen.map((m) => m.endpointId)).toEqual([endpoint.id]);
-      expect(await eventually(async () => cache.listening, (up) => up, 10_000)).toBe(true);
+      expect(
+        await eventually(
+          async () => cache.listening,
+          (up) => up,
+          10_000,
+        ),
+      ).toBe(true);
     });
 
     it('shares one load between concurrent callers', async () => {

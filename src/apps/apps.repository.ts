@@ -16,7 +16,10 @@ export class AppsRepository {
   }
 
   list(limit: number, after: string | undefined): Promise<AppEntity[]> {
-    const query = this.apps.createQueryBuilder('a').orderBy('a.id', 'ASC').limit(limit + 1);
+    const query = this.apps
+      .createQueryBuilder('a')
+      .orderBy('a.id', 'ASC')
+      .limit(limit + 1);
     if (after !== undefined) query.where('a.id > :after', { after });
     return query.getMany();
   }
@@ -39,7 +42,10 @@ export class AppsRepository {
   async delete(id: string): Promise<void> {
     await this.apps.manager.transaction(async (tx) => {
       await tx.query('DELETE FROM attempt WHERE app_id = $1', [id]);
-      await tx.query('DELETE FROM delivery WHERE message_id IN (SELECT id FROM message WHERE app_id = $1)', [id]);
+      await tx.query(
+        'DELETE FROM delivery WHERE message_id IN (SELECT id FROM message WHERE app_id = $1)',
+        [id],
+      );
       await tx.query('DELETE FROM app WHERE id = $1', [id]);
       // Every process drops its cached routing for the app on commit.
       await notifyRoutingChanged(tx, id);

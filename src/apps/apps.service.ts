@@ -48,7 +48,8 @@ export class AppsService {
     if (dto.name !== undefined) app.name = dto.name;
     if (dto.uid !== undefined) app.uid = dto.uid;
     if (dto.metadata !== undefined) app.metadata = dto.metadata;
-    if (dto.retrySchedule !== undefined) app.retrySchedule = retryScheduleToSeconds(dto.retrySchedule) ?? null;
+    if (dto.retrySchedule !== undefined)
+      app.retrySchedule = retryScheduleToSeconds(dto.retrySchedule) ?? null;
     app.updatedAt = this.clock.now();
     return this.uniqueUid(dto.uid ?? undefined, () => this.apps.save(app));
   }
@@ -62,7 +63,8 @@ export class AppsService {
     try {
       return await write();
     } catch (err) {
-      if (isPgError(err, UNIQUE_VIOLATION)) throw new ConflictError('uid_taken', `an app with uid "${uid}" already exists`);
+      if (isPgError(err, UNIQUE_VIOLATION))
+        throw new ConflictError('uid_taken', `an app with uid "${uid}" already exists`);
       throw err;
     }
   }

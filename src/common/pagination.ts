@@ -16,7 +16,7 @@ export class PageQueryDto {
   @Max(MAX_PAGE_LIMIT)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s nextCursor.' })
+  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's nextCursor." })
   @IsOptional()
   @IsString()
   @MaxLength(512)
@@ -37,17 +37,29 @@ export function encodeCursor(key: string): string {
   return Buffer.from(key, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, isValid: (key: string) => boolean = () => true): string | undefined {
+export function decodeCursor(
+  cursor: string | undefined,
+  isValid: (key: string) => boolean = () => true,
+): string | undefined {
   if (cursor === undefined) return undefined;
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
   if (key.length === 0 || encodeCursor(key) !== cursor || !isValid(key)) {
-    throw new BadRequestError('cursor is not a cursor this list returned', undefined, 'invalid_cursor');
+    throw new BadRequestError(
+      'cursor is not a cursor this list returned',
+      undefined,
+      'invalid_cursor',
+    );
   }
   return key;
 }
 
 /** Rows were fetched with `limit + 1` to learn whether another page exists. */
-export function toPage<Row, Out>(rows: Row[], limit: number, keyOf: (row: Row) => string, map: (row: Row) => Out): Page<Out> {
+export function toPage<Row, Out>(
+  rows: Row[],
+  limit: number,
+  keyOf: (row: Row) => string,
+  map: (row: Row) => Out,
+): Page<Out> {
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   return {
@@ -68,7 +80,11 @@ export function PageResponse<T>(item: Constructor<T>, name: string): Constructor
     @ApiProperty({ type: item, isArray: true })
     data!: T[];
 
-    @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= to get the next page; null on the last page.' })
+    @ApiProperty({
+      type: String,
+      nullable: true,
+      description: 'Pass as ?cursor= to get the next page; null on the last page.',
+    })
     nextCursor!: string | null;
   }
   Object.defineProperty(PageOf, 'name', { value: name });

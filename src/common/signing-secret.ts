@@ -56,4 +56,3 @@ export function generateSigningSecret(bytes = 32): string {
   }
   return SECRET_PREFIX + randomBytes(bytes).toString('base64');
 }
-

@@ -6,7 +6,13 @@ import { CONFIG_SCHEMA } from './config.schema';
 describe('loadConfig', () => {
   it('gives every variable its documented default', () => {
     const sut = loadConfig({});
-    expect(sut).toMatchObject({ PORT: 3000, ROLE: 'all', DATA_DIR: './.data', MAX_PAYLOAD_BYTES: 262144, RETENTION_DAYS: 30 });
+    expect(sut).toMatchObject({
+      PORT: 3000,
+      ROLE: 'all',
+      DATA_DIR: './.data',
+      MAX_PAYLOAD_BYTES: 262144,
+      RETENTION_DAYS: 30,
+    });
     expect(sut.DATABASE_URL).toBeUndefined();
     expect(sut.ADMIN_API_KEYS).toEqual([]);
     expect(sut.ENDPOINT_DISABLE_AFTER).toBe(5 * 24 * 3600 * 1000);
@@ -41,12 +47,18 @@ describe('loadConfig', () => {
   });
 
   it('never echoes a secret value in its message', () => {
-    expect(() => loadConfig({ SECRETS_ENCRYPTION_KEY: 'c2VjcmV0LXZhbHVl' })).toThrow(/SECRETS_ENCRYPTION_KEY=\(hidden\)/);
+    expect(() => loadConfig({ SECRETS_ENCRYPTION_KEY: 'c2VjcmV0LXZhbHVl' })).toThrow(
+      /SECRETS_ENCRYPTION_KEY=\(hidden\)/,
+    );
     expect(() => loadConfig({ ADMIN_API_KEYS: 'leaky' })).not.toThrow(/leaky/);
   });
 
   it('parses lists and durations', () => {
-    const sut = loadConfig({ ADMIN_API_KEYS: ' key-one-0123456789 , key-two-0123456789 ', OUTBOUND_IPS: '203.0.113.10, 2001:db8::/32', ENDPOINT_DISABLE_AFTER: '12h' });
+    const sut = loadConfig({
+      ADMIN_API_KEYS: ' key-one-0123456789 , key-two-0123456789 ',
+      OUTBOUND_IPS: '203.0.113.10, 2001:db8::/32',
+      ENDPOINT_DISABLE_AFTER: '12h',
+    });
     expect(sut.ADMIN_API_KEYS).toEqual(['key-one-0123456789', 'key-two-0123456789']);
     expect(sut.OUTBOUND_IPS).toEqual(['203.0.113.10', '2001:db8::/32']);
     expect(sut.ENDPOINT_DISABLE_AFTER).toBe(12 * 3600 * 1000);
@@ -59,7 +71,12 @@ describe('the README configuration table', () => {
   it.each(Object.entries(CONFIG_SCHEMA))('documents %s with its default', (key, spec) => {
     const row = readme.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
     expect(row).toBeDefined();
-    const shownDefault = spec.default === undefined ? '_(unset)_' : spec.default === '' ? '_(empty)_' : `\`${spec.default}\``;
+    const shownDefault =
+      spec.default === undefined
+        ? '_(unset)_'
+        : spec.default === ''
+          ? '_(empty)_'
+          : `\`${spec.default}\``;
     expect(row).toContain(`| ${shownDefault} |`);
   });
 });

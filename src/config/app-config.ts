@@ -25,7 +25,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     if (result.success) {
       out[key] = result.data;
     } else {
-      const shown = key.includes('KEY') || key.includes('TOKEN') || key === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(raw);
+      const shown =
+        key.includes('KEY') || key.includes('TOKEN') || key === 'DATABASE_URL'
+          ? '(hidden)'
+          : JSON.stringify(raw);
       problems.push(`${key}=${shown}: ${result.error.issues.map((i) => i.message).join('; ')}`);
     }
   }

@@ -18,7 +18,13 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
 /** "5d", "12h", "30m", "15s", "250ms" → milliseconds. */
 const duration = z
@@ -53,7 +59,10 @@ export const CONFIG_SCHEMA = {
     doc: '`api` serves HTTP, `worker` delivers, `all` does both in one process.',
   },
   DATABASE_URL: {
-    schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
     default: undefined,
     doc: 'PostgreSQL connection URL. Unset: an embedded PostgreSQL is started with its data in `DATA_DIR`.',
   },
@@ -76,31 +85,70 @@ export const CONFIG_SCHEMA = {
   SECRETS_ENCRYPTION_KEY: {
     schema: z
       .string()
-      .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+      .refine(
+        (v) => Buffer.from(v, 'base64').length === 32,
+        'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+      )
       .optional(),
     default: undefined,
     doc: 'AES-256-GCM key (base64 of 32 bytes) encrypting endpoint secrets and tokens at rest. Unset with the embedded database: generated into `DATA_DIR`. Required with `DATABASE_URL`.',
   },
-  MAX_PAYLOAD_BYTES: { schema: int(1, 16 * 1024 * 1024), default: '262144', doc: 'Largest message payload (413 above).' },
+  MAX_PAYLOAD_BYTES: {
+    schema: int(1, 16 * 1024 * 1024),
+    default: '262144',
+    doc: 'Largest message payload (413 above).',
+  },
   MAX_REQUEST_BYTES: {
     schema: int(1024, 256 * 1024 * 1024),
     default: '16777216',
     doc: 'Largest request body, e.g. a batch of messages (413 above).',
   },
-  DELIVERY_TIMEOUT_MS: { schema: int(100, 300_000), default: '15000', doc: 'Connect + response timeout of one delivery attempt.' },
-  WORKER_CONCURRENCY: { schema: int(1, 10_000), default: '512', doc: 'Deliveries in flight per worker process.' },
-  WORKER_BATCH_SIZE: { schema: int(1, 5_000), default: '500', doc: 'Deliveries claimed per database round trip.' },
-  WORKER_LEASE_MS: { schema: int(1_000, 3_600_000), default: '60000', doc: 'How long a claimed delivery stays leased before another worker may take it.' },
-  WORKER_SWEEP_INTERVAL_MS: { schema: int(100, 600_000), default: '1000', doc: 'Fallback poll for due retries and expired leases (new messages wake workers at once via LISTEN/NOTIFY).' },
-  ENDPOINT_MAX_IN_FLIGHT: { schema: int(1, 1_000), default: '16', doc: 'Concurrent deliveries per endpoint per worker.' },
-  SHUTDOWN_GRACE_MS: { schema: int(0, 600_000), default: '10000', doc: 'On SIGTERM, time to finish in-flight deliveries before releasing them.' },
+  DELIVERY_TIMEOUT_MS: {
+    schema: int(100, 300_000),
+    default: '15000',
+    doc: 'Connect + response timeout of one delivery attempt.',
+  },
+  WORKER_CONCURRENCY: {
+    schema: int(1, 10_000),
+    default: '512',
+    doc: 'Deliveries in flight per worker process.',
+  },
+  WORKER_BATCH_SIZE: {
+    schema: int(1, 5_000),
+    default: '500',
+    doc: 'Deliveries claimed per database round trip.',
+  },
+  WORKER_LEASE_MS: {
+    schema: int(1_000, 3_600_000),
+    default: '60000',
+    doc: 'How long a claimed delivery stays leased before another worker may take it.',
+  },
+  WORKER_SWEEP_INTERVAL_MS: {
+    schema: int(100, 600_000),
+    default: '1000',
+    doc: 'Fallback poll for due retries and expired leases (new messages wake workers at once via LISTEN/NOTIFY).',
+  },
+  ENDPOINT_MAX_IN_FLIGHT: {
+    schema: int(1, 1_000),
+    default: '16',
+    doc: 'Concurrent deliveries per endpoint per worker.',
+  },
+  SHUTDOWN_GRACE_MS: {
+    schema: int(0, 600_000),
+    default: '10000',
+    doc: 'On SIGTERM, time to finish in-flight deliveries before releasing them.',
+  },
   OUTBOUND_IPS: {
-    schema: list.pipe(z.array(z.string().refine(ipOrCidr, 'each entry must be an IPv4/IPv6 address or CIDR range'))),
+    schema: list.pipe(
+      z.array(z.string().refine(ipOrCidr, 'each entry must be an IPv4/IPv6 address or CIDR range')),
+    ),
     default: '',
     doc: 'Published at `GET /api/v1/outbound-ips` as `webhook_outbound_ips` (addresses or CIDR ranges).',
   },
   OUTBOUND_BIND_ADDRESSES: {
-    schema: list.pipe(z.array(z.string().refine((v) => isIP(v) !== 0, 'each entry must be an IP address'))),
+    schema: list.pipe(
+      z.array(z.string().refine((v) => isIP(v) !== 0, 'each entry must be an IP address')),
+    ),
     default: '',
     doc: 'Local addresses deliveries leave from (round-robin); each must be within `OUTBOUND_IPS`.',
   },
@@ -109,14 +157,26 @@ export const CONFIG_SCHEMA = {
     default: 'false',
     doc: 'Allow deliveries to loopback/private/link-local addresses (development and tests only: it disables the SSRF guard).',
   },
-  CIRCUIT_BREAKER_THRESHOLD: { schema: int(1, 10_000), default: '10', doc: 'Consecutive failures that open an endpoint\'s circuit.' },
-  ENDPOINT_DISABLE_AFTER: { schema: duration, default: '5d', doc: 'An endpoint failing every attempt for this long is disabled.' },
+  CIRCUIT_BREAKER_THRESHOLD: {
+    schema: int(1, 10_000),
+    default: '10',
+    doc: "Consecutive failures that open an endpoint's circuit.",
+  },
+  ENDPOINT_DISABLE_AFTER: {
+    schema: duration,
+    default: '5d',
+    doc: 'An endpoint failing every attempt for this long is disabled.',
+  },
   OPERATIONAL_EVENTS_APP: {
     schema: z.string().min(1).optional(),
     default: undefined,
     doc: 'App id or uid that receives operational events (`endpoint.disabled`, `endpoint.circuit_opened`, `message.attempt.exhausted`).',
   },
-  RETENTION_DAYS: { schema: int(1, 3650), default: '30', doc: 'Messages, deliveries and attempts older than this are removed (pending deliveries never).' },
+  RETENTION_DAYS: {
+    schema: int(1, 3650),
+    default: '30',
+    doc: 'Messages, deliveries and attempts older than this are removed (pending deliveries never).',
+  },
   METRICS_TOKEN: {
     schema: z.string().min(16).optional(),
     default: undefined,
@@ -127,7 +187,11 @@ export const CONFIG_SCHEMA = {
     default: 'info',
     doc: 'Log level of the JSON logs.',
   },
-  HTTP_LOG_REQUESTS: { schema: bool, default: 'false', doc: 'Log one line per HTTP request (off by default: the ingest path is hot).' },
+  HTTP_LOG_REQUESTS: {
+    schema: bool,
+    default: 'false',
+    doc: 'Log one line per HTTP request (off by default: the ingest path is hot).',
+  },
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_SCHEMA;

@@ -1,4 +1,11 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -47,7 +54,8 @@ export class DatabaseModule {
         {
           provide: PG_POOL,
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => new Pool({ connectionString: databaseUrl, max: config.DATABASE_POOL_SIZE }),
+          useFactory: (config: AppConfig) =>
+            new Pool({ connectionString: databaseUrl, max: config.DATABASE_POOL_SIZE }),
         },
         {
           provide: MigrationRunner,

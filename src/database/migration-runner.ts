@@ -20,10 +20,13 @@ export class MigrationRunner {
     try {
       await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
       const done = await this.dataSource.runMigrations({ transaction: 'each' });
-      if (done.length > 0) this.logger.log(`applied migrations: ${done.map((m) => m.name).join(', ')}`);
+      if (done.length > 0)
+        this.logger.log(`applied migrations: ${done.map((m) => m.name).join(', ')}`);
       this.applied = true;
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await runner
+        .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+        .catch(() => undefined);
       await runner.release();
     }
   }

@@ -14,6 +14,13 @@ import { RateLimitRepository } from './rate-limit/rate-limit.repository';
  */
 @Module({
   imports: [MessageIngestModule],
-  providers: [EndpointHealthRepository, RateLimitRepository, RateLimiter, CircuitBreaker, OperationalEvents, EndpointHealthObserver],
+  providers: [
+    EndpointHealthRepository,
+    RateLimitRepository,
+    RateLimiter,
+    CircuitBreaker,
+    OperationalEvents,
+    EndpointHealthObserver,
+  ],
 })
 export class EndpointHealthModule {}

@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { DeliveryOutcomeObservers, type DeliveryOutcomeObserver } from '../delivery/hooks/delivery-outcome-observer';
+import {
+  DeliveryOutcomeObservers,
+  type DeliveryOutcomeObserver,
+} from '../delivery/hooks/delivery-outcome-observer';
 import type { RecordedOutcome } from '../delivery/hooks/recorded-outcome';
 import { CircuitBreaker } from './circuit/circuit-breaker';
 import { EndpointHealthRepository, type PlannedTransition } from './endpoint-health.repository';
@@ -27,7 +30,10 @@ export class EndpointHealthObserver implements DeliveryOutcomeObserver, OnModule
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.policy = { circuitThreshold: config.CIRCUIT_BREAKER_THRESHOLD, disableAfterMs: config.ENDPOINT_DISABLE_AFTER };
+    this.policy = {
+      circuitThreshold: config.CIRCUIT_BREAKER_THRESHOLD,
+      disableAfterMs: config.ENDPOINT_DISABLE_AFTER,
+    };
   }
 
   onModuleInit(): void {
@@ -43,7 +49,13 @@ export class EndpointHealthObserver implements DeliveryOutcomeObserver, OnModule
     for (const state of states) {
       const probe = this.breaker.probeOutcome(state.id, outcomes);
       if (probe !== 'none') decidedProbes.push(state.id);
-      const transition = decideTransition(state, batch.get(state.id) as EndpointBatchSummary, probe === 'failed', now, this.policy);
+      const transition = decideTransition(
+        state,
+        batch.get(state.id) as EndpointBatchSummary,
+        probe === 'failed',
+        now,
+        this.policy,
+      );
       if (transition) planned.push({ state, transition });
     }
     const applied = await this.repository.applyTransitions(planned, now);
@@ -54,13 +66,19 @@ export class EndpointHealthObserver implements DeliveryOutcomeObserver, OnModule
     await this.repository.notifyRoutingChanged(closed.map((s) => s.appId));
 
     for (const { state, transition, after: changed } of applied) {
-      this.logger.warn({ endpointId: state.id, transition: transition.kind, reason: transition.reason }, transition.kind === 'disable' ? 'endpoint disabled' : 'circuit opened');
-      if (transition.kind === 'disable') await this.events.endpointDisabled(changed, transition.reason, state.failingSince, now);
+      this.logger.warn(
+        { endpointId: state.id, transition: transition.kind, reason: transition.reason },
+        transition.kind === 'disable' ? 'endpoint disabled' : 'circuit opened',
+      );
+      if (transition.kind === 'disable')
+        await this.events.endpointDisabled(changed, transition.reason, state.failingSince, now);
       else await this.events.circuitOpened(changed, transition.reason);
     }
     await this.events.attemptsExhausted(outcomes);
     // Last: it moves up to a whole backlog (seconds for 100k rows), and the gates are closed already.
-    const opened = applied.flatMap(({ after: a }) => (a.circuitOpenUntil ? [{ id: a.id, until: a.circuitOpenUntil }] : []));
+    const opened = applied.flatMap(({ after: a }) =>
+      a.circuitOpenUntil ? [{ id: a.id, until: a.circuitOpenUntil }] : [],
+    );
     await this.repository.holdDeliveries(opened, now);
   }
 }

@@ -21,7 +21,8 @@ export interface PlannedTransition {
   transition: HealthTransition;
 }
 
-const STATE_COLUMNS = 'e.id, e.app_id, e.url, e.disabled, e.consecutive_failures, e.failing_since, e.circuit_open_until, e.circuit_opens';
+const STATE_COLUMNS =
+  'e.id, e.app_id, e.url, e.disabled, e.consecutive_failures, e.failing_since, e.circuit_open_until, e.circuit_opens';
 
 /**
  * Health columns of `endpoint` (breaker and auto-disable state), shared by every worker
@@ -56,7 +57,12 @@ export class EndpointHealthRepository {
                 AND NOT (s.recovered AND s.failures = 0 AND e.consecutive_failures = 0 AND e.failing_since IS NULL
                          AND e.circuit_open_until IS NULL AND e.circuit_opens = 0)
              RETURNING ${STATE_COLUMNS}`,
-      values: [batch.map((s) => s.endpointId), batch.map((s) => s.recovered), batch.map((s) => s.failures), batch.map((s) => s.firstFailureAt)],
+      values: [
+        batch.map((s) => s.endpointId),
+        batch.map((s) => s.recovered),
+        batch.map((s) => s.failures),
+        batch.map((s) => s.firstFailureAt),
+      ],
     });
     return rows.map(toState);
   }
@@ -68,7 +74,10 @@ export class EndpointHealthRepository {
    * circuit history: a re-enabled endpoint starts afresh. Routing listeners are told (a disabled
    * endpoint leaves routing; other workers refresh their gates at once). Returns the applied ones.
    */
-  async applyTransitions(planned: readonly PlannedTransition[], now: Date): Promise<Array<PlannedTransition & { after: EndpointHealthState }>> {
+  async applyTransitions(
+    planned: readonly PlannedTransition[],
+    now: Date,
+  ): Promise<Array<PlannedTransition & { after: EndpointHealthState }>> {
     if (planned.length === 0) return [];
     const { rows } = await this.pool.query<StateRow>({
       name: 'endpoint_health_apply_transitions',
@@ -114,7 +123,10 @@ export class EndpointHealthRepository {
    * (whose statement stays short, so every gate closes at once); if it never runs, the gates
    * still exclude the rows, as before.
    */
-  async holdDeliveries(circuits: ReadonlyArray<{ id: string; until: Date }>, now: Date): Promise<number> {
+  async holdDeliveries(
+    circuits: ReadonlyArray<{ id: string; until: Date }>,
+    now: Date,
+  ): Promise<number> {
     if (circuits.length === 0) return 0;
     const result = await this.pool.query({
       name: 'endpoint_health_hold_deliveries',
@@ -129,7 +141,10 @@ export class EndpointHealthRepository {
   /** Every process drops its routing and endpoint caches for these apps and refreshes its gates. */
   async notifyRoutingChanged(appIds: readonly string[]): Promise<void> {
     if (appIds.length === 0) return;
-    await this.pool.query(`SELECT pg_notify('${ROUTING_CHANNEL}', a) FROM unnest($1::text[]) AS a`, [[...new Set(appIds)]]);
+    await this.pool.query(
+      `SELECT pg_notify('${ROUTING_CHANNEL}', a) FROM unnest($1::text[]) AS a`,
+      [[...new Set(appIds)]],
+    );
   }
 
   /** Endpoints whose circuit is open or half-open (cool-down over, probe not yet decided). */
@@ -160,7 +175,10 @@ export class EndpointHealthRepository {
 
   /** The id of the operational-events app, given its id or uid; null when it does not exist. */
   async appIdOf(appIdOrUid: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM app WHERE id = $1 OR uid = $1 LIMIT 1', [appIdOrUid]);
+    const { rows } = await this.pool.query<{ id: string }>(
+      'SELECT id FROM app WHERE id = $1 OR uid = $1 LIMIT 1',
+      [appIdOrUid],
+    );
     return rows[0]?.id ?? null;
   }
 }

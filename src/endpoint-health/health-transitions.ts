@@ -27,8 +27,7 @@ export interface EndpointHealthState {
 }
 
 export type HealthTransition =
-  | { kind: 'disable'; reason: string }
-  | { kind: 'open'; reason: string; openUntil: Date };
+  { kind: 'disable'; reason: string } | { kind: 'open'; reason: string; openUntil: Date };
 
 export const COOL_DOWN_BASE_MS = 30_000;
 export const COOL_DOWN_MAX_MS = 10 * 60_000;
@@ -47,8 +46,15 @@ export function decideTransition(
 ): HealthTransition | null {
   if (state.disabled) return null;
   if (batch.gone) return { kind: 'disable', reason: 'receiver answered 410 Gone' };
-  if (state.failingSince && batch.failures > 0 && now.getTime() - state.failingSince.getTime() >= policy.disableAfterMs) {
-    return { kind: 'disable', reason: `failing since ${state.failingSince.toISOString()} (${describeDuration(policy.disableAfterMs)})` };
+  if (
+    state.failingSince &&
+    batch.failures > 0 &&
+    now.getTime() - state.failingSince.getTime() >= policy.disableAfterMs
+  ) {
+    return {
+      kind: 'disable',
+      reason: `failing since ${state.failingSince.toISOString()} (${describeDuration(policy.disableAfterMs)})`,
+    };
   }
   const openUntil = new Date(now.getTime() + coolDownMs(state.circuitOpens + 1));
   if (state.circuitOpenUntil === null && state.consecutiveFailures >= policy.circuitThreshold) {
@@ -58,7 +64,12 @@ export function decideTransition(
   return null;
 }
 
-const UNITS: Array<[string, number]> = [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000], ['second', 1000]];
+const UNITS: Array<[string, number]> = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
 
 /** "5 days", "1 hour", "90 minutes": the largest unit that divides the duration. */
 export function describeDuration(ms: number): string {

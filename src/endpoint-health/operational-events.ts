@@ -60,22 +60,44 @@ export class OperationalEvents {
     this.app = config.OPERATIONAL_EVENTS_APP;
   }
 
-  async endpointDisabled(state: EndpointHealthState, reason: string, failingSince: Date | null, at: Date): Promise<void> {
+  async endpointDisabled(
+    state: EndpointHealthState,
+    reason: string,
+    failingSince: Date | null,
+    at: Date,
+  ): Promise<void> {
     const payload: EndpointDisabledEvent = {
-      appId: state.appId, endpointId: state.id, url: state.url, reason,
-      failingSince: failingSince?.toISOString() ?? null, disabledAt: at.toISOString(),
+      appId: state.appId,
+      endpointId: state.id,
+      url: state.url,
+      reason,
+      failingSince: failingSince?.toISOString() ?? null,
+      disabledAt: at.toISOString(),
     };
-    await this.publish(ENDPOINT_DISABLED, `op:${ENDPOINT_DISABLED}:${state.id}:${at.getTime()}`, payload);
+    await this.publish(
+      ENDPOINT_DISABLED,
+      `op:${ENDPOINT_DISABLED}:${state.id}:${at.getTime()}`,
+      payload,
+    );
   }
 
   async circuitOpened(state: EndpointHealthState, reason: string): Promise<void> {
     const openUntil = state.circuitOpenUntil as Date;
     const payload: CircuitOpenedEvent = {
-      appId: state.appId, endpointId: state.id, url: state.url, reason,
-      consecutiveFailures: state.consecutiveFailures, circuitOpens: state.circuitOpens, openUntil: openUntil.toISOString(),
+      appId: state.appId,
+      endpointId: state.id,
+      url: state.url,
+      reason,
+      consecutiveFailures: state.consecutiveFailures,
+      circuitOpens: state.circuitOpens,
+      openUntil: openUntil.toISOString(),
     };
     // circuit_opens restarts after a recovery, so the opening time keeps the id unique.
-    await this.publish(ENDPOINT_CIRCUIT_OPENED, `op:${ENDPOINT_CIRCUIT_OPENED}:${state.id}:${state.circuitOpens}:${openUntil.getTime()}`, payload);
+    await this.publish(
+      ENDPOINT_CIRCUIT_OPENED,
+      `op:${ENDPOINT_CIRCUIT_OPENED}:${state.id}:${state.circuitOpens}:${openUntil.getTime()}`,
+      payload,
+    );
   }
 
   async attemptsExhausted(outcomes: readonly RecordedOutcome[]): Promise<void> {
@@ -88,10 +110,20 @@ export class OperationalEvents {
         .filter((o) => o.appId !== operationalAppId)
         .map((o) => {
           const payload: AttemptExhaustedEvent = {
-            appId: o.appId, messageId: o.messageId, deliveryId: o.deliveryId, endpointId: o.endpointId,
-            eventType: o.eventType, attempts: o.attempt, lastStatusCode: o.statusCode, lastError: o.error,
+            appId: o.appId,
+            messageId: o.messageId,
+            deliveryId: o.deliveryId,
+            endpointId: o.endpointId,
+            eventType: o.eventType,
+            attempts: o.attempt,
+            lastStatusCode: o.statusCode,
+            lastError: o.error,
           };
-          return this.publish(MESSAGE_ATTEMPT_EXHAUSTED, `op:${MESSAGE_ATTEMPT_EXHAUSTED}:${o.deliveryId}:${o.attempt}`, payload);
+          return this.publish(
+            MESSAGE_ATTEMPT_EXHAUSTED,
+            `op:${MESSAGE_ATTEMPT_EXHAUSTED}:${o.deliveryId}:${o.attempt}`,
+            payload,
+          );
         }),
     );
   }
@@ -101,18 +133,24 @@ export class OperationalEvents {
     try {
       await this.ingest.ingestOne(this.app, { eventType, eventId, payload });
     } catch (err) {
-      this.logger.error({ err: String(err), eventType, eventId }, 'publishing an operational event failed');
+      this.logger.error(
+        { err: String(err), eventType, eventId },
+        'publishing an operational event failed',
+      );
     }
   }
 
   private operationalAppId(): Promise<string | null> {
     // Cached once found; retried while the app does not exist yet.
     const lookup = (this.appId ??= this.repository.appIdOf(this.app as string));
-    void lookup.then((id) => {
-      if (id === null && this.appId === lookup) this.appId = null;
-    }, () => {
-      if (this.appId === lookup) this.appId = null;
-    });
+    void lookup.then(
+      (id) => {
+        if (id === null && this.appId === lookup) this.appId = null;
+      },
+      () => {
+        if (this.appId === lookup) this.appId = null;
+      },
+    );
     return lookup.catch(() => null);
   }
 }

@@ -29,7 +29,14 @@ export function summarizeOutcomes(outcomes: readonly HealthOutcome[]): EndpointB
   for (const o of outcomes) {
     let s = byEndpoint.get(o.endpointId);
     if (!s) {
-      s = { endpointId: o.endpointId, recovered: false, failures: 0, firstFailureAt: null, gone: false, lastAttemptAt: o.attemptedAt };
+      s = {
+        endpointId: o.endpointId,
+        recovered: false,
+        failures: 0,
+        firstFailureAt: null,
+        gone: false,
+        lastAttemptAt: o.attemptedAt,
+      };
       byEndpoint.set(o.endpointId, s);
     }
     if (o.attemptedAt > s.lastAttemptAt) s.lastAttemptAt = o.attemptedAt;

@@ -26,7 +26,10 @@ export class EndpointPolicy {
   checkHeaders(headers: Record<string, string>, signatureHeader: string | null): void {
     const problems = headersProblems(headers, signatureHeader);
     if (problems.length > 0) {
-      throw new ValidationError(`headers ${problems.join('; ')}`, problems.map((message) => ({ field: 'headers', message: `headers ${message}` })));
+      throw new ValidationError(
+        `headers ${problems.join('; ')}`,
+        problems.map((message) => ({ field: 'headers', message: `headers ${message}` })),
+      );
     }
   }
 

@@ -1,10 +1,19 @@
-import { authTokenHint, authTokenProblem, endpointUrlProblem, headersProblems, signatureHeaderProblem } from './endpoint-rules';
+import {
+  authTokenHint,
+  authTokenProblem,
+  endpointUrlProblem,
+  headersProblems,
+  signatureHeaderProblem,
+} from './endpoint-rules';
 
 describe('endpoint rules', () => {
   describe('url', () => {
-    it.each(['https://example.com/hook', 'http://example.com:8080/a?b=c', 'http://[2001:db8::1]/'])('accepts %s', (url) => {
-      expect(endpointUrlProblem(url)).toBeNull();
-    });
+    it.each(['https://example.com/hook', 'http://example.com:8080/a?b=c', 'http://[2001:db8::1]/'])(
+      'accepts %s',
+      (url) => {
+        expect(endpointUrlProblem(url)).toBeNull();
+      },
+    );
     it.each([
       ['not a URL', 'example.com/hook', 'absolute'],
       ['another scheme', 'ftp://example.com/', 'http or https'],
@@ -33,8 +42,10 @@ describe('endpoint rules', () => {
     ])('rejects %s', (_case, headers, mention) => {
       expect(headersProblems(headers).join(' ')).toContain(mention);
     });
-    it('rejects the endpoint\'s own signature header, case-insensitively', () => {
-      expect(headersProblems({ 'Nami-Signature': 'x' }, 'nami-signature')[0]).toContain('signatureHeader');
+    it("rejects the endpoint's own signature header, case-insensitively", () => {
+      expect(headersProblems({ 'Nami-Signature': 'x' }, 'nami-signature')[0]).toContain(
+        'signatureHeader',
+      );
     });
     it('rejects more than 20 entries', () => {
       const headers = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`x-${i}`, 'v']));
@@ -43,7 +54,12 @@ describe('endpoint rules', () => {
   });
 
   describe('authToken', () => {
-    it.each([['', '1 to'], ['a b', 'whitespace'], ['a\nb', 'whitespace'], ['x'.repeat(1025), '1 to']])('rejects %j', (token, rule) => {
+    it.each([
+      ['', '1 to'],
+      ['a b', 'whitespace'],
+      ['a\nb', 'whitespace'],
+      ['x'.repeat(1025), '1 to'],
+    ])('rejects %j', (token, rule) => {
       expect(authTokenProblem(token)).toContain(rule);
     });
     it('accepts a typical token', () => expect(authTokenProblem('tok_abc.DEF-123')).toBeNull());
@@ -56,8 +72,11 @@ describe('endpoint rules', () => {
 
   describe('signatureHeader', () => {
     it('accepts a token', () => expect(signatureHeaderProblem('nami-signature')).toBeNull());
-    it.each([['has space'], ['webhook-signature'], ['Content-Type'], ['x'.repeat(129)]])('rejects %s', (name) => {
-      expect(signatureHeaderProblem(name)).not.toBeNull();
-    });
+    it.each([['has space'], ['webhook-signature'], ['Content-Type'], ['x'.repeat(129)]])(
+      'rejects %s',
+      (name) => {
+        expect(signatureHeaderProblem(name)).not.toBeNull();
+      },
+    );
   });
 });

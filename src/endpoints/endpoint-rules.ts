@@ -45,12 +45,16 @@ export function endpointUrlProblem(value: string): string | null {
     return 'must be an absolute http or https URL';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must use http or https';
-  if (url.username !== '' || url.password !== '') return 'must not contain credentials (use authToken or headers)';
+  if (url.username !== '' || url.password !== '')
+    return 'must not contain credentials (use authToken or headers)';
   if (url.hostname === '') return 'must name a host';
   return null;
 }
 
-export function headerNameProblem(name: string, signatureHeader: string | null = null): string | null {
+export function headerNameProblem(
+  name: string,
+  signatureHeader: string | null = null,
+): string | null {
   if (name.length === 0 || name.length > HEADER_NAME_MAX_LENGTH || !HTTP_TOKEN_PATTERN.test(name)) {
     return `header name "${name.slice(0, HEADER_NAME_MAX_LENGTH)}" must be an HTTP token of at most ${HEADER_NAME_MAX_LENGTH} characters`;
   }
@@ -65,25 +69,31 @@ export function headerNameProblem(name: string, signatureHeader: string | null =
 
 /** Problems of a whole `headers` object; empty when it can be saved. */
 export function headersProblems(headers: unknown, signatureHeader: string | null = null): string[] {
-  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return ['must be an object of header name to string value'];
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
+    return ['must be an object of header name to string value'];
   const entries = Object.entries(headers);
-  if (entries.length > HEADERS_MAX_ENTRIES) return [`must have at most ${HEADERS_MAX_ENTRIES} entries`];
+  if (entries.length > HEADERS_MAX_ENTRIES)
+    return [`must have at most ${HEADERS_MAX_ENTRIES} entries`];
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const [name, value] of entries) {
     const nameProblem = headerNameProblem(name, signatureHeader);
     if (nameProblem) problems.push(nameProblem);
-    else if (seen.has(name.toLowerCase())) problems.push(`header "${name}" is given twice (names are case-insensitive)`);
+    else if (seen.has(name.toLowerCase()))
+      problems.push(`header "${name}" is given twice (names are case-insensitive)`);
     seen.add(name.toLowerCase());
     if (typeof value !== 'string') problems.push(`header "${name}" must have a string value`);
-    else if (value.length > HEADER_VALUE_MAX_LENGTH) problems.push(`header "${name}" value must be at most ${HEADER_VALUE_MAX_LENGTH} characters`);
-    else if (/[\r\n\0]/.test(value)) problems.push(`header "${name}" value must not contain CR, LF or NUL`);
+    else if (value.length > HEADER_VALUE_MAX_LENGTH)
+      problems.push(`header "${name}" value must be at most ${HEADER_VALUE_MAX_LENGTH} characters`);
+    else if (/[\r\n\0]/.test(value))
+      problems.push(`header "${name}" value must not contain CR, LF or NUL`);
   }
   return problems;
 }
 
 export function authTokenProblem(token: string): string | null {
-  if (token.length < 1 || token.length > AUTH_TOKEN_MAX_LENGTH) return `must be 1 to ${AUTH_TOKEN_MAX_LENGTH} characters`;
+  if (token.length < 1 || token.length > AUTH_TOKEN_MAX_LENGTH)
+    return `must be 1 to ${AUTH_TOKEN_MAX_LENGTH} characters`;
   // Printable ASCII without spaces: it goes verbatim into `Authorization: Bearer <token>`.
   if (!/^[\x21-\x7e]+$/.test(token)) return 'must be printable ASCII without whitespace';
   return null;

@@ -12,17 +12,26 @@ export class EndpointSecretsController {
   constructor(private readonly secrets: EndpointSecretsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Get the endpoint\'s current signing secret' })
+  @ApiOperation({ summary: "Get the endpoint's current signing secret" })
   @ApiOkResponse({ type: SigningSecretDto })
-  get(@Param('appId') appId: string, @Param('endpointId') endpointId: string): Promise<SigningSecretDto> {
+  get(
+    @Param('appId') appId: string,
+    @Param('endpointId') endpointId: string,
+  ): Promise<SigningSecretDto> {
     return this.secrets.current(appId, endpointId);
   }
 
   @Post('rotate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rotate the signing secret; the previous one keeps signing for 24 hours' })
+  @ApiOperation({
+    summary: 'Rotate the signing secret; the previous one keeps signing for 24 hours',
+  })
   @ApiOkResponse({ type: SigningSecretDto, description: 'The new current secret.' })
-  rotate(@Param('appId') appId: string, @Param('endpointId') endpointId: string, @Body() dto: RotateSecretDto): Promise<SigningSecretDto> {
+  rotate(
+    @Param('appId') appId: string,
+    @Param('endpointId') endpointId: string,
+    @Body() dto: RotateSecretDto,
+  ): Promise<SigningSecretDto> {
     return this.secrets.rotate(appId, endpointId, dto);
   }
 }

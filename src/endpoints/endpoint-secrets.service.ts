@@ -32,7 +32,11 @@ export class EndpointSecretsService {
    * for 24 hours so receivers can switch without dropping deliveries. Rotating again within
    * that window retires the older one at once.
    */
-  async rotate(appIdOrUid: string, endpointId: string, dto: RotateSecretDto): Promise<SigningSecretDto> {
+  async rotate(
+    appIdOrUid: string,
+    endpointId: string,
+    dto: RotateSecretDto,
+  ): Promise<SigningSecretDto> {
     const app = await this.apps.get(appIdOrUid);
     const key = dto.key ?? generateSigningSecret();
     const now = this.clock.now();

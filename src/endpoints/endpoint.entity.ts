@@ -16,15 +16,19 @@ export class EndpointEntity {
   @Column('jsonb') headers!: Record<string, string>;
   @Column('bytea', { name: 'auth_token_enc', nullable: true }) authTokenEnc!: Buffer | null;
   @Column('integer', { name: 'rate_limit', nullable: true }) rateLimit!: number | null;
-  @Column('integer', { name: 'retry_schedule', array: true, nullable: true }) retrySchedule!: number[] | null;
+  @Column('integer', { name: 'retry_schedule', array: true, nullable: true }) retrySchedule!:
+    number[] | null;
   @Column('text', { name: 'signature_header', nullable: true }) signatureHeader!: string | null;
   @Column('jsonb') metadata!: Record<string, unknown>;
   @Column('bytea', { name: 'secret_enc' }) secretEnc!: Buffer;
-  @Column('bytea', { name: 'previous_secret_enc', nullable: true }) previousSecretEnc!: Buffer | null;
-  @Column('timestamptz', { name: 'previous_secret_expires_at', nullable: true }) previousSecretExpiresAt!: Date | null;
+  @Column('bytea', { name: 'previous_secret_enc', nullable: true })
+  previousSecretEnc!: Buffer | null;
+  @Column('timestamptz', { name: 'previous_secret_expires_at', nullable: true })
+  previousSecretExpiresAt!: Date | null;
   @Column('integer', { name: 'consecutive_failures' }) consecutiveFailures!: number;
   @Column('timestamptz', { name: 'failing_since', nullable: true }) failingSince!: Date | null;
-  @Column('timestamptz', { name: 'circuit_open_until', nullable: true }) circuitOpenUntil!: Date | null;
+  @Column('timestamptz', { name: 'circuit_open_until', nullable: true })
+  circuitOpenUntil!: Date | null;
   @Column('timestamptz', { name: 'deleted_at', nullable: true }) deletedAt!: Date | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;

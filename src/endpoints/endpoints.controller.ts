@@ -1,8 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Page } from '../common/pagination';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
-import { CreateEndpointDto, EndpointPageDto, EndpointQueryDto, EndpointResponseDto, UpdateEndpointDto } from './dto/endpoint.dto';
+import {
+  CreateEndpointDto,
+  EndpointPageDto,
+  EndpointQueryDto,
+  EndpointResponseDto,
+  UpdateEndpointDto,
+} from './dto/endpoint.dto';
 import { EndpointsService } from './endpoints.service';
 
 @ApiTags('Endpoints')
@@ -13,36 +26,55 @@ export class EndpointsController {
   constructor(private readonly endpoints: EndpointsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an endpoint with its first subscription (eventTypes, default ["*"])' })
+  @ApiOperation({
+    summary: 'Create an endpoint with its first subscription (eventTypes, default ["*"])',
+  })
   @ApiCreatedResponse({ type: EndpointResponseDto })
-  async create(@Param('appId') appId: string, @Body() dto: CreateEndpointDto): Promise<EndpointResponseDto> {
+  async create(
+    @Param('appId') appId: string,
+    @Body() dto: CreateEndpointDto,
+  ): Promise<EndpointResponseDto> {
     return this.endpoints.toResponse(await this.endpoints.create(appId, dto));
   }
 
   @Get()
-  @ApiOperation({ summary: 'List the app\'s endpoints, oldest first' })
+  @ApiOperation({ summary: "List the app's endpoints, oldest first" })
   @ApiOkResponse({ type: EndpointPageDto })
-  list(@Param('appId') appId: string, @Query() query: EndpointQueryDto): Promise<Page<EndpointResponseDto>> {
+  list(
+    @Param('appId') appId: string,
+    @Query() query: EndpointQueryDto,
+  ): Promise<Page<EndpointResponseDto>> {
     return this.endpoints.list(appId, query);
   }
 
   @Get(':endpointId')
   @ApiOperation({ summary: 'Get an endpoint' })
   @ApiOkResponse({ type: EndpointResponseDto })
-  async get(@Param('appId') appId: string, @Param('endpointId') endpointId: string): Promise<EndpointResponseDto> {
+  async get(
+    @Param('appId') appId: string,
+    @Param('endpointId') endpointId: string,
+  ): Promise<EndpointResponseDto> {
     return this.endpoints.toResponse(await this.endpoints.get(appId, endpointId));
   }
 
   @Patch(':endpointId')
-  @ApiOperation({ summary: 'Update an endpoint (disabled: false re-enables it and resets its failure state)' })
+  @ApiOperation({
+    summary: 'Update an endpoint (disabled: false re-enables it and resets its failure state)',
+  })
   @ApiOkResponse({ type: EndpointResponseDto })
-  async update(@Param('appId') appId: string, @Param('endpointId') endpointId: string, @Body() dto: UpdateEndpointDto): Promise<EndpointResponseDto> {
+  async update(
+    @Param('appId') appId: string,
+    @Param('endpointId') endpointId: string,
+    @Body() dto: UpdateEndpointDto,
+  ): Promise<EndpointResponseDto> {
     return this.endpoints.toResponse(await this.endpoints.update(appId, endpointId, dto));
   }
 
   @Delete(':endpointId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete an endpoint: its subscriptions go and its pending deliveries are cancelled' })
+  @ApiOperation({
+    summary: 'Delete an endpoint: its subscriptions go and its pending deliveries are cancelled',
+  })
   @ApiNoContentResponse()
   delete(@Param('appId') appId: string, @Param('endpointId') endpointId: string): Promise<void> {
     return this.endpoints.delete(appId, endpointId);

@@ -13,7 +13,11 @@ import { EndpointsService } from './endpoints.service';
 
 /** Endpoints and their signing secrets (encrypted at rest, rotation with a 24 h overlap). */
 @Module({
-  imports: [TypeOrmModule.forFeature([EndpointEntity, SubscriptionEntity]), AppsModule, RoutingModule],
+  imports: [
+    TypeOrmModule.forFeature([EndpointEntity, SubscriptionEntity]),
+    AppsModule,
+    RoutingModule,
+  ],
   controllers: [EndpointsController, EndpointSecretsController],
   providers: [EndpointsService, EndpointSecretsService, EndpointsRepository, EndpointPolicy],
   exports: [EndpointsService, RoutingModule],

@@ -10,14 +10,21 @@ export type EndpointPatch = Partial<Omit<EndpointEntity, 'id' | 'appId' | 'creat
 
 @Injectable()
 export class EndpointsRepository {
-  constructor(@InjectRepository(EndpointEntity) private readonly endpoints: Repository<EndpointEntity>) {}
+  constructor(
+    @InjectRepository(EndpointEntity) private readonly endpoints: Repository<EndpointEntity>,
+  ) {}
 
   /** A live (not deleted) endpoint of the app. */
   find(appId: string, id: string): Promise<EndpointEntity | null> {
     return this.endpoints.findOne({ where: { id, appId, deletedAt: IsNull() } });
   }
 
-  list(appId: string, limit: number, after: string | undefined, disabled: boolean | undefined): Promise<EndpointEntity[]> {
+  list(
+    appId: string,
+    limit: number,
+    after: string | undefined,
+    disabled: boolean | undefined,
+  ): Promise<EndpointEntity[]> {
     const query = this.endpoints
       .createQueryBuilder('e')
       .where('e.app_id = :appId AND e.deleted_at IS NULL', { appId })
@@ -29,11 +36,17 @@ export class EndpointsRepository {
   }
 
   /** The endpoint and its first subscription exist together or not at all. */
-  async insertWithSubscription(endpoint: EndpointEntity, subscription: SubscriptionEntity): Promise<void> {
+  async insertWithSubscription(
+    endpoint: EndpointEntity,
+    subscription: SubscriptionEntity,
+  ): Promise<void> {
     await this.endpoints.manager.transaction(async (tx) => {
       // jsonb columns typed as objects do not fit TypeORM's deep-partial insert type.
       await tx.insert(EndpointEntity, endpoint as QueryDeepPartialEntity<EndpointEntity>);
-      await tx.insert(SubscriptionEntity, subscription as QueryDeepPartialEntity<SubscriptionEntity>);
+      await tx.insert(
+        SubscriptionEntity,
+        subscription as QueryDeepPartialEntity<SubscriptionEntity>,
+      );
       await notifyRoutingChanged(tx, endpoint.appId);
     });
   }
@@ -43,9 +56,16 @@ export class EndpointsRepository {
    * (it may throw to abort), and writes only those: the worker updates health and rate-limit
    * columns concurrently, and a whole-row save would undo its writes. null when not found.
    */
-  async modify(appId: string, id: string, change: (current: EndpointEntity) => EndpointPatch): Promise<EndpointEntity | null> {
+  async modify(
+    appId: string,
+    id: string,
+    change: (current: EndpointEntity) => EndpointPatch,
+  ): Promise<EndpointEntity | null> {
     return this.endpoints.manager.transaction(async (tx) => {
-      const current = await tx.findOne(EndpointEntity, { where: { id, appId, deletedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+      const current = await tx.findOne(EndpointEntity, {
+        where: { id, appId, deletedAt: IsNull() },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (current === null) return null;
       const patch = change(current);
       await tx.update(EndpointEntity, { id }, patch as QueryDeepPartialEntity<EndpointEntity>);

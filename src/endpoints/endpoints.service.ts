@@ -10,7 +10,12 @@ import { generateSigningSecret } from '../common/signing-secret';
 import { AppRoutingCache } from '../routing/app-routing.cache';
 import { MATCH_ALL_EVENT_TYPES } from '../subscriptions/matching';
 import { assertValidFilter } from '../subscriptions/subscription-rules';
-import { CreateEndpointDto, EndpointQueryDto, EndpointResponseDto, UpdateEndpointDto } from './dto/endpoint.dto';
+import {
+  CreateEndpointDto,
+  EndpointQueryDto,
+  EndpointResponseDto,
+  UpdateEndpointDto,
+} from './dto/endpoint.dto';
 import { EndpointEntity } from './endpoint.entity';
 import { EndpointPolicy } from './endpoint-policy';
 import { authTokenHint } from './endpoint-rules';
@@ -78,8 +83,18 @@ export class EndpointsService {
   async list(appIdOrUid: string, query: EndpointQueryDto): Promise<Page<EndpointResponseDto>> {
     const app = await this.apps.get(appIdOrUid);
     const limit = pageLimit(query);
-    const rows = await this.endpoints.list(app.id, limit, decodeCursor(query.cursor), query.disabled);
-    return toPage(rows, limit, (e) => e.id, (e) => this.toResponse(e));
+    const rows = await this.endpoints.list(
+      app.id,
+      limit,
+      decodeCursor(query.cursor),
+      query.disabled,
+    );
+    return toPage(
+      rows,
+      limit,
+      (e) => e.id,
+      (e) => this.toResponse(e),
+    );
   }
 
   /** Resolves `{appId}/endpoints/{endpointId}` to a live endpoint or answers 404. */
@@ -90,10 +105,16 @@ export class EndpointsService {
     return endpoint;
   }
 
-  async update(appIdOrUid: string, endpointId: string, dto: UpdateEndpointDto): Promise<EndpointEntity> {
+  async update(
+    appIdOrUid: string,
+    endpointId: string,
+    dto: UpdateEndpointDto,
+  ): Promise<EndpointEntity> {
     const app = await this.apps.get(appIdOrUid);
     if (dto.url !== undefined) this.policy.checkUrl(dto.url);
-    const updated = await this.endpoints.modify(app.id, endpointId, (current) => this.patchFor(current, dto));
+    const updated = await this.endpoints.modify(app.id, endpointId, (current) =>
+      this.patchFor(current, dto),
+    );
     if (!updated) throw new NotFoundError('endpoint', endpointId);
     this.routing.invalidate(app.id);
     return updated;
@@ -101,13 +122,17 @@ export class EndpointsService {
 
   async delete(appIdOrUid: string, endpointId: string): Promise<void> {
     const app = await this.apps.get(appIdOrUid);
-    if (!(await this.endpoints.softDelete(app.id, endpointId, this.clock.now()))) throw new NotFoundError('endpoint', endpointId);
+    if (!(await this.endpoints.softDelete(app.id, endpointId, this.clock.now())))
+      throw new NotFoundError('endpoint', endpointId);
     this.routing.invalidate(app.id);
   }
 
   /** The one way an endpoint leaves the API: the token only as a hint. */
   toResponse(endpoint: EndpointEntity): EndpointResponseDto {
-    const token = endpoint.authTokenEnc === null ? null : this.box.open(endpoint.authTokenEnc, authTokenContext(endpoint.id));
+    const token =
+      endpoint.authTokenEnc === null
+        ? null
+        : this.box.open(endpoint.authTokenEnc, authTokenContext(endpoint.id));
     return EndpointResponseDto.from(endpoint, authTokenHint(token));
   }
 
@@ -117,24 +142,35 @@ export class EndpointsService {
     if (dto.url !== undefined) patch.url = dto.url;
     if (dto.description !== undefined) patch.description = dto.description;
     if (dto.headers !== undefined) patch.headers = dto.headers;
-    if (dto.authToken !== undefined) patch.authTokenEnc = this.sealAuthToken(current.id, dto.authToken);
+    if (dto.authToken !== undefined)
+      patch.authTokenEnc = this.sealAuthToken(current.id, dto.authToken);
     if (dto.rateLimit !== undefined) patch.rateLimit = dto.rateLimit;
-    if (dto.retrySchedule !== undefined) patch.retrySchedule = retryScheduleToSeconds(dto.retrySchedule) ?? null;
+    if (dto.retrySchedule !== undefined)
+      patch.retrySchedule = retryScheduleToSeconds(dto.retrySchedule) ?? null;
     if (dto.signatureHeader !== undefined) patch.signatureHeader = dto.signatureHeader;
     if (dto.metadata !== undefined) patch.metadata = dto.metadata;
     const disabled = dto.disabled ?? current.disabled;
     this.policy.checkDisabledReason(disabled, dto.disabledReason);
     if (dto.disabled === true || (disabled && dto.disabledReason !== undefined)) {
       patch.disabled = true;
-      patch.disabledReason = dto.disabledReason ?? (current.disabled ? current.disabledReason : null) ?? DISABLED_BY_API;
+      patch.disabledReason =
+        dto.disabledReason ?? (current.disabled ? current.disabledReason : null) ?? DISABLED_BY_API;
     }
     if (dto.disabled === false) {
       patch.disabled = false;
       patch.disabledReason = null;
       // The worker's breaker and auto-disable start afresh: a re-enabled endpoint gets a clean slate.
-      if (current.disabled) Object.assign(patch, { consecutiveFailures: 0, failingSince: null, circuitOpenUntil: null });
+      if (current.disabled)
+        Object.assign(patch, {
+          consecutiveFailures: 0,
+          failingSince: null,
+          circuitOpenUntil: null,
+        });
     }
-    this.policy.checkHeaders(patch.headers ?? current.headers, patch.signatureHeader !== undefined ? patch.signatureHeader : current.signatureHeader);
+    this.policy.checkHeaders(
+      patch.headers ?? current.headers,
+      patch.signatureHeader !== undefined ? patch.signatureHeader : current.signatureHeader,
+    );
     return patch;
   }
 

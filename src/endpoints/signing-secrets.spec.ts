@@ -12,7 +12,11 @@ describe('signingSecretsAt', () => {
   };
 
   it('gives only the current secret when none was rotated out', () => {
-    const sut = signingSecretsAt({ ...row, previousSecretEnc: null, previousSecretExpiresAt: null }, rotatedAt, box);
+    const sut = signingSecretsAt(
+      { ...row, previousSecretEnc: null, previousSecretExpiresAt: null },
+      rotatedAt,
+      box,
+    );
     expect(sut).toEqual(['whsec_current']);
   });
 
@@ -21,7 +25,9 @@ describe('signingSecretsAt', () => {
   });
 
   it('still gives the previous secret 1 ms before it expires', () => {
-    expect(signingSecretsAt(row, new Date(row.previousSecretExpiresAt.getTime() - 1), box)).toHaveLength(2);
+    expect(
+      signingSecretsAt(row, new Date(row.previousSecretExpiresAt.getTime() - 1), box),
+    ).toHaveLength(2);
   });
 
   it('drops the previous secret at its expiry', () => {

@@ -21,7 +21,11 @@ export interface SealedSigningSecrets {
  */
 export function signingSecretsAt(row: SealedSigningSecrets, now: Date, box: SecretBox): string[] {
   const secrets = [box.open(row.secretEnc, secretContext(row.id))];
-  if (row.previousSecretEnc !== null && row.previousSecretExpiresAt !== null && now.getTime() < row.previousSecretExpiresAt.getTime()) {
+  if (
+    row.previousSecretEnc !== null &&
+    row.previousSecretExpiresAt !== null &&
+    now.getTime() < row.previousSecretExpiresAt.getTime()
+  ) {
     secrets.push(box.open(row.previousSecretEnc, secretContext(row.id)));
   }
   return secrets;

@@ -1,8 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { Page } from '../common/pagination';
-import { CreateEventTypeDto, EventTypePageDto, EventTypeQueryDto, EventTypeResponseDto, UpdateEventTypeDto } from './dto/event-type.dto';
+import {
+  CreateEventTypeDto,
+  EventTypePageDto,
+  EventTypeQueryDto,
+  EventTypeResponseDto,
+  UpdateEventTypeDto,
+} from './dto/event-type.dto';
 import { EventTypesService } from './event-types.service';
 
 @ApiTags('Event types')
@@ -36,7 +49,10 @@ export class EventTypesController {
   @Patch(':name')
   @ApiOperation({ summary: 'Update description, schema or archived' })
   @ApiOkResponse({ type: EventTypeResponseDto })
-  async update(@Param('name') name: string, @Body() dto: UpdateEventTypeDto): Promise<EventTypeResponseDto> {
+  async update(
+    @Param('name') name: string,
+    @Body() dto: UpdateEventTypeDto,
+  ): Promise<EventTypeResponseDto> {
     return EventTypeResponseDto.from(await this.types.update(name, dto));
   }
 

@@ -6,7 +6,9 @@ import { EventTypeEntity } from './event-type.entity';
 
 @Injectable()
 export class EventTypesRepository {
-  constructor(@InjectRepository(EventTypeEntity) private readonly types: Repository<EventTypeEntity>) {}
+  constructor(
+    @InjectRepository(EventTypeEntity) private readonly types: Repository<EventTypeEntity>,
+  ) {}
 
   find(name: string): Promise<EventTypeEntity | null> {
     return this.types.findOne({ where: { name } });
@@ -17,8 +19,15 @@ export class EventTypesRepository {
     return this.types.createQueryBuilder('t').where('t.name = ANY(:names)', { names }).getMany();
   }
 
-  list(limit: number, after: string | undefined, archived: boolean | undefined): Promise<EventTypeEntity[]> {
-    const query = this.types.createQueryBuilder('t').orderBy('t.name', 'ASC').limit(limit + 1);
+  list(
+    limit: number,
+    after: string | undefined,
+    archived: boolean | undefined,
+  ): Promise<EventTypeEntity[]> {
+    const query = this.types
+      .createQueryBuilder('t')
+      .orderBy('t.name', 'ASC')
+      .limit(limit + 1);
     if (after !== undefined) query.andWhere('t.name > :after', { after });
     if (archived !== undefined) query.andWhere('t.archived = :archived', { archived });
     return query.getMany();

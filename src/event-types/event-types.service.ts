@@ -3,7 +3,12 @@ import { CLOCK, type Clock } from '../common/clock';
 import { isPgError, UNIQUE_VIOLATION } from '../common/database-errors';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-error';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
-import { CreateEventTypeDto, EventTypeQueryDto, EventTypeResponseDto, UpdateEventTypeDto } from './dto/event-type.dto';
+import {
+  CreateEventTypeDto,
+  EventTypeQueryDto,
+  EventTypeResponseDto,
+  UpdateEventTypeDto,
+} from './dto/event-type.dto';
 import { EventTypeEntity } from './event-type.entity';
 import { EventTypesRepository } from './event-types.repository';
 import { JsonSchemaChecker } from './json-schema-checker';
@@ -29,7 +34,8 @@ export class EventTypesService {
         updatedAt: now,
       });
     } catch (err) {
-      if (isPgError(err, UNIQUE_VIOLATION)) throw new ConflictError('event_type_exists', `event type "${dto.name}" already exists`);
+      if (isPgError(err, UNIQUE_VIOLATION))
+        throw new ConflictError('event_type_exists', `event type "${dto.name}" already exists`);
       throw err;
     }
   }
@@ -65,7 +71,11 @@ export class EventTypesService {
     if (schema === undefined) return;
     const problems = this.schemas.schemaProblems(schema);
     if (problems.length > 0) {
-      throw new ValidationError(`schema is not a valid JSON Schema: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems, 'invalid_schema');
+      throw new ValidationError(
+        `schema is not a valid JSON Schema: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+        problems,
+        'invalid_schema',
+      );
     }
   }
 }

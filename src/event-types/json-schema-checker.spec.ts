@@ -1,7 +1,11 @@
 import { JsonSchemaChecker } from './json-schema-checker';
 
 describe('JsonSchemaChecker', () => {
-  const schema = { type: 'object', required: ['plan'], properties: { plan: { type: 'string' }, amount: { type: 'number', minimum: 0 } } };
+  const schema = {
+    type: 'object',
+    required: ['plan'],
+    properties: { plan: { type: 'string' }, amount: { type: 'number', minimum: 0 } },
+  };
 
   it.each([
     ['a schema object', schema, 0],
@@ -15,7 +19,9 @@ describe('JsonSchemaChecker', () => {
 
   it('names the failing path of a payload', () => {
     const sut = new JsonSchemaChecker();
-    expect(sut.payloadProblems('t', 1, schema, { plan: 'pro', amount: -1 })).toEqual([{ path: 'payload.amount', message: 'must be >= 0' }]);
+    expect(sut.payloadProblems('t', 1, schema, { plan: 'pro', amount: -1 })).toEqual([
+      { path: 'payload.amount', message: 'must be >= 0' },
+    ]);
   });
 
   it('accepts a conforming payload', () => {

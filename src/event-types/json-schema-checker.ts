@@ -44,7 +44,12 @@ export class JsonSchemaChecker {
    * Validates a payload; `key`+`version` identify the schema so each is compiled once
    * (version = the event type's updatedAt, so an edited schema is recompiled).
    */
-  payloadProblems(key: string, version: number, schema: Record<string, unknown>, payload: unknown): SchemaProblem[] {
+  payloadProblems(
+    key: string,
+    version: number,
+    schema: Record<string, unknown>,
+    payload: unknown,
+  ): SchemaProblem[] {
     let entry = this.cache.get(key);
     if (!entry || entry.version !== version) {
       entry = { version, validate: this.ajv.compile(schema) };

@@ -15,6 +15,8 @@ export class DatabaseConnectionWatcher implements OnModuleInit {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   onModuleInit(): void {
-    this.pool.on('error', (err) => this.logger.warn({ err: { message: err.message } }, 'idle database connection lost'));
+    this.pool.on('error', (err) =>
+      this.logger.warn({ err: { message: err.message } }, 'idle database connection lost'),
+    );
   }
 }

@@ -10,6 +10,9 @@ import type { FastifyReply } from 'fastify';
 export class HealthCheckFailureFilter implements ExceptionFilter {
   catch(exception: ServiceUnavailableException, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    void reply.status(503).header('cache-control', 'no-cache, no-store, must-revalidate').send(exception.getResponse());
+    void reply
+      .status(503)
+      .header('cache-control', 'no-cache, no-store, must-revalidate')
+      .send(exception.getResponse());
   }
 }

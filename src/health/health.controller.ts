@@ -21,7 +21,9 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness: 200 while the process and its event loop run (no dependency is checked)' })
+  @ApiOperation({
+    summary: 'Liveness: 200 while the process and its event loop run (no dependency is checked)',
+  })
   live() {
     return this.health.check([]);
   }
@@ -29,9 +31,14 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({
-    summary: 'Readiness: database reachable, migrations applied, delivery loop beating (where this process runs one); 503 otherwise',
+    summary:
+      'Readiness: database reachable, migrations applied, delivery loop beating (where this process runs one); 503 otherwise',
   })
   ready() {
-    return this.health.check([() => this.database.check(), () => this.migrations.check(), () => this.worker.check()]);
+    return this.health.check([
+      () => this.database.check(),
+      () => this.migrations.check(),
+      () => this.worker.check(),
+    ]);
   }
 }

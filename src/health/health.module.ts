@@ -10,6 +10,11 @@ import { WorkerLoopHealthIndicator } from './indicators/worker-loop.health';
 @Module({
   imports: [TerminusModule.forRoot()],
   controllers: [HealthController],
-  providers: [DatabaseHealthIndicator, MigrationsHealthIndicator, WorkerLoopHealthIndicator, DatabaseConnectionWatcher],
+  providers: [
+    DatabaseHealthIndicator,
+    MigrationsHealthIndicator,
+    WorkerLoopHealthIndicator,
+    DatabaseConnectionWatcher,
+  ],
 })
 export class HealthModule {}

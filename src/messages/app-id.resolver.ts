@@ -14,7 +14,9 @@ export const APP_UID_CACHE_MAX_AGE_MS = 2_000;
  */
 @Injectable()
 export class AppIdResolver {
-  private readonly byUid = new ExpiringLoadCache<string>(APP_UID_CACHE_MAX_AGE_MS, () => performance.now());
+  private readonly byUid = new ExpiringLoadCache<string>(APP_UID_CACHE_MAX_AGE_MS, () =>
+    performance.now(),
+  );
 
   constructor(private readonly apps: AppsService) {}
 

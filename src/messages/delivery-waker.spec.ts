@@ -8,7 +8,9 @@ describe('DeliveryWaker', () => {
   beforeEach(() => {
     jest.useFakeTimers();
     sent = 0;
-    const repository = { notifyDeliveries: async () => void sent++ } as unknown as MessagesRepository;
+    const repository = {
+      notifyDeliveries: async () => void sent++,
+    } as unknown as MessagesRepository;
     sut = new DeliveryWaker(repository);
   });
   afterEach(() => jest.useRealTimers());

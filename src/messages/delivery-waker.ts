@@ -46,7 +46,10 @@ export class DeliveryWaker implements OnModuleDestroy {
     try {
       await this.messages.notifyDeliveries();
     } catch (err) {
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not wake the delivery workers; they find the deliveries on their next sweep');
+      this.logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'could not wake the delivery workers; they find the deliveries on their next sweep',
+      );
     }
   }
 }

@@ -28,7 +28,10 @@ interface CatalogEntry {
  */
 @Injectable()
 export class EventTypeCatalogCache {
-  private readonly entries = new ExpiringLoadCache<CatalogEntry | null>(CATALOG_CACHE_MAX_AGE_MS, () => performance.now());
+  private readonly entries = new ExpiringLoadCache<CatalogEntry | null>(
+    CATALOG_CACHE_MAX_AGE_MS,
+    () => performance.now(),
+  );
 
   constructor(
     private readonly types: EventTypesRepository,
@@ -38,7 +41,9 @@ export class EventTypeCatalogCache {
   /** Throws a 422 naming every failing message field; `fieldPrefix(i)` is '' or `messages[i].`. */
   async check(messages: PreparedMessage[], fieldPrefix: (index: number) => string): Promise<void> {
     const names = [...new Set(messages.map((m) => m.eventType))];
-    const loaded = await Promise.all(names.map((name) => this.entries.get(name, () => this.load(name))));
+    const loaded = await Promise.all(
+      names.map((name) => this.entries.get(name, () => this.load(name))),
+    );
     const catalog = new Map(names.map((name, i) => [name, loaded[i]]));
     const archived: FieldProblem[] = [];
     const invalid: FieldProblem[] = [];
@@ -47,22 +52,41 @@ export class EventTypeCatalogCache {
       if (!entry) return;
       const prefix = fieldPrefix(index);
       if (entry.archived) {
-        archived.push({ field: `${prefix}eventType`, message: `${prefix}eventType "${message.eventType}" is archived and accepts no new messages` });
+        archived.push({
+          field: `${prefix}eventType`,
+          message: `${prefix}eventType "${message.eventType}" is archived and accepts no new messages`,
+        });
       } else if (entry.schema) {
-        for (const p of this.schemas.payloadProblems(message.eventType, entry.version, entry.schema, message.payload)) {
+        for (const p of this.schemas.payloadProblems(
+          message.eventType,
+          entry.version,
+          entry.schema,
+          message.payload,
+        )) {
           invalid.push({ field: `${prefix}${p.path}`, message: `${prefix}${p.path} ${p.message}` });
         }
       }
     });
-    if (archived.length > 0) throw new ValidationError(archived.map((p) => p.message).join('; '), archived, 'event_type_archived');
+    if (archived.length > 0)
+      throw new ValidationError(
+        archived.map((p) => p.message).join('; '),
+        archived,
+        'event_type_archived',
+      );
     if (invalid.length > 0) {
       const shown = invalid.slice(0, 50);
-      throw new ValidationError(`payload does not match the event type's schema: ${shown.map((p) => p.message).join('; ')}`, shown, 'payload_schema_mismatch');
+      throw new ValidationError(
+        `payload does not match the event type's schema: ${shown.map((p) => p.message).join('; ')}`,
+        shown,
+        'payload_schema_mismatch',
+      );
     }
   }
 
   private async load(name: string): Promise<CatalogEntry | null> {
     const type = await this.types.find(name);
-    return type ? { archived: type.archived, schema: type.schema, version: type.updatedAt.getTime() } : null;
+    return type
+      ? { archived: type.archived, schema: type.schema, version: type.updatedAt.getTime() }
+      : null;
   }
 }

@@ -24,8 +24,12 @@ export class MessageFeedService {
     const limit = pageLimit(query);
     const cursor = decodeCursor(query.cursor, (key) => isId('msg', key));
     // Ids are ULIDs carrying their creation millisecond, so time bounds are id bounds.
-    const before = query.before === undefined ? undefined : idFloorAt('msg', timeOf(query.before, 'before'));
-    const after = query.after === undefined ? undefined : idFloorAt('msg', Math.min(timeOf(query.after, 'after') + 1, MAX_ID_TIME));
+    const before =
+      query.before === undefined ? undefined : idFloorAt('msg', timeOf(query.before, 'before'));
+    const after =
+      query.after === undefined
+        ? undefined
+        : idFloorAt('msg', Math.min(timeOf(query.after, 'after') + 1, MAX_ID_TIME));
     const upper = [cursor, before].filter((id): id is string => id !== undefined).sort()[0];
     const pattern = query.eventType === undefined ? null : parseEventTypePattern(query.eventType);
     const withPayload = query.withPayload ?? false;
@@ -38,7 +42,12 @@ export class MessageFeedService {
       idAtLeast: after,
       withPayload,
     });
-    return toPage(rows, limit, (m) => m.id, (m) => MessageResponseDto.withPayload(m, withPayload));
+    return toPage(
+      rows,
+      limit,
+      (m) => m.id,
+      (m) => MessageResponseDto.withPayload(m, withPayload),
+    );
   }
 
   async get(appIdOrUid: string, messageId: string): Promise<MessageDetailDto> {

@@ -1,4 +1,9 @@
-import { MessageIngestCoalescer, type IngestCoalescingOptions, type MessageRowsWriter, type PendingIngest } from './message-ingest-coalescer';
+import {
+  MessageIngestCoalescer,
+  type IngestCoalescingOptions,
+  type MessageRowsWriter,
+  type PendingIngest,
+} from './message-ingest-coalescer';
 import type { IngestResult, NewDeliveryRow, NewMessageRow } from './messages.repository';
 
 interface Statement {
@@ -33,7 +38,10 @@ class FakeWriter implements MessageRowsWriter {
             this.stored.add(key);
             insertedIds.add(m.id);
           }
-          resolve({ insertedIds, deliveriesCreated: deliveries.filter((d) => insertedIds.has(d.messageId)).length });
+          resolve({
+            insertedIds,
+            deliveriesCreated: deliveries.filter((d) => insertedIds.has(d.messageId)).length,
+          });
         },
         fail: reject,
       };
@@ -51,8 +59,20 @@ let sequence = 0;
 function aPendingIngest(overrides: Partial<NewMessageRow> = {}, endpoints = 1): PendingIngest {
   const id = `msg_${++sequence}`;
   return {
-    message: { id, appId: 'app_1', createdAt: new Date(0), eventType: 'order.created', eventId: null, payloadText: '{}', ...overrides },
-    deliveries: Array.from({ length: endpoints }, (_, i) => ({ id: `dlv_${sequence}_${i}`, messageId: id, endpointId: `ep_${i}` })),
+    message: {
+      id,
+      appId: 'app_1',
+      createdAt: new Date(0),
+      eventType: 'order.created',
+      eventId: null,
+      payloadText: '{}',
+      ...overrides,
+    },
+    deliveries: Array.from({ length: endpoints }, (_, i) => ({
+      id: `dlv_${sequence}_${i}`,
+      messageId: id,
+      endpointId: `ep_${i}`,
+    })),
   };
 }
 
@@ -70,7 +90,8 @@ function tracked<T>(promise: Promise<T>): { settled: () => boolean; promise: Pro
 
 describe('MessageIngestCoalescer', () => {
   let writer: FakeWriter;
-  const create = (options: Partial<IngestCoalescingOptions> = {}) => new MessageIngestCoalescer(writer, { maxGroupSize: 500, maxGroupsInFlight: 1, ...options });
+  const create = (options: Partial<IngestCoalescingOptions> = {}) =>
+    new MessageIngestCoalescer(writer, { maxGroupSize: 500, maxGroupsInFlight: 1, ...options });
   beforeEach(() => {
     writer = new FakeWriter();
   });
@@ -126,14 +147,20 @@ describe('MessageIngestCoalescer', () => {
       await settle();
       expect(queued.settled()).toBe(false);
       writer.statements[1].commit();
-      expect(await queued.promise).toEqual({ insertedIds: new Set([writer.statements[1].messages[0].id]), deliveriesCreated: 3 });
+      expect(await queued.promise).toEqual({
+        insertedIds: new Set([writer.statements[1].messages[0].id]),
+        deliveriesCreated: 3,
+      });
     });
 
     it('reports a stored repeat as not inserted, with no deliveries', async () => {
       writer.autoCommit = true;
       const sut = create();
       await sut.submit(aPendingIngest({ eventId: 'e-1' }));
-      expect(await sut.submit(aPendingIngest({ eventId: 'e-1' }))).toEqual({ insertedIds: new Set(), deliveriesCreated: 0 });
+      expect(await sut.submit(aPendingIngest({ eventId: 'e-1' }))).toEqual({
+        insertedIds: new Set(),
+        deliveriesCreated: 0,
+      });
     });
 
     it('drains: resolves once everything queued and in flight has been written', async () => {
@@ -182,7 +209,11 @@ describe('MessageIngestCoalescer', () => {
       const guilty = aPendingIngest({ appId: 'app_deleted' });
       const refusal = new Error('foreign key violation');
       writer.refuse.set(guilty.message.id, refusal);
-      const answers = Promise.allSettled([sut.submit(innocent[0]), sut.submit(guilty), sut.submit(innocent[1])]);
+      const answers = Promise.allSettled([
+        sut.submit(innocent[0]),
+        sut.submit(guilty),
+        sut.submit(innocent[1]),
+      ]);
       writer.autoCommit = true;
       writer.statements[0].commit();
       const [a, b, c] = await answers;
@@ -193,9 +224,15 @@ describe('MessageIngestCoalescer', () => {
         [guilty.message.id],
         [innocent[1].message.id],
       ]);
-      expect(a).toEqual({ status: 'fulfilled', value: { insertedIds: new Set([innocent[0].message.id]), deliveriesCreated: 1 } });
+      expect(a).toEqual({
+        status: 'fulfilled',
+        value: { insertedIds: new Set([innocent[0].message.id]), deliveriesCreated: 1 },
+      });
       expect(b).toEqual({ status: 'rejected', reason: refusal });
-      expect(c).toEqual({ status: 'fulfilled', value: { insertedIds: new Set([innocent[1].message.id]), deliveriesCreated: 1 } });
+      expect(c).toEqual({
+        status: 'fulfilled',
+        value: { insertedIds: new Set([innocent[1].message.id]), deliveriesCreated: 1 },
+      });
     });
 
     it('finds one guilty message among many in a few statements', async () => {
@@ -216,7 +253,10 @@ describe('MessageIngestCoalescer', () => {
     it('gives every member its own error when each fails alone too', async () => {
       const sut = create();
       void sut.submit(aPendingIngest());
-      const answers = Promise.allSettled([sut.submit(aPendingIngest()), sut.submit(aPendingIngest())]);
+      const answers = Promise.allSettled([
+        sut.submit(aPendingIngest()),
+        sut.submit(aPendingIngest()),
+      ]);
       writer.statements[0].commit();
       await settle();
       writer.statements[1].fail(new Error('connection lost'));
@@ -224,7 +264,9 @@ describe('MessageIngestCoalescer', () => {
       writer.statements[2].fail(new Error('first alone'));
       await settle();
       writer.statements[3].fail(new Error('second alone'));
-      expect((await answers).map((r) => r.status === 'rejected' && (r.reason as Error).message)).toEqual(['first alone', 'second alone']);
+      expect(
+        (await answers).map((r) => r.status === 'rejected' && (r.reason as Error).message),
+      ).toEqual(['first alone', 'second alone']);
     });
 
     it('rejects a lone member with the error at once, without retrying', async () => {

@@ -27,7 +27,10 @@ export const INGEST_COALESCING = Symbol('INGEST_COALESCING');
  * waiting 1-2 ms or a setImmediate before sending did not help either. The size cap only
  * bounds a statement after a stall.
  */
-export const DEFAULT_INGEST_COALESCING: IngestCoalescingOptions = { maxGroupSize: 500, maxGroupsInFlight: 1 };
+export const DEFAULT_INGEST_COALESCING: IngestCoalescingOptions = {
+  maxGroupSize: 500,
+  maxGroupsInFlight: 1,
+};
 
 interface Waiter {
   pending: PendingIngest;
@@ -76,13 +79,17 @@ export class MessageIngestCoalescer {
 
   private pump(): void {
     while (this.inFlight < this.options.maxGroupsInFlight && this.queue.length > 0) {
-      const group = this.queue.length <= this.options.maxGroupSize ? this.queue : this.queue.slice(0, this.options.maxGroupSize);
+      const group =
+        this.queue.length <= this.options.maxGroupSize
+          ? this.queue
+          : this.queue.slice(0, this.options.maxGroupSize);
       this.queue = group === this.queue ? [] : this.queue.slice(group.length);
       this.inFlight++;
       void this.write(group).finally(() => {
         this.inFlight--;
         this.pump();
-        if (this.inFlight === 0 && this.queue.length === 0) this.drained.splice(0).forEach((resolve) => resolve());
+        if (this.inFlight === 0 && this.queue.length === 0)
+          this.drained.splice(0).forEach((resolve) => resolve());
       });
     }
   }
@@ -116,7 +123,8 @@ export class MessageIngestCoalescer {
       await this.write(group.slice(0, half));
       return this.write(group.slice(half));
     }
-    for (const { pending, resolve } of written) resolve(memberResult(pending, result.insertedIds.has(pending.message.id)));
+    for (const { pending, resolve } of written)
+      resolve(memberResult(pending, result.insertedIds.has(pending.message.id)));
     for (const { pending, resolve } of repeats) resolve(memberResult(pending, false));
   }
 }

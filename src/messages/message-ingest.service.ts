@@ -9,9 +9,19 @@ import { AppRoutingCache } from '../routing/app-routing.cache';
 import { AppIdResolver } from './app-id.resolver';
 import { DeliveryWaker } from './delivery-waker';
 import { EventTypeCatalogCache } from './event-type-catalog.cache';
-import { INGEST_COALESCING, MessageIngestCoalescer, type IngestCoalescingOptions } from './message-ingest-coalescer';
+import {
+  INGEST_COALESCING,
+  MessageIngestCoalescer,
+  type IngestCoalescingOptions,
+} from './message-ingest-coalescer';
 import { MessageInputParser, type PreparedMessage } from './message-input';
-import { MessagesRepository, type IngestResult, type NewDeliveryRow, type NewMessageRow, type StoredMessage } from './messages.repository';
+import {
+  MessagesRepository,
+  type IngestResult,
+  type NewDeliveryRow,
+  type NewMessageRow,
+  type StoredMessage,
+} from './messages.repository';
 
 export interface IngestedMessage extends StoredMessage {
   /** The eventId was already stored (or repeated earlier in the batch): nothing new was created. */
@@ -60,20 +70,43 @@ export class MessageIngestService implements OnModuleDestroy {
    * One message, `{ eventType, payload, eventId? }` as sent by a producer (validated here).
    * In-process producers (e.g. operational events) call this too.
    */
-  async ingestOne(appIdOrUid: string, body: unknown, idempotencyKey?: string): Promise<IngestedMessage> {
-    const write: RowsWrite = ([message], deliveries) => this.coalescer.submit({ message, deliveries });
-    const [message] = await this.ingest(appIdOrUid, [this.parser.parseOne(body, idempotencyKey)], () => '', write);
+  async ingestOne(
+    appIdOrUid: string,
+    body: unknown,
+    idempotencyKey?: string,
+  ): Promise<IngestedMessage> {
+    const write: RowsWrite = ([message], deliveries) =>
+      this.coalescer.submit({ message, deliveries });
+    const [message] = await this.ingest(
+      appIdOrUid,
+      [this.parser.parseOne(body, idempotencyKey)],
+      () => '',
+      write,
+    );
     return message;
   }
 
   /** `{ messages: [...] }`, all or nothing; the answer has one entry per message, in order. */
   ingestBatch(appIdOrUid: string, body: unknown): Promise<IngestedMessage[]> {
-    return this.ingest(appIdOrUid, this.parser.parseBatch(body), (index) => `messages[${index}].`, (rows, deliveries) => this.messages.ingest(rows, deliveries));
+    return this.ingest(
+      appIdOrUid,
+      this.parser.parseBatch(body),
+      (index) => `messages[${index}].`,
+      (rows, deliveries) => this.messages.ingest(rows, deliveries),
+    );
   }
 
-  private async ingest(appIdOrUid: string, messages: PreparedMessage[], fieldPrefix: (index: number) => string, write: RowsWrite): Promise<IngestedMessage[]> {
+  private async ingest(
+    appIdOrUid: string,
+    messages: PreparedMessage[],
+    fieldPrefix: (index: number) => string,
+    write: RowsWrite,
+  ): Promise<IngestedMessage[]> {
     const appId = await this.apps.resolve(appIdOrUid);
-    const [matcher] = await Promise.all([this.routing.matcherFor(appId), this.catalog.check(messages, fieldPrefix)]);
+    const [matcher] = await Promise.all([
+      this.routing.matcherFor(appId),
+      this.catalog.check(messages, fieldPrefix),
+    ]);
     const now = this.clock.now();
     const at = now.getTime();
     const rows: NewMessageRow[] = [];
@@ -85,7 +118,14 @@ export class MessageIngestService implements OnModuleDestroy {
         if (first !== undefined) return { repeatOf: first };
         firstIndexOf.set(message.eventId, index);
       }
-      const row: NewMessageRow = { id: newId('msg', at), appId, createdAt: now, eventType: message.eventType, eventId: message.eventId, payloadText: message.payloadText };
+      const row: NewMessageRow = {
+        id: newId('msg', at),
+        appId,
+        createdAt: now,
+        eventType: message.eventType,
+        eventId: message.eventId,
+        payloadText: message.payloadText,
+      };
       rows.push(row);
       for (const { endpointId } of matcher.match(message.eventType, message.payload)) {
         deliveries.push({ id: newId('dlv', at), messageId: row.id, endpointId });
@@ -101,7 +141,10 @@ export class MessageIngestService implements OnModuleDestroy {
     const skipped = rows.filter((row) => !result.insertedIds.has(row.id));
     const existing = new Map<string, StoredMessage>();
     if (skipped.length > 0) {
-      for (const message of await this.messages.findByEventIds(appId, skipped.map((row) => row.eventId as string))) {
+      for (const message of await this.messages.findByEventIds(
+        appId,
+        skipped.map((row) => row.eventId as string),
+      )) {
         existing.set(message.eventId as string, message);
       }
     }
@@ -110,7 +153,13 @@ export class MessageIngestService implements OnModuleDestroy {
       if ('repeatOf' in plan) {
         answers.push({ ...answers[plan.repeatOf], duplicate: true });
       } else if (result.insertedIds.has(plan.row.id)) {
-        answers.push({ id: plan.row.id, eventType: plan.row.eventType, eventId: plan.row.eventId, createdAt: now, duplicate: false });
+        answers.push({
+          id: plan.row.id,
+          eventType: plan.row.eventType,
+          eventId: plan.row.eventId,
+          createdAt: now,
+          duplicate: false,
+        });
       } else {
         answers.push({ ...this.original(existing, plan.row.eventId as string), duplicate: true });
       }
@@ -118,7 +167,11 @@ export class MessageIngestService implements OnModuleDestroy {
     return answers;
   }
 
-  private async stored(appIdOrUid: string, appId: string, written: Promise<IngestResult>): Promise<IngestResult> {
+  private async stored(
+    appIdOrUid: string,
+    appId: string,
+    written: Promise<IngestResult>,
+  ): Promise<IngestResult> {
     try {
       return await written;
     } catch (err) {
@@ -135,7 +188,11 @@ export class MessageIngestService implements OnModuleDestroy {
   private original(existing: Map<string, StoredMessage>, eventId: string): StoredMessage {
     const message = existing.get(eventId);
     // Conflicted on insert, gone on read: removed (retention, app deletion) in between.
-    if (!message) throw new ConflictError('idempotency_conflict', `the message with eventId "${eventId}" changed while this request ran; retry`);
+    if (!message)
+      throw new ConflictError(
+        'idempotency_conflict',
+        `the message with eventId "${eventId}" changed while this request ran; retry`,
+      );
     return message;
   }
 }

@@ -5,7 +5,8 @@ function problemFields(run: () => unknown): string[] {
   try {
     run();
   } catch (err) {
-    if (err instanceof ValidationError) return (err.details as Array<{ field: string }>).map((d) => d.field);
+    if (err instanceof ValidationError)
+      return (err.details as Array<{ field: string }>).map((d) => d.field);
     throw err;
   }
   throw new Error('expected a ValidationError');
@@ -17,7 +18,12 @@ describe('MessageInputParser', () => {
   describe('one message', () => {
     it('prepares the payload text once, as JSON.stringify gives it', () => {
       const payload = { b: 1, a: [true, null] };
-      expect(sut.parseOne({ eventType: 'a.b', payload, eventId: 'k' }, undefined)).toEqual({ eventType: 'a.b', eventId: 'k', payload, payloadText: JSON.stringify(payload) });
+      expect(sut.parseOne({ eventType: 'a.b', payload, eventId: 'k' }, undefined)).toEqual({
+        eventType: 'a.b',
+        eventId: 'k',
+        payload,
+        payloadText: JSON.stringify(payload),
+      });
     });
 
     it('takes the eventId from the Idempotency-Key header', () => {
@@ -29,7 +35,9 @@ describe('MessageInputParser', () => {
     });
 
     it('refuses different keys in body and header', () => {
-      expect(() => sut.parseOne({ eventType: 'a', payload: {}, eventId: 'a' }, 'b')).toThrow(expect.objectContaining({ code: 'idempotency_key_mismatch' }));
+      expect(() => sut.parseOne({ eventType: 'a', payload: {}, eventId: 'a' }, 'b')).toThrow(
+        expect.objectContaining({ code: 'idempotency_key_mismatch' }),
+      );
     });
 
     it.each([
@@ -44,7 +52,9 @@ describe('MessageInputParser', () => {
     });
 
     it('names a bad Idempotency-Key header', () => {
-      expect(problemFields(() => sut.parseOne({ eventType: 'a', payload: {} }, 'x'.repeat(257)))).toEqual(['Idempotency-Key']);
+      expect(
+        problemFields(() => sut.parseOne({ eventType: 'a', payload: {} }, 'x'.repeat(257))),
+      ).toEqual(['Idempotency-Key']);
     });
 
     it.each([
@@ -61,23 +71,44 @@ describe('MessageInputParser', () => {
 
   describe('batch', () => {
     it('names the index of each bad item', () => {
-      expect(problemFields(() => sut.parseBatch({ messages: [{ eventType: 'a', payload: {} }, { eventType: 1, payload: {} }, 'x'] }))).toEqual([
-        'messages[1].eventType',
-        'messages[2]',
-      ]);
+      expect(
+        problemFields(() =>
+          sut.parseBatch({
+            messages: [{ eventType: 'a', payload: {} }, { eventType: 1, payload: {} }, 'x'],
+          }),
+        ),
+      ).toEqual(['messages[1].eventType', 'messages[2]']);
     });
 
     it.each([
       ['a missing array', {}],
       ['an empty array', { messages: [] }],
-      ['too many messages', { messages: Array.from({ length: MAX_BATCH_MESSAGES + 1 }, () => ({ eventType: 'a', payload: {} })) }],
+      [
+        'too many messages',
+        {
+          messages: Array.from({ length: MAX_BATCH_MESSAGES + 1 }, () => ({
+            eventType: 'a',
+            payload: {},
+          })),
+        },
+      ],
     ])('refuses %s', (_case, body) => {
       expect(problemFields(() => sut.parseBatch(body))).toEqual(['messages']);
     });
 
     it('names an oversized payload by index with 413', () => {
-      expect(() => sut.parseBatch({ messages: [{ eventType: 'a', payload: {} }, { eventType: 'a', payload: { s: 'x'.repeat(100) } }] })).toThrow(
-        expect.objectContaining({ status: 413, message: expect.stringContaining('messages[1].payload') }),
+      expect(() =>
+        sut.parseBatch({
+          messages: [
+            { eventType: 'a', payload: {} },
+            { eventType: 'a', payload: { s: 'x'.repeat(100) } },
+          ],
+        }),
+      ).toThrow(
+        expect.objectContaining({
+          status: 413,
+          message: expect.stringContaining('messages[1].payload'),
+        }),
       );
     });
 

@@ -34,14 +34,20 @@ export class MessageInputParser {
     const problems: FieldProblem[] = [];
     const oversized: string[] = [];
     const message = this.parseItem(body, '', problems, oversized);
-    if (idempotencyKey !== undefined) this.checkEventId(idempotencyKey, IDEMPOTENCY_KEY_HEADER, problems);
+    if (idempotencyKey !== undefined)
+      this.checkEventId(idempotencyKey, IDEMPOTENCY_KEY_HEADER, problems);
     this.throwIfAny(problems, oversized);
     const prepared = message as PreparedMessage;
     if (idempotencyKey !== undefined) {
       if (prepared.eventId !== null && prepared.eventId !== idempotencyKey) {
         throw new ValidationError(
           `eventId and the ${IDEMPOTENCY_KEY_HEADER} header differ; give one, or the same value in both`,
-          [{ field: 'eventId', message: `eventId must equal the ${IDEMPOTENCY_KEY_HEADER} header when both are given` }],
+          [
+            {
+              field: 'eventId',
+              message: `eventId must equal the ${IDEMPOTENCY_KEY_HEADER} header when both are given`,
+            },
+          ],
           'idempotency_key_mismatch',
         );
       }
@@ -52,41 +58,69 @@ export class MessageInputParser {
 
   parseBatch(body: unknown): PreparedMessage[] {
     const problems: FieldProblem[] = [];
-    if (!isPlainJsonObject(body)) throw problem('', 'the request body must be a JSON object with a "messages" array');
+    if (!isPlainJsonObject(body))
+      throw problem('', 'the request body must be a JSON object with a "messages" array');
     for (const key of Object.keys(body)) {
-      if (!BATCH_FIELDS.has(key)) problems.push({ field: key, message: `property ${key} should not exist` });
+      if (!BATCH_FIELDS.has(key))
+        problems.push({ field: key, message: `property ${key} should not exist` });
     }
     const items = body.messages;
     if (!Array.isArray(items)) {
       problems.push({ field: 'messages', message: 'messages must be an array' });
     } else if (items.length < 1 || items.length > MAX_BATCH_MESSAGES) {
-      problems.push({ field: 'messages', message: `messages must hold 1 to ${MAX_BATCH_MESSAGES} messages, got ${items.length}` });
+      problems.push({
+        field: 'messages',
+        message: `messages must hold 1 to ${MAX_BATCH_MESSAGES} messages, got ${items.length}`,
+      });
     }
     this.throwIfAny(problems, []);
     const oversized: string[] = [];
-    const prepared = (items as unknown[]).map((item, index) => this.parseItem(item, `messages[${index}].`, problems, oversized));
+    const prepared = (items as unknown[]).map((item, index) =>
+      this.parseItem(item, `messages[${index}].`, problems, oversized),
+    );
     this.throwIfAny(problems, oversized);
     return prepared as PreparedMessage[];
   }
 
   /** Returns null when the item has problems (they are pushed to `problems`). */
-  private parseItem(value: unknown, prefix: string, problems: FieldProblem[], oversized: string[]): PreparedMessage | null {
+  private parseItem(
+    value: unknown,
+    prefix: string,
+    problems: FieldProblem[],
+    oversized: string[],
+  ): PreparedMessage | null {
     const before = problems.length;
     if (!isPlainJsonObject(value)) {
-      problems.push({ field: prefix.slice(0, -1), message: `${prefix.slice(0, -1) || 'the request body'} must be a JSON object` });
+      problems.push({
+        field: prefix.slice(0, -1),
+        message: `${prefix.slice(0, -1) || 'the request body'} must be a JSON object`,
+      });
       return null;
     }
     for (const key of Object.keys(value)) {
-      if (!MESSAGE_FIELDS.has(key)) problems.push({ field: `${prefix}${key}`, message: `property ${prefix}${key} should not exist` });
+      if (!MESSAGE_FIELDS.has(key))
+        problems.push({
+          field: `${prefix}${key}`,
+          message: `property ${prefix}${key} should not exist`,
+        });
     }
     const { eventType, payload, eventId } = value;
     if (typeof eventType !== 'string') {
-      problems.push({ field: `${prefix}eventType`, message: `${prefix}eventType must be a string` });
+      problems.push({
+        field: `${prefix}eventType`,
+        message: `${prefix}eventType must be a string`,
+      });
     } else if (!isValidEventTypeName(eventType)) {
-      problems.push({ field: `${prefix}eventType`, message: `${prefix}eventType must be ${EVENT_TYPE_NAME_RULE}` });
+      problems.push({
+        field: `${prefix}eventType`,
+        message: `${prefix}eventType must be ${EVENT_TYPE_NAME_RULE}`,
+      });
     }
     if (!isPlainJsonObject(payload)) {
-      problems.push({ field: `${prefix}payload`, message: `${prefix}payload must be a JSON object` });
+      problems.push({
+        field: `${prefix}payload`,
+        message: `${prefix}payload must be a JSON object`,
+      });
     }
     if (eventId !== undefined) this.checkEventId(eventId, `${prefix}eventId`, problems);
     if (problems.length > before) return null;
@@ -105,19 +139,25 @@ export class MessageInputParser {
 
   private checkEventId(value: unknown, field: string, problems: FieldProblem[]): void {
     if (typeof value !== 'string' || value.length === 0 || value.length > EVENT_ID_MAX_LENGTH) {
-      problems.push({ field, message: `${field} must be a string of 1 to ${EVENT_ID_MAX_LENGTH} characters` });
+      problems.push({
+        field,
+        message: `${field} must be a string of 1 to ${EVENT_ID_MAX_LENGTH} characters`,
+      });
     }
   }
 
   private throwIfAny(problems: FieldProblem[], oversized: string[]): void {
     if (problems.length > 0) {
       const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
-      const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more` : '';
+      const more =
+        problems.length > shown.length ? `; and ${problems.length - shown.length} more` : '';
       throw new ValidationError(shown.map((p) => p.message).join('; ') + more, shown);
     }
     if (oversized.length > 0) {
       const fields = oversized.slice(0, MAX_REPORTED_PROBLEMS).join(', ');
-      throw new PayloadTooLargeError(`${fields}: a payload may be at most ${this.maxPayloadBytes} bytes of JSON (MAX_PAYLOAD_BYTES)`);
+      throw new PayloadTooLargeError(
+        `${fields}: a payload may be at most ${this.maxPayloadBytes} bytes of JSON (MAX_PAYLOAD_BYTES)`,
+      );
     }
   }
 

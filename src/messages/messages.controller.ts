@@ -1,5 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiErrors, ErrorResponseDto } from '../common/openapi/api-errors.decorator';
 import { Page } from '../common/pagination';
@@ -16,7 +25,11 @@ import {
 import { MessageFeedService } from './message-feed.service';
 import { MessageIngestService } from './message-ingest.service';
 
-const TOO_LARGE = { status: 413, description: 'A payload is over MAX_PAYLOAD_BYTES, or the body over MAX_REQUEST_BYTES', type: ErrorResponseDto };
+const TOO_LARGE = {
+  status: 413,
+  description: 'A payload is over MAX_PAYLOAD_BYTES, or the body over MAX_REQUEST_BYTES',
+  type: ErrorResponseDto,
+};
 
 /** Bodies are `unknown` on purpose: MessageIngestService validates them (faster than the global pipe). */
 @ApiTags('Messages')
@@ -30,13 +43,30 @@ export class MessagesController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Send a message: stored with one delivery per matching endpoint before the answer' })
+  @ApiOperation({
+    summary: 'Send a message: stored with one delivery per matching endpoint before the answer',
+  })
   @ApiBody({ type: CreateMessageDto })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same as eventId (422 when both are given and differ).' })
-  @ApiAcceptedResponse({ type: MessageAcceptedDto, description: 'Accepted: stored, deliveries queued' })
-  @ApiOkResponse({ type: MessageAcceptedDto, description: 'A repeat of a stored eventId: the original message; nothing created' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same as eventId (422 when both are given and differ).',
+  })
+  @ApiAcceptedResponse({
+    type: MessageAcceptedDto,
+    description: 'Accepted: stored, deliveries queued',
+  })
+  @ApiOkResponse({
+    type: MessageAcceptedDto,
+    description: 'A repeat of a stored eventId: the original message; nothing created',
+  })
   @ApiResponse(TOO_LARGE)
-  async create(@Param('appId') appId: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async create(
+    @Param('appId') appId: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const message = await this.ingest.ingestOne(appId, body, key);
     void reply.status(message.duplicate ? 200 : 202).send(MessageAcceptedDto.from(message));
   }
@@ -45,23 +75,42 @@ export class MessagesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Send 1 to 1,000 messages, all or nothing' })
   @ApiBody({ type: CreateMessageBatchDto })
-  @ApiAcceptedResponse({ type: MessageBatchAcceptedDto, description: 'All stored (repeated eventIds answer their original, duplicate: true)' })
+  @ApiAcceptedResponse({
+    type: MessageBatchAcceptedDto,
+    description: 'All stored (repeated eventIds answer their original, duplicate: true)',
+  })
   @ApiResponse(TOO_LARGE)
-  async createBatch(@Param('appId') appId: string, @Body() body: unknown): Promise<MessageBatchAcceptedDto> {
-    return { data: (await this.ingest.ingestBatch(appId, body)).map((m) => ({ ...MessageAcceptedDto.from(m), duplicate: m.duplicate })) };
+  async createBatch(
+    @Param('appId') appId: string,
+    @Body() body: unknown,
+  ): Promise<MessageBatchAcceptedDto> {
+    return {
+      data: (await this.ingest.ingestBatch(appId, body)).map((m) => ({
+        ...MessageAcceptedDto.from(m),
+        duplicate: m.duplicate,
+      })),
+    };
   }
 
   @Get()
   @ApiOperation({ summary: 'The events feed: messages of the app, newest first' })
   @ApiOkResponse({ type: MessagePageDto })
-  list(@Param('appId') appId: string, @Query() query: MessageQueryDto): Promise<Page<MessageResponseDto>> {
+  list(
+    @Param('appId') appId: string,
+    @Query() query: MessageQueryDto,
+  ): Promise<Page<MessageResponseDto>> {
     return this.feed.list(appId, query);
   }
 
   @Get(':messageId')
-  @ApiOperation({ summary: 'A message with its payload and the status of its delivery to each endpoint' })
+  @ApiOperation({
+    summary: 'A message with its payload and the status of its delivery to each endpoint',
+  })
   @ApiOkResponse({ type: MessageDetailDto })
-  get(@Param('appId') appId: string, @Param('messageId') messageId: string): Promise<MessageDetailDto> {
+  get(
+    @Param('appId') appId: string,
+    @Param('messageId') messageId: string,
+  ): Promise<MessageDetailDto> {
     return this.feed.get(appId, messageId);
   }
 }

@@ -96,7 +96,13 @@ interface MessageRow {
 }
 
 function toStoredMessage(row: MessageRow): StoredMessage {
-  return { id: row.id, eventType: row.event_type, eventId: row.event_id, createdAt: row.created_at, payloadText: row.payload };
+  return {
+    id: row.id,
+    eventType: row.event_type,
+    eventId: row.event_id,
+    createdAt: row.created_at,
+    payloadText: row.payload,
+  };
 }
 
 /** `a.b` → `a.b.%` with LIKE's own wildcards (`_` is legal in type names) escaped. */
@@ -126,7 +132,10 @@ export class MessagesRepository {
         deliveries.map((d) => d.endpointId),
       ],
     });
-    return { insertedIds: new Set(rows[0].inserted_ids ?? []), deliveriesCreated: rows[0].deliveries };
+    return {
+      insertedIds: new Set(rows[0].inserted_ids ?? []),
+      deliveriesCreated: rows[0].deliveries,
+    };
   }
 
   /** Wakes idle workers (their sweep is the fallback should this be lost). */
@@ -147,8 +156,10 @@ export class MessagesRepository {
     const values: unknown[] = [query.appId];
     const where = ['app_id = $1'];
     const param = (value: unknown): string => `$${values.push(value)}`;
-    if (query.eventType?.kind === 'exact') where.push(`event_type = ${param(query.eventType.eventType)}`);
-    if (query.eventType?.kind === 'prefix') where.push(`event_type LIKE ${param(likeBelow(query.eventType.prefix))} ESCAPE '\\'`);
+    if (query.eventType?.kind === 'exact')
+      where.push(`event_type = ${param(query.eventType.eventType)}`);
+    if (query.eventType?.kind === 'prefix')
+      where.push(`event_type LIKE ${param(likeBelow(query.eventType.prefix))} ESCAPE '\\'`);
     if (query.eventId !== undefined) where.push(`event_id = ${param(query.eventId)}`);
     if (query.idBelow !== undefined) where.push(`id < ${param(query.idBelow)}`);
     if (query.idAtLeast !== undefined) where.push(`id >= ${param(query.idAtLeast)}`);

@@ -15,15 +15,25 @@ export class MetricsAuthGuard implements CanActivate {
   private readonly accepted: readonly string[];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(RUNTIME_KEYS) keys: RuntimeKeys) {
-    this.accepted = config.METRICS_TOKEN === undefined ? keys.adminApiKeys : [config.METRICS_TOKEN, ...keys.adminApiKeys];
+    this.accepted =
+      config.METRICS_TOKEN === undefined
+        ? keys.adminApiKeys
+        : [config.METRICS_TOKEN, ...keys.adminApiKeys];
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const token = bearerToken(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization);
+    const token = bearerToken(
+      context.switchToHttp().getRequest<FastifyRequest>().headers.authorization,
+    );
     if (token === undefined) {
-      throw new DomainError(401, 'unauthorized', 'missing "Authorization: Bearer <metrics token or api key>" header');
+      throw new DomainError(
+        401,
+        'unauthorized',
+        'missing "Authorization: Bearer <metrics token or api key>" header',
+      );
     }
-    if (!matchesAnyKey(token, this.accepted)) throw new DomainError(401, 'unauthorized', 'invalid metrics token');
+    if (!matchesAnyKey(token, this.accepted))
+      throw new DomainError(401, 'unauthorized', 'invalid metrics token');
     return true;
   }
 }

@@ -1,5 +1,12 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 import { Public } from '../common/auth/public.decorator';
 import { MetricsAuthGuard } from './metrics-auth.guard';
@@ -16,7 +23,9 @@ export class MetricsController {
   @Get()
   @Header('content-type', Registry.PROMETHEUS_CONTENT_TYPE)
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics of this process (Bearer METRICS_TOKEN or an admin key)' })
+  @ApiOperation({
+    summary: 'Prometheus metrics of this process (Bearer METRICS_TOKEN or an admin key)',
+  })
   @ApiProduces(Registry.PROMETHEUS_CONTENT_TYPE)
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
   @ApiUnauthorizedResponse({ description: 'Missing or invalid token' })

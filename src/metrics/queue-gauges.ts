@@ -43,11 +43,31 @@ export class QueueGauges {
       });
     };
     gauge('hookrelay_queue_due', 'Pending deliveries whose next attempt is due now', (s) => s.due);
-    gauge('hookrelay_queue_scheduled', 'Pending deliveries waiting for a future retry', (s) => s.scheduled);
-    gauge('hookrelay_deliveries_leased', "Deliveries claimed by a worker (status 'delivering')", (s) => s.leased);
-    gauge('hookrelay_queue_oldest_due_age_seconds', 'How long the most overdue pending delivery has waited past its due time', (s) => s.oldestDueAgeSeconds);
-    gauge('hookrelay_endpoints_circuit_open', 'Endpoints whose circuit breaker is open', (s) => s.openCircuits);
-    gauge('hookrelay_endpoints_disabled', 'Endpoints disabled (by an operator or after failing too long)', (s) => s.disabledEndpoints);
+    gauge(
+      'hookrelay_queue_scheduled',
+      'Pending deliveries waiting for a future retry',
+      (s) => s.scheduled,
+    );
+    gauge(
+      'hookrelay_deliveries_leased',
+      "Deliveries claimed by a worker (status 'delivering')",
+      (s) => s.leased,
+    );
+    gauge(
+      'hookrelay_queue_oldest_due_age_seconds',
+      'How long the most overdue pending delivery has waited past its due time',
+      (s) => s.oldestDueAgeSeconds,
+    );
+    gauge(
+      'hookrelay_endpoints_circuit_open',
+      'Endpoints whose circuit breaker is open',
+      (s) => s.openCircuits,
+    );
+    gauge(
+      'hookrelay_endpoints_disabled',
+      'Endpoints disabled (by an operator or after failing too long)',
+      (s) => s.disabledEndpoints,
+    );
   }
 
   /** Concurrent scrapes within the max age share one query. */
@@ -64,7 +84,10 @@ export class QueueGauges {
       return await this.stats.snapshot(this.clock.now());
     } catch (err) {
       this.failures.inc();
-      this.logger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'queue snapshot failed');
+      this.logger.warn(
+        { err: { message: err instanceof Error ? err.message : String(err) } },
+        'queue snapshot failed',
+      );
       return null;
     }
   }

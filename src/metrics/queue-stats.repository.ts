@@ -55,7 +55,10 @@ export class QueueStatsRepository {
         due: Number(row.due),
         scheduled: Number(row.scheduled),
         leased: Number(row.leased),
-        oldestDueAgeSeconds: row.oldest_due_at === null ? 0 : Math.max(0, (now.getTime() - row.oldest_due_at.getTime()) / 1000),
+        oldestDueAgeSeconds:
+          row.oldest_due_at === null
+            ? 0
+            : Math.max(0, (now.getTime() - row.oldest_due_at.getTime()) / 1000),
         openCircuits: Number(row.open_circuits),
         disabledEndpoints: Number(row.disabled_endpoints),
       };

@@ -64,7 +64,11 @@ DELETE FROM endpoint WHERE id IN (
 export class RetentionSession {
   constructor(private readonly client: PoolClient) {}
 
-  async nextMessageBatch(cutoff: Date, after: MessageCursor | null, limit: number): Promise<MessageCursor[]> {
+  async nextMessageBatch(
+    cutoff: Date,
+    after: MessageCursor | null,
+    limit: number,
+  ): Promise<MessageCursor[]> {
     const { rows } = await this.client.query<{ id: string; created_at: Date }>(NEXT_BATCH_SQL, [
       cutoff,
       after?.createdAt ?? new Date(0),
@@ -81,9 +85,16 @@ export class RetentionSession {
       const deliveries = await this.client.query(DELETE_DELIVERIES_SQL, [ids]);
       const messages = await this.client.query<{ id: string }>(DELETE_MESSAGES_SQL, [ids]);
       const removedIds = messages.rows.map((r) => r.id);
-      const attempts = removedIds.length > 0 ? (await this.client.query(DELETE_ATTEMPTS_SQL, [removedIds])).rowCount : 0;
+      const attempts =
+        removedIds.length > 0
+          ? (await this.client.query(DELETE_ATTEMPTS_SQL, [removedIds])).rowCount
+          : 0;
       await this.client.query('COMMIT');
-      return { messages: removedIds.length, deliveries: deliveries.rowCount ?? 0, attempts: attempts ?? 0 };
+      return {
+        messages: removedIds.length,
+        deliveries: deliveries.rowCount ?? 0,
+        attempts: attempts ?? 0,
+      };
     } catch (err) {
       await this.client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -107,14 +118,19 @@ export class RetentionRepository {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RETENTION_LOCK_KEY]);
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS locked',
+        [RETENTION_LOCK_KEY],
+      );
       if (!rows[0].locked) return null;
       try {
         await client.query(`SET statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
         return await work(new RetentionSession(client));
       } finally {
         await client.query('RESET statement_timeout').catch((e: Error) => (broken = e));
-        await client.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK_KEY]).catch((e: Error) => (broken = e));
+        await client
+          .query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK_KEY])
+          .catch((e: Error) => (broken = e));
       }
     } catch (err) {
       broken = err instanceof Error ? err : new Error(String(err));

@@ -42,7 +42,10 @@ export class RetentionService implements BeforeApplicationShutdown {
     try {
       await this.runOnce();
     } catch (err) {
-      this.logger.error({ err: { message: err instanceof Error ? err.message : String(err) } }, 'retention run failed; retried next minute');
+      this.logger.error(
+        { err: { message: err instanceof Error ? err.message : String(err) } },
+        'retention run failed; retried next minute',
+      );
     }
   }
 
@@ -62,7 +65,14 @@ export class RetentionService implements BeforeApplicationShutdown {
     const cutoff = new Date(this.clock.now().getTime() - this.config.RETENTION_DAYS * DAY_MS);
     const started = performance.now();
     const report = await this.repository.withLock(async (session) => {
-      const total: RetentionReport = { messages: 0, deliveries: 0, attempts: 0, endpoints: 0, batches: 0, cutoff };
+      const total: RetentionReport = {
+        messages: 0,
+        deliveries: 0,
+        attempts: 0,
+        endpoints: 0,
+        batches: 0,
+        cutoff,
+      };
       let cursor: MessageCursor | null = null;
       while (!this.stopping) {
         const batch = await session.nextMessageBatch(cutoff, cursor, RETENTION_BATCH_SIZE);
@@ -76,12 +86,24 @@ export class RetentionService implements BeforeApplicationShutdown {
         if (batch.length < RETENTION_BATCH_SIZE) break;
         await sleep(PAUSE_BETWEEN_BATCHES_MS);
       }
-      if (!this.stopping) total.endpoints = await session.purgeDeletedEndpoints(cutoff, RETENTION_BATCH_SIZE);
+      if (!this.stopping)
+        total.endpoints = await session.purgeDeletedEndpoints(cutoff, RETENTION_BATCH_SIZE);
       return total;
     });
     if (report !== null && report.messages + report.endpoints > 0) {
       const { messages, deliveries, attempts, endpoints, batches } = report;
-      this.logger.log({ messages, deliveries, attempts, endpoints, batches, cutoff: cutoff.toISOString(), durationMs: Math.round(performance.now() - started) }, 'retention removed old rows');
+      this.logger.log(
+        {
+          messages,
+          deliveries,
+          attempts,
+          endpoints,
+          batches,
+          cutoff: cutoff.toISOString(),
+          durationMs: Math.round(performance.now() - started),
+        },
+        'retention removed old rows',
+      );
     }
     return report;
   }

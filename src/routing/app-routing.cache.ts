@@ -28,7 +28,10 @@ export class AppRoutingCache implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   onApplicationBootstrap(): void {
-    this.listener.start({ changed: (appId) => this.invalidate(appId), reset: () => this.matchers.clear() });
+    this.listener.start({
+      changed: (appId) => this.invalidate(appId),
+      reset: () => this.matchers.clear(),
+    });
   }
 
   onModuleDestroy(): void {

@@ -1,7 +1,11 @@
 import { jest } from '@jest/globals';
 import { ExpiringLoadCache, reconnectDelayMs } from './expiring-load-cache';
 
-function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: Error) => void } {
+function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  reject: (e: Error) => void;
+} {
   let resolve!: (v: T) => void;
   let reject!: (e: Error) => void;
   const promise = new Promise<T>((res, rej) => {
@@ -75,7 +79,9 @@ describe('ExpiringLoadCache', () => {
   });
 
   it('does not keep a failed load', async () => {
-    await expect(sut.get('k', () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
+    await expect(sut.get('k', () => Promise.reject(new Error('db down')))).rejects.toThrow(
+      'db down',
+    );
     await flush();
     expect(await sut.get('k', () => Promise.resolve('ok'))).toBe('ok');
   });

@@ -18,7 +18,8 @@ export class ExpiringLoadCache<V> {
    */
   get(key: string, load: () => Promise<V>, retain = true): Promise<V> {
     const existing = this.entries.get(key);
-    if (existing !== undefined && this.now() - existing.loadedAt < this.maxAgeMs) return existing.value;
+    if (existing !== undefined && this.now() - existing.loadedAt < this.maxAgeMs)
+      return existing.value;
     // loadedAt is taken before the load starts: the age errs towards reloading early.
     const entry = { value: load(), loadedAt: this.now() };
     this.entries.set(key, entry);

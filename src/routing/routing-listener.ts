@@ -96,7 +96,10 @@ export class RoutingListener {
     if (this.stopped) return;
     this.failures++;
     const delay = reconnectDelayMs(this.failures);
-    this.logger.warn({ err: err instanceof Error ? err.message : String(err), retryInMs: delay }, 'routing listener lost its connection');
+    this.logger.warn(
+      { err: err instanceof Error ? err.message : String(err), retryInMs: delay },
+      'routing listener lost its connection',
+    );
     this.timer = setTimeout(() => this.connect(), delay);
     this.timer.unref();
   }

@@ -13,9 +13,15 @@ export class RoutingTestController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Which endpoints (and subscriptions) would receive a message of this type and payload' })
+  @ApiOperation({
+    summary: 'Which endpoints (and subscriptions) would receive a message of this type and payload',
+  })
   @ApiOkResponse({ type: RoutingTestResultDto })
-  @ApiResponse({ status: 413, description: 'payload larger than MAX_PAYLOAD_BYTES', type: ErrorResponseDto })
+  @ApiResponse({
+    status: 413,
+    description: 'payload larger than MAX_PAYLOAD_BYTES',
+    type: ErrorResponseDto,
+  })
   test(@Param('appId') appId: string, @Body() dto: RoutingTestDto): Promise<RoutingTestResultDto> {
     return this.routing.explain(appId, dto);
   }

@@ -16,10 +16,15 @@ export class RoutingTestService {
 
   async explain(appIdOrUid: string, dto: RoutingTestDto): Promise<RoutingTestResultDto> {
     if (Buffer.byteLength(JSON.stringify(dto.payload)) > this.config.MAX_PAYLOAD_BYTES) {
-      throw new PayloadTooLargeError(`payload must be at most ${this.config.MAX_PAYLOAD_BYTES} bytes`);
+      throw new PayloadTooLargeError(
+        `payload must be at most ${this.config.MAX_PAYLOAD_BYTES} bytes`,
+      );
     }
     const app = await this.apps.get(appIdOrUid);
     const matcher = await this.routing.matcherFor(app.id);
-    return { eventType: dto.eventType, endpoints: matcher.matchDetailed(dto.eventType, dto.payload) };
+    return {
+      eventType: dto.eventType,
+      endpoints: matcher.matchDetailed(dto.eventType, dto.payload),
+    };
   }
 }

@@ -12,7 +12,12 @@ import { SubscriptionsService } from './subscriptions.service';
 
 /** Subscriptions (which event types and payloads reach an endpoint) and the routing test route. */
 @Module({
-  imports: [TypeOrmModule.forFeature([SubscriptionEntity]), AppsModule, EndpointsModule, RoutingModule],
+  imports: [
+    TypeOrmModule.forFeature([SubscriptionEntity]),
+    AppsModule,
+    EndpointsModule,
+    RoutingModule,
+  ],
   controllers: [SubscriptionsController, RoutingTestController],
   providers: [SubscriptionsService, SubscriptionsRepository, RoutingTestService],
   exports: [RoutingModule],

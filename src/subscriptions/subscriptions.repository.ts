@@ -5,18 +5,27 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { notifyRoutingChanged } from '../routing/routing-channel';
 import { SubscriptionEntity } from './subscription.entity';
 
-export type SubscriptionPatch = Partial<Pick<SubscriptionEntity, 'eventTypes' | 'filter' | 'updatedAt'>>;
+export type SubscriptionPatch = Partial<
+  Pick<SubscriptionEntity, 'eventTypes' | 'filter' | 'updatedAt'>
+>;
 
 /** Every write also NOTIFYs the routing channel in its transaction (see routing/). */
 @Injectable()
 export class SubscriptionsRepository {
-  constructor(@InjectRepository(SubscriptionEntity) private readonly subscriptions: Repository<SubscriptionEntity>) {}
+  constructor(
+    @InjectRepository(SubscriptionEntity)
+    private readonly subscriptions: Repository<SubscriptionEntity>,
+  ) {}
 
   find(endpointId: string, id: string): Promise<SubscriptionEntity | null> {
     return this.subscriptions.findOne({ where: { id, endpointId } });
   }
 
-  list(endpointId: string, limit: number, after: string | undefined): Promise<SubscriptionEntity[]> {
+  list(
+    endpointId: string,
+    limit: number,
+    after: string | undefined,
+  ): Promise<SubscriptionEntity[]> {
     const query = this.subscriptions
       .createQueryBuilder('s')
       .where('s.endpoint_id = :endpointId', { endpointId })
@@ -38,15 +47,25 @@ export class SubscriptionsRepository {
       );
       if (live.length === 0) return false;
       // jsonb columns typed as objects do not fit TypeORM's deep-partial insert type.
-      await tx.insert(SubscriptionEntity, subscription as QueryDeepPartialEntity<SubscriptionEntity>);
+      await tx.insert(
+        SubscriptionEntity,
+        subscription as QueryDeepPartialEntity<SubscriptionEntity>,
+      );
       await notifyRoutingChanged(tx, subscription.appId);
       return true;
     });
   }
 
-  async update(subscription: SubscriptionEntity, patch: SubscriptionPatch): Promise<SubscriptionEntity | null> {
+  async update(
+    subscription: SubscriptionEntity,
+    patch: SubscriptionPatch,
+  ): Promise<SubscriptionEntity | null> {
     return this.subscriptions.manager.transaction(async (tx) => {
-      const result = await tx.update(SubscriptionEntity, { id: subscription.id, endpointId: subscription.endpointId }, patch as QueryDeepPartialEntity<SubscriptionEntity>);
+      const result = await tx.update(
+        SubscriptionEntity,
+        { id: subscription.id, endpointId: subscription.endpointId },
+        patch as QueryDeepPartialEntity<SubscriptionEntity>,
+      );
       if (result.affected === 0) return null;
       await notifyRoutingChanged(tx, subscription.appId);
       return Object.assign(subscription, patch);
@@ -55,7 +74,10 @@ export class SubscriptionsRepository {
 
   async delete(subscription: SubscriptionEntity): Promise<boolean> {
     return this.subscriptions.manager.transaction(async (tx) => {
-      const result = await tx.delete(SubscriptionEntity, { id: subscription.id, endpointId: subscription.endpointId });
+      const result = await tx.delete(SubscriptionEntity, {
+        id: subscription.id,
+        endpointId: subscription.endpointId,
+      });
       if (result.affected === 0) return false;
       await notifyRoutingChanged(tx, subscription.appId);
       return true;

@@ -5,7 +5,11 @@ import { newId } from '../common/ids';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/pagination';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import { AppRoutingCache } from '../routing/app-routing.cache';
-import { CreateSubscriptionDto, SubscriptionResponseDto, UpdateSubscriptionDto } from './dto/subscription.dto';
+import {
+  CreateSubscriptionDto,
+  SubscriptionResponseDto,
+  UpdateSubscriptionDto,
+} from './dto/subscription.dto';
 import { assertValidFilter } from './subscription-rules';
 import { SubscriptionEntity } from './subscription.entity';
 import { SubscriptionPatch, SubscriptionsRepository } from './subscriptions.repository';
@@ -19,7 +23,11 @@ export class SubscriptionsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async create(appIdOrUid: string, endpointId: string, dto: CreateSubscriptionDto): Promise<SubscriptionEntity> {
+  async create(
+    appIdOrUid: string,
+    endpointId: string,
+    dto: CreateSubscriptionDto,
+  ): Promise<SubscriptionEntity> {
     const endpoint = await this.endpoints.get(appIdOrUid, endpointId);
     assertValidFilter(dto.filter);
     const now = this.clock.now();
@@ -32,26 +40,40 @@ export class SubscriptionsService {
       createdAt: now,
       updatedAt: now,
     };
-    if (!(await this.subscriptions.insert(subscription))) throw new NotFoundError('endpoint', endpointId);
+    if (!(await this.subscriptions.insert(subscription)))
+      throw new NotFoundError('endpoint', endpointId);
     this.routing.invalidate(endpoint.appId);
     return subscription;
   }
 
-  async list(appIdOrUid: string, endpointId: string, query: PageQueryDto): Promise<Page<SubscriptionResponseDto>> {
+  async list(
+    appIdOrUid: string,
+    endpointId: string,
+    query: PageQueryDto,
+  ): Promise<Page<SubscriptionResponseDto>> {
     const endpoint = await this.endpoints.get(appIdOrUid, endpointId);
     const limit = pageLimit(query);
     const rows = await this.subscriptions.list(endpoint.id, limit, decodeCursor(query.cursor));
     return toPage(rows, limit, (s) => s.id, SubscriptionResponseDto.from);
   }
 
-  async get(appIdOrUid: string, endpointId: string, subscriptionId: string): Promise<SubscriptionEntity> {
+  async get(
+    appIdOrUid: string,
+    endpointId: string,
+    subscriptionId: string,
+  ): Promise<SubscriptionEntity> {
     const endpoint = await this.endpoints.get(appIdOrUid, endpointId);
     const subscription = await this.subscriptions.find(endpoint.id, subscriptionId);
     if (!subscription) throw new NotFoundError('subscription', subscriptionId);
     return subscription;
   }
 
-  async update(appIdOrUid: string, endpointId: string, subscriptionId: string, dto: UpdateSubscriptionDto): Promise<SubscriptionEntity> {
+  async update(
+    appIdOrUid: string,
+    endpointId: string,
+    subscriptionId: string,
+    dto: UpdateSubscriptionDto,
+  ): Promise<SubscriptionEntity> {
     const subscription = await this.get(appIdOrUid, endpointId, subscriptionId);
     assertValidFilter(dto.filter);
     const patch: SubscriptionPatch = { updatedAt: this.clock.now() };
@@ -65,7 +87,8 @@ export class SubscriptionsService {
 
   async delete(appIdOrUid: string, endpointId: string, subscriptionId: string): Promise<void> {
     const subscription = await this.get(appIdOrUid, endpointId, subscriptionId);
-    if (!(await this.subscriptions.delete(subscription))) throw new NotFoundError('subscription', subscriptionId);
+    if (!(await this.subscriptions.delete(subscription)))
+      throw new NotFoundError('subscription', subscriptionId);
     this.routing.invalidate(subscription.appId);
   }
 }

@@ -17,21 +17,40 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, key);
   }
 
-  get<T = Record<string, unknown>>(path: string, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  get<T = Record<string, unknown>>(
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     return this.send<T>('GET', path, undefined, headers);
   }
-  post<T = Record<string, unknown>>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  post<T = Record<string, unknown>>(
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     return this.send<T>('POST', path, body, headers);
   }
-  patch<T = Record<string, unknown>>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  patch<T = Record<string, unknown>>(
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     return this.send<T>('PATCH', path, body, headers);
   }
-  delete<T = Record<string, unknown>>(path: string, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  delete<T = Record<string, unknown>>(
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     return this.send<T>('DELETE', path, undefined, headers);
   }
 
   /** `body` as a string is sent verbatim (malformed JSON tests); anything else is JSON-encoded. */
-  async send<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async send<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT',
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const allHeaders: Record<string, string> = { ...headers };
     if (this.key !== null) allHeaders.authorization = `Bearer ${this.key}`;
     let payload: string | undefined;
@@ -39,7 +58,11 @@ export class ApiClient {
       payload = typeof body === 'string' ? body : JSON.stringify(body);
       allHeaders['content-type'] ??= 'application/json';
     }
-    const res = await request(`${this.baseUrl}${path}`, { method, headers: allHeaders, body: payload });
+    const res = await request(`${this.baseUrl}${path}`, {
+      method,
+      headers: allHeaders,
+      body: payload,
+    });
     const text = await res.body.text();
     let parsed: unknown = text;
     try {

@@ -11,7 +11,10 @@ export interface ReceivedRequest {
 }
 
 /** What the receiver answers to the nth request (0-based): a status, or 'hang' to black-hole. */
-export type ReceiverBehaviour = (request: ReceivedRequest, index: number) => { status: number; body?: string; headers?: Record<string, string>; delayMs?: number } | 'hang';
+export type ReceiverBehaviour = (
+  request: ReceivedRequest,
+  index: number,
+) => { status: number; body?: string; headers?: Record<string, string>; delayMs?: number } | 'hang';
 
 export interface TestReceiver {
   url: string;
@@ -24,7 +27,10 @@ export interface TestReceiver {
 }
 
 /** A real HTTP server on loopback standing in for a customer's webhook endpoint. */
-export async function startReceiver(behaviour: ReceiverBehaviour = () => ({ status: 200, body: 'ok' }), host = '127.0.0.1'): Promise<TestReceiver> {
+export async function startReceiver(
+  behaviour: ReceiverBehaviour = () => ({ status: 200, body: 'ok' }),
+  host = '127.0.0.1',
+): Promise<TestReceiver> {
   const requests: ReceivedRequest[] = [];
   const hanging = new Set<ServerResponse>();
   const waiters: Array<{ count: number; resolve: () => void }> = [];
@@ -75,8 +81,20 @@ export async function startReceiver(behaviour: ReceiverBehaviour = () => ({ stat
     waitFor(count, timeoutMs = 10_000) {
       if (requests.length >= count) return Promise.resolve(requests);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`receiver got ${requests.length} of ${count} requests in ${timeoutMs} ms`)), timeoutMs);
-        waiters.push({ count, resolve: () => { clearTimeout(timer); resolve(requests); } });
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`receiver got ${requests.length} of ${count} requests in ${timeoutMs} ms`),
+            ),
+          timeoutMs,
+        );
+        waiters.push({
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve(requests);
+          },
+        });
       });
     },
     async close() {

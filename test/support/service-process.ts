@@ -58,7 +58,8 @@ export function freePort(): Promise<number> {
  * migration advisory lock in turn) and, for a worker, the delivery loop beating.
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
-  if (!existsSync(SERVICE_MAIN)) throw new Error(`${SERVICE_MAIN} is missing: run \`npm run build\` first`);
+  if (!existsSync(SERVICE_MAIN))
+    throw new Error(`${SERVICE_MAIN} is missing: run \`npm run build\` first`);
   for (let attempt = 1; ; attempt++) {
     const service = spawnService(options, await freePort());
     try {
@@ -73,7 +74,10 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
 }
 
 /** For afterAll: ends every process still running (SIGKILL by default: nothing to wait for). */
-export async function stopAll(services: readonly ServiceProcess[], signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+export async function stopAll(
+  services: readonly ServiceProcess[],
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<void> {
   await Promise.all(services.map((s) => s.stop(signal)));
 }
 
@@ -124,9 +128,15 @@ async function waitUntilReady(service: ServiceProcess, timeoutMs: number): Promi
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     const { exit } = seen;
-    if (exit) throw new Error(`${service.role} process exited (${exit.code ?? exit.signal}) before it was ready:\n${service.output()}`);
+    if (exit)
+      throw new Error(
+        `${service.role} process exited (${exit.code ?? exit.signal}) before it was ready:\n${service.output()}`,
+      );
     try {
-      const res = await request(`${service.baseUrl}/health/ready`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
+      const res = await request(`${service.baseUrl}/health/ready`, {
+        headersTimeout: 2_000,
+        bodyTimeout: 2_000,
+      });
       last = `${res.statusCode} ${await res.body.text()}`;
       if (res.statusCode === 200) return;
     } catch (err) {
@@ -134,5 +144,7 @@ async function waitUntilReady(service: ServiceProcess, timeoutMs: number): Promi
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${service.role} process not ready after ${timeoutMs} ms (last /health/ready: ${last}):\n${service.output()}`);
+  throw new Error(
+    `${service.role} process not ready after ${timeoutMs} ms (last /health/ready: ${last}):\n${service.output()}`,
+  );
 }

@@ -46,7 +46,10 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const app = await createHttpApp({
     config,
     databaseUrl: options.database.url,
-    keys: { adminApiKeys: config.ADMIN_API_KEYS, encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64') },
+    keys: {
+      adminApiKeys: config.ADMIN_API_KEYS,
+      encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64'),
+    },
     clock: options.clock,
     logger: false,
   });
@@ -71,7 +74,9 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
 }
 
 /** The common case: one database and one app for a test file. */
-export async function startTestAppWithDatabase(options: Omit<TestAppOptions, 'database'> = {}): Promise<TestApp & { database: TestDatabase }> {
+export async function startTestAppWithDatabase(
+  options: Omit<TestAppOptions, 'database'> = {},
+): Promise<TestApp & { database: TestDatabase }> {
   const database = await createTestDatabase();
   const testApp = await startTestApp({ ...options, database });
   return {

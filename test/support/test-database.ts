@@ -9,7 +9,10 @@ export interface TestDatabase {
 
 function serverUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run e2e tests through jest (globalSetup sets it)');
+  if (!url)
+    throw new Error(
+      'TEST_DATABASE_URL is not set: run e2e tests through jest (globalSetup sets it)',
+    );
   return url;
 }
 
@@ -32,6 +35,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: url.toString(),
     name,
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

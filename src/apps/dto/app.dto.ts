@@ -3,10 +3,15 @@ import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from
 import { IsJsonObject } from '../../common/validation/json-object.validator';
 import { PageResponse } from '../../common/pagination';
 import { AppEntity } from '../app.entity';
-import { IsRetrySchedule, RETRY_SCHEDULE_DOC, retryScheduleToApi } from './retry-schedule.validator';
+import {
+  IsRetrySchedule,
+  RETRY_SCHEDULE_DOC,
+  retryScheduleToApi,
+} from './retry-schedule.validator';
 
 export const UID_PATTERN = /^(?!app_)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const UID_RULE = 'uid must be 1-64 letters, digits, "_", "." or "-", start with a letter or digit, and not start with "app_"';
+const UID_RULE =
+  'uid must be 1-64 letters, digits, "_", "." or "-", start with a letter or digit, and not start with "app_"';
 export const METADATA_MAX_BYTES = 4096;
 
 export class CreateAppDto {
@@ -16,7 +21,10 @@ export class CreateAppDto {
   @MaxLength(256)
   name!: string;
 
-  @ApiPropertyOptional({ example: 'acme', description: 'Your own unique id for this app; usable wherever {appId} is.' })
+  @ApiPropertyOptional({
+    example: 'acme',
+    description: 'Your own unique id for this app; usable wherever {appId} is.',
+  })
   @IsOptional()
   @IsString()
   @Matches(UID_PATTERN, { message: UID_RULE })

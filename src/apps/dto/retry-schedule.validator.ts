@@ -1,9 +1,14 @@
 import type { ApiPropertyOptions } from '@nestjs/swagger';
 import { registerDecorator, ValidationOptions } from 'class-validator';
-import { formatRetrySchedule, parseRetrySchedule, RetryScheduleError } from '../../common/retry-schedule';
+import {
+  formatRetrySchedule,
+  parseRetrySchedule,
+  RetryScheduleError,
+} from '../../common/retry-schedule';
 
 function scheduleProblem(value: unknown): string | null {
-  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string')) return 'must be a list of durations like ["5m", "1h"]';
+  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string'))
+    return 'must be a list of durations like ["5m", "1h"]';
   try {
     parseRetrySchedule(value as string[]);
     return null;
@@ -20,13 +25,18 @@ export function IsRetrySchedule(options?: ValidationOptions): PropertyDecorator 
       name: 'isRetrySchedule',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: (args) => `${args.property} ${scheduleProblem(args.value) ?? 'is invalid'}`, ...options },
+      options: {
+        message: (args) => `${args.property} ${scheduleProblem(args.value) ?? 'is invalid'}`,
+        ...options,
+      },
       validator: { validate: (value: unknown) => scheduleProblem(value) === null },
     });
 }
 
 /** API value → stored seconds; undefined stays undefined (PATCH: unchanged), null clears. */
-export function retryScheduleToSeconds(value: string[] | null | undefined): number[] | null | undefined {
+export function retryScheduleToSeconds(
+  value: string[] | null | undefined,
+): number[] | null | undefined {
   return value === undefined || value === null ? value : parseRetrySchedule(value);
 }
 

@@ -15,12 +15,19 @@ export class AdminAuthGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
-      throw new DomainError(401, 'unauthorized', 'missing "Authorization: Bearer <api key>" header');
+      throw new DomainError(
+        401,
+        'unauthorized',
+        'missing "Authorization: Bearer <api key>" header',
+      );
     }
     if (!matchesAnyKey(token, this.keys.adminApiKeys)) {
       throw new DomainError(401, 'unauthorized', 'invalid API key');

@@ -9,7 +9,9 @@ describe('SecretBox', () => {
   });
 
   it('never stores the plaintext', () => {
-    expect(sut.seal('whsec_plaintext', 'ep_1').includes(Buffer.from('whsec_plaintext'))).toBe(false);
+    expect(sut.seal('whsec_plaintext', 'ep_1').includes(Buffer.from('whsec_plaintext'))).toBe(
+      false,
+    );
   });
 
   it('uses a fresh IV per value', () => {
@@ -19,7 +21,13 @@ describe('SecretBox', () => {
   it.each([
     ['another row', (b: Buffer) => sut.open(b, 'ep_2')],
     ['another key', (b: Buffer) => new SecretBox(randomBytes(32)).open(b, 'ep_1')],
-    ['a flipped byte', (b: Buffer) => { b[b.length - 1] ^= 1; return sut.open(b, 'ep_1'); }],
+    [
+      'a flipped byte',
+      (b: Buffer) => {
+        b[b.length - 1] ^= 1;
+        return sut.open(b, 'ep_1');
+      },
+    ],
   ])('refuses a value sealed for %s', (_name, open) => {
     expect(() => open(sut.seal('secret', 'ep_1'))).toThrow();
   });

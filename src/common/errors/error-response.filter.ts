@@ -12,10 +12,26 @@ export interface ErrorBody {
 }
 
 const FASTIFY_CODES: Record<string, { status: number; code: string; message: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'request body is too large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'content-type must be application/json' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'malformed_json', message: 'request body is empty but content-type is application/json' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', message: 'request body is not valid JSON' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: 'payload_too_large',
+    message: 'request body is too large',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: 'unsupported_media_type',
+    message: 'content-type must be application/json',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: 'malformed_json',
+    message: 'request body is empty but content-type is application/json',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: 'malformed_json',
+    message: 'request body is not valid JSON',
+  },
 };
 
 function statusCode(code: number): string {
@@ -50,9 +66,15 @@ export class ErrorResponseFilter implements ExceptionFilter {
 
   toBody(exception: unknown): ErrorBody {
     if (exception instanceof DomainError) {
-      return { statusCode: exception.status, code: exception.code, message: exception.message, details: exception.details };
+      return {
+        statusCode: exception.status,
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+      };
     }
-    const fastifyCode = ((exception as { cause?: { code?: unknown } })?.cause?.code ?? (exception as { code?: unknown })?.code) as unknown;
+    const fastifyCode = ((exception as { cause?: { code?: unknown } })?.cause?.code ??
+      (exception as { code?: unknown })?.code) as unknown;
     if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) {
       const known = FASTIFY_CODES[fastifyCode];
       return { statusCode: known.status, code: known.code, message: known.message };
@@ -60,16 +82,42 @@ export class ErrorResponseFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const res = exception.getResponse();
-      if (typeof res === 'object' && res !== null && 'code' in res) return { statusCode: status, ...(res as Omit<ErrorBody, 'statusCode'>) };
-      const message = typeof res === 'string' ? res : ((res as { message?: unknown }).message ?? exception.message);
-      return { statusCode: status, code: statusCode(status), message: Array.isArray(message) ? message.join('; ') : String(message) };
+      if (typeof res === 'object' && res !== null && 'code' in res)
+        return { statusCode: status, ...(res as Omit<ErrorBody, 'statusCode'>) };
+      const message =
+        typeof res === 'string'
+          ? res
+          : ((res as { message?: unknown }).message ?? exception.message);
+      return {
+        statusCode: status,
+        code: statusCode(status),
+        message: Array.isArray(message) ? message.join('; ') : String(message),
+      };
     }
     const status = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return { statusCode: status, code: statusCode(status), message: String((exception as Error).message) };
+      return {
+        statusCode: status,
+        code: statusCode(status),
+        message: String((exception as Error).message),
+      };
     }
     const errorId = randomUUID();
-    this.logger.error({ errorId, err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) }, 'unhandled error');
-    return { statusCode: 500, code: 'internal_error', message: `internal error; quote error id ${errorId} when reporting it`, errorId };
+    this.logger.error(
+      {
+        errorId,
+        err:
+          exception instanceof Error
+            ? { name: exception.name, message: exception.message, stack: exception.stack }
+            : String(exception),
+      },
+      'unhandled error',
+    );
+    return {
+      statusCode: 500,
+      code: 'internal_error',
+      message: `internal error; quote error id ${errorId} when reporting it`,
+      errorId,
+    };
   }
 }

@@ -66,7 +66,8 @@ export class JsonLogger implements LoggerService {
   /** Nest passes (message, context) or (message, stack, context) or (object, message, context). */
   private write(level: pino.Level, message: unknown, rest: unknown[]): void {
     if (!this.pino.isLevelEnabled(level)) return;
-    const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
+    const context =
+      typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
     const extra = rest.slice(0, context === undefined ? rest.length : -1);
     if (typeof message === 'object' && message !== null && !(message instanceof Error)) {
       const text = typeof extra[0] === 'string' ? extra[0] : undefined;
@@ -74,7 +75,10 @@ export class JsonLogger implements LoggerService {
       return;
     }
     if (message instanceof Error) {
-      this.pino[level]({ context, err: { name: message.name, message: message.message, stack: message.stack } }, message.message);
+      this.pino[level](
+        { context, err: { name: message.name, message: message.message, stack: message.stack } },
+        message.message,
+      );
       return;
     }
     const stack = typeof extra[0] === 'string' ? extra[0] : undefined;

@@ -11,9 +11,13 @@ export function IsJsonObject(maxBytes: number, options?: ValidationOptions): Pro
       name: 'isJsonObject',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: `$property must be a JSON object of at most ${maxBytes} bytes`, ...options },
+      options: {
+        message: `$property must be a JSON object of at most ${maxBytes} bytes`,
+        ...options,
+      },
       validator: {
-        validate: (value: unknown) => isPlainJsonObject(value) && Buffer.byteLength(JSON.stringify(value)) <= maxBytes,
+        validate: (value: unknown) =>
+          isPlainJsonObject(value) && Buffer.byteLength(JSON.stringify(value)) <= maxBytes,
       },
     });
 }

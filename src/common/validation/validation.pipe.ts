@@ -9,7 +9,11 @@ export interface FieldProblem {
 function flatten(errors: ClassValidatorError[], parent = ''): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const error of errors) {
-    const field = parent ? (/^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`) : error.property;
+    const field = parent
+      ? /^\d+$/.test(error.property)
+        ? `${parent}[${error.property}]`
+        : `${parent}.${error.property}`
+      : error.property;
     for (const message of Object.values(error.constraints ?? {})) {
       out.push({ field, message: message.replace(error.property, field) });
     }

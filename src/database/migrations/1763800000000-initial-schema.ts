@@ -65,7 +65,9 @@ export class InitialSchema1763800000000 implements MigrationInterface {
         created_at                 timestamptz NOT NULL,
         updated_at                 timestamptz NOT NULL
       )`);
-    await q.query(`CREATE INDEX endpoint_app_idx ON endpoint (app_id, id) WHERE deleted_at IS NULL`);
+    await q.query(
+      `CREATE INDEX endpoint_app_idx ON endpoint (app_id, id) WHERE deleted_at IS NULL`,
+    );
 
     await q.query(`
       CREATE TABLE subscription (
@@ -90,7 +92,9 @@ export class InitialSchema1763800000000 implements MigrationInterface {
         created_at  timestamptz NOT NULL
       )`);
     // Idempotency: one message per (app, eventId); kept as long as the message (RETENTION_DAYS >= 1).
-    await q.query(`CREATE UNIQUE INDEX message_event_id_idx ON message (app_id, event_id) WHERE event_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX message_event_id_idx ON message (app_id, event_id) WHERE event_id IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX message_app_idx ON message (app_id, id DESC)`);
     await q.query(`CREATE INDEX message_created_idx ON message (created_at)`);
 
@@ -112,11 +116,17 @@ export class InitialSchema1763800000000 implements MigrationInterface {
         created_at       timestamptz NOT NULL,
         updated_at       timestamptz NOT NULL
       ) WITH (fillfactor = 80)`);
-    await q.query(`CREATE INDEX delivery_due_idx ON delivery (next_attempt_at) WHERE status = 'pending'`);
-    await q.query(`CREATE INDEX delivery_leased_idx ON delivery (lease_until) WHERE status = 'delivering'`);
+    await q.query(
+      `CREATE INDEX delivery_due_idx ON delivery (next_attempt_at) WHERE status = 'pending'`,
+    );
+    await q.query(
+      `CREATE INDEX delivery_leased_idx ON delivery (lease_until) WHERE status = 'delivering'`,
+    );
     await q.query(`CREATE INDEX delivery_message_idx ON delivery (message_id)`);
     await q.query(`CREATE INDEX delivery_endpoint_idx ON delivery (endpoint_id, status)`);
-    await q.query(`CREATE INDEX delivery_finished_idx ON delivery (updated_at) WHERE status IN ('succeeded', 'failed', 'cancelled')`);
+    await q.query(
+      `CREATE INDEX delivery_finished_idx ON delivery (updated_at) WHERE status IN ('succeeded', 'failed', 'cancelled')`,
+    );
 
     await q.query(`
       CREATE TABLE attempt (
@@ -140,7 +150,15 @@ export class InitialSchema1763800000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['attempt', 'delivery', 'message', 'subscription', 'endpoint', 'event_type', 'app']) {
+    for (const t of [
+      'attempt',
+      'delivery',
+      'message',
+      'subscription',
+      'endpoint',
+      'event_type',
+      'app',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${t}`);
     }
   }

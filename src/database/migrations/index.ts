@@ -3,4 +3,8 @@ import { DropAttemptCreatedIndex1763900000000 } from './1763900000000-drop-attem
 import { DropDeliveryMessageFk1764000000000 } from './1764000000000-drop-delivery-message-fk';
 
 /** Every migration, in order. New ones are appended here (timestamped names). */
-export const MIGRATIONS = [InitialSchema1763800000000, DropAttemptCreatedIndex1763900000000, DropDeliveryMessageFk1764000000000];
+export const MIGRATIONS = [
+  InitialSchema1763800000000,
+  DropAttemptCreatedIndex1763900000000,
+  DropDeliveryMessageFk1764000000000,
+];

@@ -1,9 +1,24 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ErrorResponseDto, ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { Page, PageQueryDto } from '../../common/pagination';
 import { DeliveriesService } from './deliveries.service';
-import { AttemptPageDto, AttemptPageQueryDto, AttemptResponseDto, DeliveryPageDto, DeliveryResponseDto, RecoverDto, RecoverResponseDto } from './dto/delivery.dto';
+import {
+  AttemptPageDto,
+  AttemptPageQueryDto,
+  AttemptResponseDto,
+  DeliveryPageDto,
+  DeliveryResponseDto,
+  RecoverDto,
+  RecoverResponseDto,
+} from './dto/delivery.dto';
 
 @ApiTags('Deliveries')
 @ApiBearerAuth()
@@ -15,21 +30,35 @@ export class DeliveriesController {
   @Get('messages/:messageId/deliveries')
   @ApiOperation({ summary: "A message's deliveries, one per endpoint, with their state" })
   @ApiOkResponse({ type: DeliveryPageDto })
-  listDeliveries(@Param('appId') appId: string, @Param('messageId') messageId: string, @Query() query: PageQueryDto): Promise<Page<DeliveryResponseDto>> {
+  listDeliveries(
+    @Param('appId') appId: string,
+    @Param('messageId') messageId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<DeliveryResponseDto>> {
     return this.deliveries.listForMessage(appId, messageId, query);
   }
 
   @Get('messages/:messageId/attempts')
-  @ApiOperation({ summary: "Every attempt to deliver a message, newest first" })
+  @ApiOperation({ summary: 'Every attempt to deliver a message, newest first' })
   @ApiOkResponse({ type: AttemptPageDto })
-  listMessageAttempts(@Param('appId') appId: string, @Param('messageId') messageId: string, @Query() query: PageQueryDto): Promise<Page<AttemptResponseDto>> {
+  listMessageAttempts(
+    @Param('appId') appId: string,
+    @Param('messageId') messageId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<AttemptResponseDto>> {
     return this.deliveries.attemptsForMessage(appId, messageId, query);
   }
 
   @Get('endpoints/:endpointId/attempts')
-  @ApiOperation({ summary: "An endpoint's attempts, newest first, optionally only failed or succeeded ones" })
+  @ApiOperation({
+    summary: "An endpoint's attempts, newest first, optionally only failed or succeeded ones",
+  })
   @ApiOkResponse({ type: AttemptPageDto })
-  listEndpointAttempts(@Param('appId') appId: string, @Param('endpointId') endpointId: string, @Query() query: AttemptPageQueryDto): Promise<Page<AttemptResponseDto>> {
+  listEndpointAttempts(
+    @Param('appId') appId: string,
+    @Param('endpointId') endpointId: string,
+    @Query() query: AttemptPageQueryDto,
+  ): Promise<Page<AttemptResponseDto>> {
     return this.deliveries.attemptsForEndpoint(appId, endpointId, query);
   }
 
@@ -37,7 +66,10 @@ export class DeliveriesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a delivery again now (also after it succeeded or failed)' })
   @ApiAcceptedResponse({ description: 'Queued; a worker sends it at once.' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Being sent right now, or cancelled.' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Being sent right now, or cancelled.',
+  })
   retry(@Param('appId') appId: string, @Param('deliveryId') deliveryId: string): Promise<void> {
     return this.deliveries.retry(appId, deliveryId);
   }
@@ -46,7 +78,11 @@ export class DeliveriesController {
   @HttpCode(202)
   @ApiOperation({ summary: "Re-queue an endpoint's failed deliveries created since a time" })
   @ApiAcceptedResponse({ type: RecoverResponseDto })
-  async recover(@Param('appId') appId: string, @Param('endpointId') endpointId: string, @Body() dto: RecoverDto): Promise<RecoverResponseDto> {
+  async recover(
+    @Param('appId') appId: string,
+    @Param('endpointId') endpointId: string,
+    @Body() dto: RecoverDto,
+  ): Promise<RecoverResponseDto> {
     return { requeued: await this.deliveries.recover(appId, endpointId, new Date(dto.since)) };
   }
 }

@@ -31,8 +31,10 @@ export interface AttemptRecordRow {
   created_at: Date;
 }
 
-const DELIVERY_COLUMNS = 'id, message_id, endpoint_id, status, attempts, next_attempt_at, last_attempt_at, last_status_code, last_error, created_at, updated_at';
-const ATTEMPT_COLUMNS = 'id, delivery_id, message_id, endpoint_id, attempt, succeeded, status_code, error_class, error, response_body, duration_ms, created_at';
+const DELIVERY_COLUMNS =
+  'id, message_id, endpoint_id, status, attempts, next_attempt_at, last_attempt_at, last_status_code, last_error, created_at, updated_at';
+const ATTEMPT_COLUMNS =
+  'id, delivery_id, message_id, endpoint_id, attempt, succeeded, status_code, error_class, error, response_body, duration_ms, created_at';
 
 /** Cold-path reads and the operator's re-queue writes; keyset pagination on ULID ids. */
 @Injectable()
@@ -40,21 +42,34 @@ export class DeliveriesRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   async messageExists(appId: string, messageId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM message WHERE id = $1 AND app_id = $2', [messageId, appId]);
+    const { rowCount } = await this.pool.query(
+      'SELECT 1 FROM message WHERE id = $1 AND app_id = $2',
+      [messageId, appId],
+    );
     return (rowCount ?? 0) > 0;
   }
 
   async endpointExists(appId: string, endpointId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM endpoint WHERE id = $1 AND app_id = $2 AND deleted_at IS NULL', [endpointId, appId]);
+    const { rowCount } = await this.pool.query(
+      'SELECT 1 FROM endpoint WHERE id = $1 AND app_id = $2 AND deleted_at IS NULL',
+      [endpointId, appId],
+    );
     return (rowCount ?? 0) > 0;
   }
 
   async findDelivery(appId: string, deliveryId: string): Promise<DeliveryRecordRow | null> {
-    const { rows } = await this.pool.query<DeliveryRecordRow>(`SELECT ${DELIVERY_COLUMNS} FROM delivery WHERE id = $1 AND app_id = $2`, [deliveryId, appId]);
+    const { rows } = await this.pool.query<DeliveryRecordRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM delivery WHERE id = $1 AND app_id = $2`,
+      [deliveryId, appId],
+    );
     return rows[0] ?? null;
   }
 
-  async deliveriesOfMessage(messageId: string, limit: number, after: string | undefined): Promise<DeliveryRecordRow[]> {
+  async deliveriesOfMessage(
+    messageId: string,
+    limit: number,
+    after: string | undefined,
+  ): Promise<DeliveryRecordRow[]> {
     const { rows } = await this.pool.query<DeliveryRecordRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM delivery WHERE message_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
       [messageId, after ?? null, limit + 1],
@@ -63,7 +78,11 @@ export class DeliveriesRepository {
   }
 
   /** Newest first. */
-  async attemptsOfMessage(messageId: string, limit: number, before: string | undefined): Promise<AttemptRecordRow[]> {
+  async attemptsOfMessage(
+    messageId: string,
+    limit: number,
+    before: string | undefined,
+  ): Promise<AttemptRecordRow[]> {
     const { rows } = await this.pool.query<AttemptRecordRow>(
       `SELECT ${ATTEMPT_COLUMNS} FROM attempt WHERE message_id = $1 AND ($2::text IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
       [messageId, before ?? null, limit + 1],
@@ -72,7 +91,12 @@ export class DeliveriesRepository {
   }
 
   /** Newest first along attempt_endpoint_idx (endpoint_id, id DESC). */
-  async attemptsOfEndpoint(endpointId: string, succeeded: boolean | null, limit: number, before: string | undefined): Promise<AttemptRecordRow[]> {
+  async attemptsOfEndpoint(
+    endpointId: string,
+    succeeded: boolean | null,
+    limit: number,
+    before: string | undefined,
+  ): Promise<AttemptRecordRow[]> {
     const { rows } = await this.pool.query<AttemptRecordRow>(
       `SELECT ${ATTEMPT_COLUMNS} FROM attempt
         WHERE endpoint_id = $1 AND ($2::boolean IS NULL OR succeeded = $2) AND ($3::text IS NULL OR id < $3)

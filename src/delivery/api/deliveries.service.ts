@@ -15,25 +15,50 @@ export class DeliveriesService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async listForMessage(appIdOrUid: string, messageId: string, query: PageQueryDto): Promise<Page<DeliveryResponseDto>> {
+  async listForMessage(
+    appIdOrUid: string,
+    messageId: string,
+    query: PageQueryDto,
+  ): Promise<Page<DeliveryResponseDto>> {
     await this.message(appIdOrUid, messageId);
     const limit = pageLimit(query);
-    const rows = await this.deliveries.deliveriesOfMessage(messageId, limit, decodeCursor(query.cursor, (k) => isId('dlv', k)));
+    const rows = await this.deliveries.deliveriesOfMessage(
+      messageId,
+      limit,
+      decodeCursor(query.cursor, (k) => isId('dlv', k)),
+    );
     return toPage(rows, limit, (r) => r.id, DeliveryResponseDto.from);
   }
 
-  async attemptsForMessage(appIdOrUid: string, messageId: string, query: PageQueryDto): Promise<Page<AttemptResponseDto>> {
+  async attemptsForMessage(
+    appIdOrUid: string,
+    messageId: string,
+    query: PageQueryDto,
+  ): Promise<Page<AttemptResponseDto>> {
     await this.message(appIdOrUid, messageId);
     const limit = pageLimit(query);
-    const rows = await this.deliveries.attemptsOfMessage(messageId, limit, decodeCursor(query.cursor, (k) => isId('atmpt', k)));
+    const rows = await this.deliveries.attemptsOfMessage(
+      messageId,
+      limit,
+      decodeCursor(query.cursor, (k) => isId('atmpt', k)),
+    );
     return toPage(rows, limit, (r) => r.id, AttemptResponseDto.from);
   }
 
-  async attemptsForEndpoint(appIdOrUid: string, endpointId: string, query: AttemptPageQueryDto): Promise<Page<AttemptResponseDto>> {
+  async attemptsForEndpoint(
+    appIdOrUid: string,
+    endpointId: string,
+    query: AttemptPageQueryDto,
+  ): Promise<Page<AttemptResponseDto>> {
     await this.endpoint(appIdOrUid, endpointId);
     const limit = pageLimit(query);
     const succeeded = query.status === undefined ? null : query.status === 'succeeded';
-    const rows = await this.deliveries.attemptsOfEndpoint(endpointId, succeeded, limit, decodeCursor(query.cursor, (k) => isId('atmpt', k)));
+    const rows = await this.deliveries.attemptsOfEndpoint(
+      endpointId,
+      succeeded,
+      limit,
+      decodeCursor(query.cursor, (k) => isId('atmpt', k)),
+    );
     return toPage(rows, limit, (r) => r.id, AttemptResponseDto.from);
   }
 
@@ -41,9 +66,16 @@ export class DeliveriesService {
     const app = await this.apps.get(appIdOrUid);
     const delivery = await this.deliveries.findDelivery(app.id, deliveryId);
     if (!delivery) throw new NotFoundError('delivery', deliveryId);
-    if (delivery.status === 'cancelled') throw new ConflictError('delivery_cancelled', `delivery "${deliveryId}" was cancelled (its endpoint was deleted)`);
+    if (delivery.status === 'cancelled')
+      throw new ConflictError(
+        'delivery_cancelled',
+        `delivery "${deliveryId}" was cancelled (its endpoint was deleted)`,
+      );
     if (!(await this.deliveries.requeue(delivery.id, this.clock.now()))) {
-      throw new ConflictError('delivery_in_flight', `delivery "${deliveryId}" is being sent right now; retry after it finishes`);
+      throw new ConflictError(
+        'delivery_in_flight',
+        `delivery "${deliveryId}" is being sent right now; retry after it finishes`,
+      );
     }
   }
 
@@ -54,11 +86,13 @@ export class DeliveriesService {
 
   private async message(appIdOrUid: string, messageId: string): Promise<void> {
     const app = await this.apps.get(appIdOrUid);
-    if (!(await this.deliveries.messageExists(app.id, messageId))) throw new NotFoundError('message', messageId);
+    if (!(await this.deliveries.messageExists(app.id, messageId)))
+      throw new NotFoundError('message', messageId);
   }
 
   private async endpoint(appIdOrUid: string, endpointId: string): Promise<void> {
     const app = await this.apps.get(appIdOrUid);
-    if (!(await this.deliveries.endpointExists(app.id, endpointId))) throw new NotFoundError('endpoint', endpointId);
+    if (!(await this.deliveries.endpointExists(app.id, endpointId)))
+      throw new NotFoundError('endpoint', endpointId);
   }
 }

@@ -23,7 +23,12 @@ export class DeliveryOutcomeObservers {
     for (const observer of this.observers) {
       Promise.resolve()
         .then(() => observer.onOutcomes(outcomes))
-        .catch((err: unknown) => this.logger.error({ err: String(err), observer: observer.constructor.name }, 'outcome observer failed'));
+        .catch((err: unknown) =>
+          this.logger.error(
+            { err: String(err), observer: observer.constructor.name },
+            'outcome observer failed',
+          ),
+        );
     }
   }
 }

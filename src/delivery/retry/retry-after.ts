@@ -2,7 +2,10 @@
  * Seconds a `Retry-After` header asks us to wait: delta-seconds or an HTTP date (RFC 9110
  * §10.2.3), measured from `now`. null when absent or unparseable; 0 for a date in the past.
  */
-export function parseRetryAfterSeconds(value: string | string[] | undefined, now: Date): number | null {
+export function parseRetryAfterSeconds(
+  value: string | string[] | undefined,
+  now: Date,
+): number | null {
   const raw = Array.isArray(value) ? value[0] : value;
   if (raw === undefined) return null;
   const text = raw.trim();

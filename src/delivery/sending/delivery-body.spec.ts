@@ -5,7 +5,12 @@ describe('buildDeliveryBody', () => {
 
   it('wraps the stored payload text as data, with id, type and the message time', () => {
     const sut = buildDeliveryBody('msg_1', 'invoice.paid', createdAt, '{"total":42}');
-    expect(JSON.parse(sut)).toEqual({ id: 'msg_1', type: 'invoice.paid', timestamp: '2030-01-02T03:04:05.678Z', data: { total: 42 } });
+    expect(JSON.parse(sut)).toEqual({
+      id: 'msg_1',
+      type: 'invoice.paid',
+      timestamp: '2030-01-02T03:04:05.678Z',
+      data: { total: 42 },
+    });
   });
 
   it('keeps the payload bytes exactly as stored (key order, spacing, number spelling)', () => {

@@ -3,11 +3,21 @@
  * sends identical bytes (signatures and receivers' dedup depend on it) and the payload is
  * never parsed and re-serialised on the hot path.
  */
-export function buildDeliveryBody(messageId: string, eventType: string, createdAt: Date, payload: string): string {
+export function buildDeliveryBody(
+  messageId: string,
+  eventType: string,
+  createdAt: Date,
+  payload: string,
+): string {
   return (
-    '{"id":' + JSON.stringify(messageId) +
-    ',"type":' + JSON.stringify(eventType) +
-    ',"timestamp":"' + createdAt.toISOString() +
-    '","data":' + payload + '}'
+    '{"id":' +
+    JSON.stringify(messageId) +
+    ',"type":' +
+    JSON.stringify(eventType) +
+    ',"timestamp":"' +
+    createdAt.toISOString() +
+    '","data":' +
+    payload +
+    '}'
   );
 }

@@ -32,7 +32,12 @@ export class DeliverySender {
   }
 
   /** @param abort the worker's shutdown signal: aborts sends still running after the grace period. */
-  async send(delivery: ClaimedDelivery, endpoint: EndpointDeliveryConfig, attemptAt: Date, abort: AbortSignal): Promise<AttemptResult> {
+  async send(
+    delivery: ClaimedDelivery,
+    endpoint: EndpointDeliveryConfig,
+    attemptAt: Date,
+    abort: AbortSignal,
+  ): Promise<AttemptResult> {
     const started = performance.now();
     let response: CollectedResponse;
     try {
@@ -40,7 +45,14 @@ export class DeliverySender {
       abort.throwIfAborted();
       this.watch(abort);
       // Encoded once: signed and sent as the same bytes (undici would encode a string itself).
-      const body = Buffer.from(buildDeliveryBody(delivery.messageId, delivery.eventType, delivery.messageCreatedAt, delivery.payload));
+      const body = Buffer.from(
+        buildDeliveryBody(
+          delivery.messageId,
+          delivery.eventType,
+          delivery.messageCreatedAt,
+          delivery.payload,
+        ),
+      );
       const headers = headersFor(delivery, endpoint, attemptAt, body);
       response = await new Promise<CollectedResponse>((resolve) => {
         const collector = new ResponseCollector((r) => {
@@ -50,16 +62,28 @@ export class DeliverySender {
         this.inFlight.add(collector);
         // undici's own timers, not an AbortSignal per request: at 10,000 requests/s the
         // per-request signals cost more than the requests. Connect timeout is the agent's.
-        this.egress.next().dispatch(
-          { origin: endpoint.origin, path: endpoint.path, method: 'POST', headers, body, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs },
-          collector,
-        );
+        this.egress
+          .next()
+          .dispatch(
+            {
+              origin: endpoint.origin,
+              path: endpoint.path,
+              method: 'POST',
+              headers,
+              body,
+              headersTimeout: this.timeoutMs,
+              bodyTimeout: this.timeoutMs,
+            },
+            collector,
+          );
       });
     } catch (err) {
       return failure(err, Math.round(performance.now() - started));
     }
     const durationMs = Math.round(performance.now() - started);
-    return response.error ? failure(response.error, durationMs) : resultOf(response, attemptAt, durationMs);
+    return response.error
+      ? failure(response.error, durationMs)
+      : resultOf(response, attemptAt, durationMs);
   }
 
   private watch(signal: AbortSignal): void {
@@ -76,15 +100,24 @@ export class DeliverySender {
  * Flat [name, value, …] array: undici takes it as is, where an object would be spread per
  * request and walked again with Object.keys.
  */
-function headersFor(delivery: ClaimedDelivery, endpoint: EndpointDeliveryConfig, attemptAt: Date, body: Buffer): string[] {
+function headersFor(
+  delivery: ClaimedDelivery,
+  endpoint: EndpointDeliveryConfig,
+  attemptAt: Date,
+  body: Buffer,
+): string[] {
   const timestamp = Math.floor(attemptAt.getTime() / 1000);
   const headers = endpoint.baseHeaderList.slice();
   headers.push(
-    'webhook-id', delivery.messageId,
-    'webhook-timestamp', String(timestamp),
-    'webhook-signature', signerAt(endpoint, attemptAt).sign(delivery.messageId, timestamp, body),
+    'webhook-id',
+    delivery.messageId,
+    'webhook-timestamp',
+    String(timestamp),
+    'webhook-signature',
+    signerAt(endpoint, attemptAt).sign(delivery.messageId, timestamp, body),
   );
-  if (endpoint.signatureHeader) headers.push(endpoint.signatureHeader, hexBodySignature(endpoint.currentSecret, body));
+  if (endpoint.signatureHeader)
+    headers.push(endpoint.signatureHeader, hexBodySignature(endpoint.currentSecret, body));
   return headers;
 }
 
@@ -96,10 +129,16 @@ function resultOf(response: CollectedResponse, attemptAt: Date, durationMs: numb
     succeeded,
     statusCode,
     errorClass: succeeded ? null : redirect ? 'redirect' : 'status',
-    error: succeeded ? null : redirect ? `Receiver redirected (status ${statusCode}); redirects are not followed` : `Receiver answered with status ${statusCode}`,
+    error: succeeded
+      ? null
+      : redirect
+        ? `Receiver redirected (status ${statusCode}); redirects are not followed`
+        : `Receiver answered with status ${statusCode}`,
     responseBody: response.body,
     durationMs,
-    retryAfterSeconds: honoursRetryAfter(statusCode) ? parseRetryAfterSeconds(response.retryAfter, attemptAt) : null,
+    retryAfterSeconds: honoursRetryAfter(statusCode)
+      ? parseRetryAfterSeconds(response.retryAfter, attemptAt)
+      : null,
     final: false,
   };
 }

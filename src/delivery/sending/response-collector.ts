@@ -40,7 +40,11 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
     this.controller = controller;
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     this.statusCode = statusCode;
     this.retryAfter = headers['retry-after'];
   }
@@ -66,7 +70,12 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
   private finish(error: Error | null): void {
     if (this.finished) return;
     this.finished = true;
-    this.done({ statusCode: this.statusCode, retryAfter: this.retryAfter, body: error ? '' : this.bodyText(), error });
+    this.done({
+      statusCode: this.statusCode,
+      retryAfter: this.retryAfter,
+      body: error ? '' : this.bodyText(),
+      error,
+    });
   }
 
   private bodyText(): string {

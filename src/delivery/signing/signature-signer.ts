@@ -1,7 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { InvalidSigningSecretError, parseSigningSecret } from '../../common/signing-secret';
 
-export { generateSigningSecret, InvalidSigningSecretError, isValidSigningSecret, parseSigningSecret } from '../../common/signing-secret';
+export {
+  generateSigningSecret,
+  InvalidSigningSecretError,
+  isValidSigningSecret,
+  parseSigningSecret,
+} from '../../common/signing-secret';
 
 /**
  * Standard Webhooks signing (https://www.standardwebhooks.com/): the `webhook-signature`

@@ -54,8 +54,16 @@ export class AttemptRecorder {
   }
 
   /** Buffers the attempt for the next batched write. */
-  add(delivery: ClaimedDelivery, schedule: readonly number[] | null, result: AttemptResult, attemptAt: Date): void {
-    this.buffer.push({ record: this.judge(delivery, schedule, result, attemptAt), eventType: delivery.eventType });
+  add(
+    delivery: ClaimedDelivery,
+    schedule: readonly number[] | null,
+    result: AttemptResult,
+    attemptAt: Date,
+  ): void {
+    this.buffer.push({
+      record: this.judge(delivery, schedule, result, attemptAt),
+      eventType: delivery.eventType,
+    });
     this.writing ??= this.writeLoop();
   }
 
@@ -70,7 +78,12 @@ export class AttemptRecorder {
     while (this.writing) await this.writing;
   }
 
-  private judge(delivery: ClaimedDelivery, schedule: readonly number[] | null, result: AttemptResult, attemptAt: Date): AttemptRecord {
+  private judge(
+    delivery: ClaimedDelivery,
+    schedule: readonly number[] | null,
+    result: AttemptResult,
+    attemptAt: Date,
+  ): AttemptRecord {
     const attempt = delivery.attempts + 1;
     let nextAttemptAt: Date | null = null;
     if (!result.succeeded && !result.final) {
@@ -102,15 +115,22 @@ export class AttemptRecorder {
     // Let the sends that finish in this same tick join the batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.buffer.length > 0) {
-      if (this.buffer.length < GATHER_BELOW) await new Promise<void>((resolve) => setTimeout(resolve, RECORD_GATHER_MS));
+      if (this.buffer.length < GATHER_BELOW)
+        await new Promise<void>((resolve) => setTimeout(resolve, RECORD_GATHER_MS));
       const batch = this.buffer.splice(0, MAX_BATCH);
       this.inWrite = batch.length;
       try {
-        await this.queue.record(batch.map((p) => p.record), this.clock.now());
+        await this.queue.record(
+          batch.map((p) => p.record),
+          this.clock.now(),
+        );
         this.inWrite = 0;
       } catch (err) {
         this.inWrite = 0;
-        this.logger.error({ err: String(err), attempts: batch.length }, 'recording attempts failed; retrying');
+        this.logger.error(
+          { err: String(err), attempts: batch.length },
+          'recording attempts failed; retrying',
+        );
         this.buffer.unshift(...batch);
         await new Promise<void>((resolve) => setTimeout(resolve, RETRY_WRITE_AFTER_MS));
         continue;
@@ -132,12 +152,24 @@ export class AttemptRecorder {
   private afterCommit(batch: readonly Pending[]): void {
     const outcomes: RecordedOutcome[] = [];
     for (const { record: r, eventType } of batch) {
-      const outcome = r.status === 'succeeded' ? 'succeeded' : r.status === 'pending' ? 'retrying' : 'failed';
+      const outcome =
+        r.status === 'succeeded' ? 'succeeded' : r.status === 'pending' ? 'retrying' : 'failed';
       this.metrics.recordAttempt(outcome, r.errorClass, r.durationMs);
       if (!r.succeeded) {
-        const line = { deliveryId: r.delivery.id, attempt: r.attempt, endpointId: r.delivery.endpointId, statusCode: r.statusCode, errorClass: r.errorClass, error: r.error };
+        const line = {
+          deliveryId: r.delivery.id,
+          attempt: r.attempt,
+          endpointId: r.delivery.endpointId,
+          statusCode: r.statusCode,
+          errorClass: r.errorClass,
+          error: r.error,
+        };
         if (r.status === 'failed') this.logger.warn({ ...line }, 'delivery failed for good');
-        else this.logger.debug?.({ ...line, nextAttemptAt: r.nextAttemptAt?.toISOString() }, 'delivery attempt failed; will retry');
+        else
+          this.logger.debug?.(
+            { ...line, nextAttemptAt: r.nextAttemptAt?.toISOString() },
+            'delivery attempt failed; will retry',
+          );
       }
       outcomes.push({
         deliveryId: r.delivery.id,

@@ -60,7 +60,9 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
       max: QUEUE_CONNECTIONS,
       options: [base.options, '-c synchronous_commit=off'].filter(Boolean).join(' '),
     });
-    this.pool.on('error', (err) => this.logger.warn({ err: { message: err.message } }, 'idle queue connection lost'));
+    this.pool.on('error', (err) =>
+      this.logger.warn({ err: { message: err.message } }, 'idle queue connection lost'),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -78,7 +80,12 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
    * finds the locked rows by ctid (stable while this statement holds their row locks) rather
    * than a second primary-key lookup per row.
    */
-  async claim(now: Date, limit: number, excluded: readonly string[], leaseUntil: Date): Promise<ClaimedDelivery[]> {
+  async claim(
+    now: Date,
+    limit: number,
+    excluded: readonly string[],
+    leaseUntil: Date,
+  ): Promise<ClaimedDelivery[]> {
     const { rows } = await this.pool.query<ClaimRow>({
       name: 'delivery_claim',
       text: `WITH due AS (
@@ -116,7 +123,9 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
       eventType: r.event_type,
       payload: r.payload,
       messageCreatedAt: new Date(Number(r.message_created_ms)),
-      endpointUpdatedAt: new Date(r.endpoint_updated_ms === null ? 0 : Number(r.endpoint_updated_ms)),
+      endpointUpdatedAt: new Date(
+        r.endpoint_updated_ms === null ? 0 : Number(r.endpoint_updated_ms),
+      ),
       endpointDisabled: r.endpoint_disabled === true,
       endpointDeleted: r.endpoint_deleted,
     }));
@@ -131,12 +140,22 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
    */
   async record(records: readonly AttemptRecord[], now: Date): Promise<number> {
     const n = records.length;
-    const deliveryId = new Array<string>(n), attemptId = new Array<string>(n), appId = new Array<string>(n);
-    const messageId = new Array<string>(n), endpointId = new Array<string>(n), status = new Array<string>(n);
-    const attempt = new Array<number>(n), succeeded = new Array<boolean>(n), durationMs = new Array<number>(n);
-    const attemptedMs = new Array<number>(n), leaseMs = new Array<number>(n);
-    const statusCode = new Array<number | null>(n), nextAttemptMs = new Array<number | null>(n);
-    const errorClass = new Array<string | null>(n), error = new Array<string | null>(n), responseBody = new Array<string | null>(n);
+    const deliveryId = new Array<string>(n),
+      attemptId = new Array<string>(n),
+      appId = new Array<string>(n);
+    const messageId = new Array<string>(n),
+      endpointId = new Array<string>(n),
+      status = new Array<string>(n);
+    const attempt = new Array<number>(n),
+      succeeded = new Array<boolean>(n),
+      durationMs = new Array<number>(n);
+    const attemptedMs = new Array<number>(n),
+      leaseMs = new Array<number>(n);
+    const statusCode = new Array<number | null>(n),
+      nextAttemptMs = new Array<number | null>(n);
+    const errorClass = new Array<string | null>(n),
+      error = new Array<string | null>(n),
+      responseBody = new Array<string | null>(n);
     for (let i = 0; i < n; i++) {
       const r = records[i];
       deliveryId[i] = r.delivery.id;
@@ -184,9 +203,23 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
                FROM r
               WHERE d.id = r.delivery_id AND d.status = 'delivering' AND d.lease_until = r.lease_until`,
       values: [
-        plainArray(deliveryId), plainArray(attemptId), plainArray(attempt), plainArray(succeeded), plainArray(statusCode),
-        errorClass, error, responseBody, plainArray(durationMs), plainArray(attemptedMs), plainArray(status),
-        plainArray(nextAttemptMs), plainArray(leaseMs), plainArray(appId), plainArray(messageId), plainArray(endpointId), now,
+        plainArray(deliveryId),
+        plainArray(attemptId),
+        plainArray(attempt),
+        plainArray(succeeded),
+        plainArray(statusCode),
+        errorClass,
+        error,
+        responseBody,
+        plainArray(durationMs),
+        plainArray(attemptedMs),
+        plainArray(status),
+        plainArray(nextAttemptMs),
+        plainArray(leaseMs),
+        plainArray(appId),
+        plainArray(messageId),
+        plainArray(endpointId),
+        now,
       ],
     });
     return result.rowCount ?? 0;
@@ -223,7 +256,11 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
   }
 
   /** Ends holds early (the endpoint answers again): rows still at their hold time become due now. */
-  async unhold(endpointIds: readonly string[], heldUntil: readonly Date[], now: Date): Promise<number> {
+  async unhold(
+    endpointIds: readonly string[],
+    heldUntil: readonly Date[],
+    now: Date,
+  ): Promise<number> {
     if (endpointIds.length === 0) return 0;
     const result = await this.pool.query({
       name: 'delivery_unhold',
@@ -270,7 +307,9 @@ const PLAIN_ELEMENTS = /^[A-Za-z0-9_.,-]*$/;
  * regex replaces per element: ~2 % of the worker's time at 6,000 deliveries/s). Values that
  * could need quoting fall back to the array itself, which pg escapes as usual.
  */
-function plainArray(values: ReadonlyArray<string | number | boolean | null>): string | ReadonlyArray<string | number | boolean | null> {
+function plainArray(
+  values: ReadonlyArray<string | number | boolean | null>,
+): string | ReadonlyArray<string | number | boolean | null> {
   let text = '';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

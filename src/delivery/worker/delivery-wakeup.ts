@@ -1,4 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Client, type Notification, type Pool } from 'pg';
 import { CLOCK, type Clock } from '../../common/clock';
 import { PG_POOL } from '../../database/pg-pool';
@@ -62,7 +68,10 @@ export class DeliveryWakeup implements OnApplicationBootstrap, BeforeApplication
     if (this.stopped || this.reconnectTimer) return;
     if (this.client !== null && this.client !== client) return;
     this.client = null;
-    this.logger.warn({ err: err === null ? 'connection ended' : String(err) }, 'LISTEN connection lost; reconnecting');
+    this.logger.warn(
+      { err: err === null ? 'connection ended' : String(err) },
+      'LISTEN connection lost; reconnecting',
+    );
     client.removeAllListeners('end');
     client.end().catch(() => undefined);
     this.reconnectTimer = setTimeout(() => {
@@ -82,6 +91,8 @@ export class DeliveryWakeup implements OnApplicationBootstrap, BeforeApplication
     this.gates
       .refresh(this.clock.now())
       .then(() => this.worker.wake())
-      .catch((err: unknown) => this.logger.error({ err: String(err) }, 'endpoint gates refresh failed'));
+      .catch((err: unknown) =>
+        this.logger.error({ err: String(err) }, 'endpoint gates refresh failed'),
+      );
   }
 }

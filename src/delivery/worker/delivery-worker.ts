@@ -1,4 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -107,7 +113,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   async onApplicationBootstrap(): Promise<void> {
     this.heartbeat.expect();
     this.running = true;
-    await this.gates.refresh(this.clock.now()).catch((err: unknown) => this.logger.error({ err: String(err) }, 'endpoint gates refresh failed'));
+    await this.gates
+      .refresh(this.clock.now())
+      .catch((err: unknown) =>
+        this.logger.error({ err: String(err) }, 'endpoint gates refresh failed'),
+      );
     const timer = setInterval(() => void this.sweep(), this.config.WORKER_SWEEP_INTERVAL_MS);
     this.scheduler.addInterval(SWEEP, timer);
     this.wake();
@@ -157,7 +167,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const graceEnd = performance.now() + this.config.SHUTDOWN_GRACE_MS;
     while (this.queues.sending > 0 && performance.now() < graceEnd) await sleep(20);
     if (this.queues.sending > 0) {
-      this.logger.warn({ sending: this.queues.sending }, 'shutdown grace over: aborting sends still running and releasing them');
+      this.logger.warn(
+        { sending: this.queues.sending },
+        'shutdown grace over: aborting sends still running and releasing them',
+      );
       this.shutdown.abort();
       while (this.queues.sending > 0) await sleep(10);
     }
@@ -169,7 +182,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if (!this.running || this.claiming || this.idle) return;
     this.handBackStalled();
     // Unrecorded results count too once they pile up (a slow database): claim no faster than we record.
-    const free = this.claimCapacity - this.backlog - Math.max(0, this.recorder.pending - this.recorderLimit);
+    const free =
+      this.claimCapacity - this.backlog - Math.max(0, this.recorder.pending - this.recorderLimit);
     if (free <= 0 || (this.backlog > 0 && free < this.minClaim)) return;
     this.claiming = this.claim(Math.min(this.batchSize, free)).finally(() => {
       this.claiming = null;
@@ -186,9 +200,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const excluded = this.gates.excludedEndpointIds(now, new Set(this.locallyExcluded));
     let claimed: ClaimedDelivery[];
     try {
-      claimed = await this.queue.claim(now, limit, [...excluded], new Date(now.getTime() + this.config.WORKER_LEASE_MS));
+      claimed = await this.queue.claim(
+        now,
+        limit,
+        [...excluded],
+        new Date(now.getTime() + this.config.WORKER_LEASE_MS),
+      );
     } catch (err) {
-      this.logger.error({ err: String(err) }, 'claiming deliveries failed; the sweep will try again');
+      this.logger.error(
+        { err: String(err) },
+        'claiming deliveries failed; the sweep will try again',
+      );
       this.idle = true;
       return;
     }
@@ -201,7 +223,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       await this.admit(claimed, now);
     } catch (err) {
       // Config lookup failed (database): give the rows back rather than sit on the leases.
-      this.logger.error({ err: String(err) }, 'loading endpoint configuration failed; releasing the claimed deliveries');
+      this.logger.error(
+        { err: String(err) },
+        'loading endpoint configuration failed; releasing the claimed deliveries',
+      );
       this.backlog -= claimed.length;
       await this.releaseQuietly(claimed, now, 'config lookup failed');
     }
@@ -210,14 +235,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   /** Routes claimed rows: cancelled (endpoint gone), released (disabled) or queued to send. */
   private async admit(claimed: ClaimedDelivery[], now: Date): Promise<void> {
     const wanted = new Map<string, Date>();
-    for (const d of claimed) if (!d.endpointDeleted && !d.endpointDisabled) wanted.set(d.endpointId, d.endpointUpdatedAt);
+    for (const d of claimed)
+      if (!d.endpointDeleted && !d.endpointDisabled) wanted.set(d.endpointId, d.endpointUpdatedAt);
     const configs = await this.endpoints.getMany(wanted);
     const cancel: ClaimedDelivery[] = [];
     const release: ClaimedDelivery[] = [];
     const jobs: Job[] = [];
     for (const delivery of claimed) {
       const endpoint = configs.get(delivery.endpointId);
-      if (delivery.endpointDeleted || (!endpoint && !delivery.endpointDisabled)) cancel.push(delivery);
+      if (delivery.endpointDeleted || (!endpoint && !delivery.endpointDisabled))
+        cancel.push(delivery);
       else if (delivery.endpointDisabled || !endpoint) release.push(delivery);
       else jobs.push({ endpointId: delivery.endpointId, delivery, endpoint });
     }
@@ -235,7 +262,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   private pump(): void {
     const now = this.clock.now();
-    for (const job of this.queues.takeStartable((endpointId, wanted) => this.permits.take(endpointId, wanted, now))) void this.run(job);
+    for (const job of this.queues.takeStartable((endpointId, wanted) =>
+      this.permits.take(endpointId, wanted, now),
+    ))
+      void this.run(job);
   }
 
   private async run(job: Job): Promise<void> {
@@ -244,14 +274,21 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.metrics.inFlight.inc();
     let result: AttemptResult;
     try {
-      result = endpoint instanceof Error ? configFailure(endpoint) : await this.sender.send(delivery, endpoint, attemptAt, this.shutdown.signal);
+      result =
+        endpoint instanceof Error
+          ? configFailure(endpoint)
+          : await this.sender.send(delivery, endpoint, attemptAt, this.shutdown.signal);
     } finally {
       this.metrics.inFlight.dec();
     }
     const mono = performance.now();
     this.queues.finished(job.endpointId, mono);
     this.pump();
-    if (this.idle && this.locallyExcluded.has(job.endpointId) && !this.queues.isExcluded(job.endpointId, mono)) {
+    if (
+      this.idle &&
+      this.locallyExcluded.has(job.endpointId) &&
+      !this.queues.isExcluded(job.endpointId, mono)
+    ) {
       this.locallyExcluded.delete(job.endpointId);
       this.wake();
     }
@@ -263,7 +300,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       // Cut off by shutdown: unknown whether it arrived; it goes back to the queue.
       this.aborted.push(delivery);
     } else {
-      this.recorder.add(delivery, endpoint instanceof Error ? null : endpoint.retrySchedule, result, attemptAt);
+      this.recorder.add(
+        delivery,
+        endpoint instanceof Error ? null : endpoint.retrySchedule,
+        result,
+        attemptAt,
+      );
       if (this.recorder.pending > this.recorderLimit) await this.recorder.whenWritten();
     }
     this.maybeClaim();
@@ -296,7 +338,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
    * UPDATE of the endpoint's pending rows, so a 100k backlog is moved about once per timeout,
    * not on every claim (measured: 2.5–4 s of PostgreSQL per 100k rows on this machine).
    */
-  private holdChanges(mono: number, nowMs: number): { hold: string[]; unhold: Array<[string, number]> } {
+  private holdChanges(
+    mono: number,
+    nowMs: number,
+  ): { hold: string[]; unhold: Array<[string, number]> } {
     const stalled = new Set(this.queues.stalled(mono));
     const unhold: Array<[string, number]> = [];
     for (const [endpointId, until] of this.holds) {
@@ -314,19 +359,31 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     return { hold, unhold };
   }
 
-  private async handBack(stalled: ClaimedDelivery[], hold: string[], unhold: Array<[string, number]>, now: Date): Promise<void> {
+  private async handBack(
+    stalled: ClaimedDelivery[],
+    hold: string[],
+    unhold: Array<[string, number]>,
+    now: Date,
+  ): Promise<void> {
     // Released first, so the hold moves the handed-back rows too.
     await this.releaseQuietly(stalled, now, 'stalled endpoint');
     try {
       if (unhold.length > 0) {
-        await this.queue.unhold(unhold.map(([id]) => id), unhold.map(([, until]) => new Date(until)), now);
+        await this.queue.unhold(
+          unhold.map(([id]) => id),
+          unhold.map(([, until]) => new Date(until)),
+          now,
+        );
         this.wake();
       }
       if (hold.length === 0) return;
       await this.queue.hold(hold, new Date(now.getTime() + this.stallHoldMs), now);
     } catch (err) {
       // Not moved: the claims exclude them one by one meanwhile, as before; tried again when this hold would end.
-      this.logger.warn({ err: String(err), hold: hold.length, unhold: unhold.length }, 'moving stalled endpoints\' deliveries failed');
+      this.logger.warn(
+        { err: String(err), hold: hold.length, unhold: unhold.length },
+        "moving stalled endpoints' deliveries failed",
+      );
       return;
     }
     // They become due silently when the hold ends: claim then rather than at the next sweep.
@@ -336,25 +393,44 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private async handBackStale(now: Date): Promise<void> {
     const waitLimit = Math.max(STALL_AFTER_MS, Math.floor(this.config.WORKER_LEASE_MS / 4));
     const mono = performance.now();
-    const stale = [...this.queues.takeWaitingOfStalled(mono), ...this.queues.takeWaitingSince(mono - waitLimit)].map((j) => j.delivery);
+    const stale = [
+      ...this.queues.takeWaitingOfStalled(mono),
+      ...this.queues.takeWaitingSince(mono - waitLimit),
+    ].map((j) => j.delivery);
     if (stale.length === 0) return;
     this.backlog -= stale.length;
     await this.releaseQuietly(stale, now, 'stalled endpoint or waited too long');
   }
 
-  private async releaseQuietly(deliveries: ClaimedDelivery[], now: Date, reason: string): Promise<void> {
+  private async releaseQuietly(
+    deliveries: ClaimedDelivery[],
+    now: Date,
+    reason: string,
+  ): Promise<void> {
     if (deliveries.length === 0) return;
     try {
       await this.queue.release(deliveries, now);
     } catch (err) {
       // The leases expire and the sweep of any worker requeues them: late, not lost.
-      this.logger.error({ err: String(err), deliveries: deliveries.length, reason }, 'releasing deliveries failed');
+      this.logger.error(
+        { err: String(err), deliveries: deliveries.length, reason },
+        'releasing deliveries failed',
+      );
     }
   }
 }
 
 function configFailure(error: Error): AttemptResult {
-  return { succeeded: false, statusCode: null, errorClass: 'config', error: error.message, responseBody: null, durationMs: 0, retryAfterSeconds: null, final: false };
+  return {
+    succeeded: false,
+    statusCode: null,
+    errorClass: 'config',
+    error: error.message,
+    responseBody: null,
+    durationMs: 0,
+    retryAfterSeconds: null,
+    final: false,
+  };
 }
 
 function sleep(ms: number): Promise<void> {

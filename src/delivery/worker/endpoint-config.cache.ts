@@ -34,13 +34,18 @@ export class EndpointConfigCache {
    * query. An endpoint whose secrets cannot be opened maps to an Error (recorded as a failed
    * attempt by the caller); a vanished endpoint is absent.
    */
-  async getMany(wanted: ReadonlyMap<string, Date>): Promise<Map<string, EndpointDeliveryConfig | Error>> {
+  async getMany(
+    wanted: ReadonlyMap<string, Date>,
+  ): Promise<Map<string, EndpointDeliveryConfig | Error>> {
     const now = performance.now();
     const out = new Map<string, EndpointDeliveryConfig | Error>();
     const missing: string[] = [];
     for (const [id, updatedAt] of wanted) {
       const entry = this.entries.get(id);
-      const fresh = entry && now - entry.loadedAt < MAX_AGE_MS && (entry.config instanceof Error || entry.config.updatedAt === updatedAt.getTime());
+      const fresh =
+        entry &&
+        now - entry.loadedAt < MAX_AGE_MS &&
+        (entry.config instanceof Error || entry.config.updatedAt === updatedAt.getTime());
       if (fresh) out.set(id, entry.config);
       else missing.push(id);
     }
@@ -67,11 +72,16 @@ export class EndpointConfigCache {
   private build(row: EndpointConfigRow): EndpointDeliveryConfig | Error {
     try {
       const current = this.secretBox.open(row.secret_enc, `${row.id}/secret`);
-      const previous = row.previous_secret_enc ? this.secretBox.open(row.previous_secret_enc, `${row.id}/secret`) : null;
-      const token = row.auth_token_enc ? this.secretBox.open(row.auth_token_enc, `${row.id}/auth-token`) : null;
+      const previous = row.previous_secret_enc
+        ? this.secretBox.open(row.previous_secret_enc, `${row.id}/secret`)
+        : null;
+      const token = row.auth_token_enc
+        ? this.secretBox.open(row.auth_token_enc, `${row.id}/auth-token`)
+        : null;
       const url = new URL(row.url);
       const baseHeaders: Record<string, string> = {};
-      for (const [name, value] of Object.entries(row.headers ?? {})) baseHeaders[name.toLowerCase()] = String(value);
+      for (const [name, value] of Object.entries(row.headers ?? {}))
+        baseHeaders[name.toLowerCase()] = String(value);
       baseHeaders['content-type'] = 'application/json';
       baseHeaders['user-agent'] = USER_AGENT;
       if (token) baseHeaders.authorization = `Bearer ${token}`;
@@ -101,9 +111,13 @@ export class EndpointConfigCache {
 /** Headers the sender sets on every attempt: a custom header of the same name gives way. */
 const PER_ATTEMPT_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
 
-function headerList(headers: Readonly<Record<string, string>>, signatureHeader: string | null): string[] {
+function headerList(
+  headers: Readonly<Record<string, string>>,
+  signatureHeader: string | null,
+): string[] {
   const list: string[] = [];
   const own = signatureHeader?.toLowerCase();
-  for (const [name, value] of Object.entries(headers)) if (!PER_ATTEMPT_HEADERS.has(name) && name !== own) list.push(name, value);
+  for (const [name, value] of Object.entries(headers))
+    if (!PER_ATTEMPT_HEADERS.has(name) && name !== own) list.push(name, value);
   return list;
 }

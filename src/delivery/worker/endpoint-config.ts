@@ -26,7 +26,11 @@ export interface EndpointDeliveryConfig {
 
 /** The Standard Webhooks signer to use at `now`: both secrets only during the grace period. */
 export function signerAt(config: EndpointDeliveryConfig, now: Date): SignatureSigner {
-  if (config.rotationSigner && config.previousSecretExpiresAt && config.previousSecretExpiresAt.getTime() > now.getTime()) {
+  if (
+    config.rotationSigner &&
+    config.previousSecretExpiresAt &&
+    config.previousSecretExpiresAt.getTime() > now.getTime()
+  ) {
     return config.rotationSigner;
   }
   return config.signer;

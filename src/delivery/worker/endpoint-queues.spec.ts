@@ -1,14 +1,17 @@
 import { EndpointQueues } from './endpoint-queues';
 
 type Item = { endpointId: string; n: number };
-const items = (endpointId: string, count: number): Item[] => Array.from({ length: count }, (_, n) => ({ endpointId, n }));
+const items = (endpointId: string, count: number): Item[] =>
+  Array.from({ length: count }, (_, n) => ({ endpointId, n }));
 const options = { maxInFlight: 2, concurrency: 5, window: 4, stallAfterMs: 1000 };
 
 describe('EndpointQueues', () => {
   it('starts only what the permit allows; the rest keeps waiting', () => {
     const sut = new EndpointQueues<Item>(options);
     sut.enqueue([...items('limited', 3), ...items('free', 1)], 0);
-    const started = sut.takeStartable((endpointId, wanted) => (endpointId === 'limited' ? 1 : wanted));
+    const started = sut.takeStartable((endpointId, wanted) =>
+      endpointId === 'limited' ? 1 : wanted,
+    );
     expect(started.map((i) => i.endpointId).sort()).toEqual(['free', 'limited']);
     expect(sut.waiting).toBe(2);
   });

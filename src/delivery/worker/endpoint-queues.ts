@@ -144,7 +144,8 @@ export class EndpointQueues<T extends QueuedItem> {
 
   /** Endpoints this worker should not claim for now. */
   excluded(now: number, into: Set<string>): Set<string> {
-    for (const endpointId of this.endpoints.keys()) if (this.isExcluded(endpointId, now)) into.add(endpointId);
+    for (const endpointId of this.endpoints.keys())
+      if (this.isExcluded(endpointId, now)) into.add(endpointId);
     return into;
   }
 
@@ -179,7 +180,8 @@ export class EndpointQueues<T extends QueuedItem> {
   /** Endpoints whose every slot is busy with nothing finished for `stallAfterMs`. */
   stalled(now: number): string[] {
     const out: string[] = [];
-    for (const [endpointId, state] of this.endpoints) if (this.isStalled(state, now)) out.push(endpointId);
+    for (const [endpointId, state] of this.endpoints)
+      if (this.isStalled(state, now)) out.push(endpointId);
     return out;
   }
 
@@ -188,7 +190,10 @@ export class EndpointQueues<T extends QueuedItem> {
   }
 
   private isStalled(state: EndpointState<T>, now: number): boolean {
-    return state.sending >= this.options.maxInFlight && now - state.lastFinishedAt >= this.options.stallAfterMs;
+    return (
+      state.sending >= this.options.maxInFlight &&
+      now - state.lastFinishedAt >= this.options.stallAfterMs
+    );
   }
 
   private stateOf(endpointId: string, now: number): EndpointState<T> {

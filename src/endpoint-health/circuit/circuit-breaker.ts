@@ -51,12 +51,16 @@ export class CircuitBreaker implements EndpointGate, SendPermit, OnModuleInit {
   }
 
   async refresh(now: Date): Promise<void> {
-    const open = new Map((await this.repository.circuitsNotClosed()).map((c) => [c.id, c.openUntil]));
+    const open = new Map(
+      (await this.repository.circuitsNotClosed()).map((c) => [c.id, c.openUntil]),
+    );
     for (const [id, probe] of this.probes) {
       if (!open.has(id) || probe.until <= now) this.probes.delete(id);
       else open.set(id, probe.until);
     }
-    const due = [...open].filter(([id, until]) => until <= now && !this.probes.has(id)).map(([id]) => id);
+    const due = [...open]
+      .filter(([id, until]) => until <= now && !this.probes.has(id))
+      .map(([id]) => id);
     const until = new Date(now.getTime() + this.probeWindowMs);
     const won = await this.repository.takeProbes(due, now, until);
     for (const id of won) {
@@ -80,7 +84,10 @@ export class CircuitBreaker implements EndpointGate, SendPermit, OnModuleInit {
   }
 
   /** Whether this batch holds the outcome of this worker's probe to the endpoint, and whether it failed. */
-  probeOutcome(endpointId: string, outcomes: readonly HealthOutcome[]): 'none' | 'failed' | 'succeeded' {
+  probeOutcome(
+    endpointId: string,
+    outcomes: readonly HealthOutcome[],
+  ): 'none' | 'failed' | 'succeeded' {
     const startedAt = this.probes.get(endpointId)?.startedAt;
     if (!startedAt) return 'none';
     const mine = outcomes.filter((o) => o.endpointId === endpointId && o.attemptedAt >= startedAt);
@@ -92,7 +99,10 @@ export class CircuitBreaker implements EndpointGate, SendPermit, OnModuleInit {
    * The state this worker just wrote (counters, transitions): taken over without waiting for a
    * refresh. Returns the circuits it saw close.
    */
-  observe(states: readonly EndpointHealthState[], decidedProbes: readonly string[]): EndpointHealthState[] {
+  observe(
+    states: readonly EndpointHealthState[],
+    decidedProbes: readonly string[],
+  ): EndpointHealthState[] {
     for (const id of decidedProbes) this.probes.delete(id);
     const closed: EndpointHealthState[] = [];
     for (const state of states) {

@@ -31,9 +31,18 @@ export class RateLimitRepository {
    * same endpoints cannot deadlock; the refill clock never goes backwards (GREATEST), so a
    * worker whose clock lags cannot mint tokens.
    */
-  async acquire(endpointIds: readonly string[], wanted: readonly number[], now: Date): Promise<TokenGrant[]> {
+  async acquire(
+    endpointIds: readonly string[],
+    wanted: readonly number[],
+    now: Date,
+  ): Promise<TokenGrant[]> {
     if (endpointIds.length === 0) return [];
-    const { rows } = await this.pool.query<{ id: string; rate_limit: number; granted: number; left: number }>({
+    const { rows } = await this.pool.query<{
+      id: string;
+      rate_limit: number;
+      granted: number;
+      left: number;
+    }>({
       name: 'rate_limit_acquire',
       text: `WITH w AS (
                SELECT * FROM unnest($1::text[], $2::int[]) AS w(id, wanted)
@@ -55,6 +64,11 @@ export class RateLimitRepository {
              RETURNING e.id, b.rate_limit, LEAST(floor(b.tokens), b.wanted)::int AS granted, e.rate_tokens AS left`,
       values: [endpointIds, wanted, now],
     });
-    return rows.map((r) => ({ endpointId: r.id, rateLimit: r.rate_limit, granted: r.granted, left: r.left }));
+    return rows.map((r) => ({
+      endpointId: r.id,
+      rateLimit: r.rate_limit,
+      granted: r.granted,
+      left: r.left,
+    }));
   }
 }

@@ -88,7 +88,9 @@ export class RateLimiter implements EndpointGate, SendPermit, OnModuleInit, OnAp
     let next = ACQUIRE_INTERVAL_MS;
     let granted = false;
     try {
-      const wanted = ids.map((id) => chunkFor(this.limits.get(id) as number, this.demand.get(id) as number));
+      const wanted = ids.map((id) =>
+        chunkFor(this.limits.get(id) as number, this.demand.get(id) as number),
+      );
       const mono = performance.now();
       next = Number.POSITIVE_INFINITY;
       for (const grant of await this.repository.acquire(ids, wanted, this.clock.now())) {
@@ -101,7 +103,10 @@ export class RateLimiter implements EndpointGate, SendPermit, OnModuleInit, OnAp
       }
       if (!Number.isFinite(next)) next = ACQUIRE_INTERVAL_MS;
     } catch (err) {
-      this.logger.error({ err: String(err), endpoints: ids.length }, 'acquiring rate-limit tokens failed');
+      this.logger.error(
+        { err: String(err), endpoints: ids.length },
+        'acquiring rate-limit tokens failed',
+      );
     } finally {
       this.acquiring = false;
     }

@@ -1,12 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { IsRetrySchedule, RETRY_SCHEDULE_DOC, retryScheduleToApi } from '../../apps/dto/retry-schedule.validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import {
+  IsRetrySchedule,
+  RETRY_SCHEDULE_DOC,
+  retryScheduleToApi,
+} from '../../apps/dto/retry-schedule.validator';
 import { PageQueryDto, PageResponse } from '../../common/pagination';
 import { isValidSigningSecret } from '../../common/signing-secret';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
 import { FILTER_MAX_BYTES, IsEventTypePatterns } from '../../subscriptions/subscription-rules';
-import { authTokenProblem, endpointUrlProblem, headersProblems, signatureHeaderProblem } from '../endpoint-rules';
+import {
+  authTokenProblem,
+  endpointUrlProblem,
+  headersProblems,
+  signatureHeaderProblem,
+} from '../endpoint-rules';
 import { EndpointEntity } from '../endpoint.entity';
 import { Satisfies, stringRule } from './rule.validator';
 
@@ -14,13 +32,16 @@ const METADATA_MAX_BYTES = 4096;
 const RATE_LIMIT_MAX = 100_000;
 const nullable = ValidateIf((_o, v) => v !== null);
 const headersRule = (value: unknown): string | null => headersProblems(value).join('; ') || null;
-const secretRule = stringRule((v) => (isValidSigningSecret(v) ? null : 'must be "whsec_" followed by the base64 of 24 to 64 bytes'));
+const secretRule = stringRule((v) =>
+  isValidSigningSecret(v) ? null : 'must be "whsec_" followed by the base64 of 24 to 64 bytes',
+);
 
 const HEADERS_DOC = {
   type: 'object',
   additionalProperties: { type: 'string' },
   example: { 'x-tenant': 'acme' },
-  description: 'Extra request headers (at most 20; hop-by-hop, framing, authorization, user-agent and signature headers are refused).',
+  description:
+    'Extra request headers (at most 20; hop-by-hop, framing, authorization, user-agent and signature headers are refused).',
 } as const;
 
 /** Fields PATCH may change; create adds the rest. */
@@ -31,12 +52,19 @@ class EndpointFieldsDto {
   @MaxLength(1024)
   description?: string;
 
-  @ApiPropertyOptional({ description: 'A disabled endpoint receives nothing. Re-enabling resets its failure state.' })
+  @ApiPropertyOptional({
+    description: 'A disabled endpoint receives nothing. Re-enabling resets its failure state.',
+  })
   @IsOptional()
   @IsBoolean()
   disabled?: boolean;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 256, description: 'Only with disabled: true; defaults to "disabled by API".' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 256,
+    description: 'Only with disabled: true; defaults to "disabled by API".',
+  })
   @nullable
   @IsOptional()
   @IsString()
@@ -48,13 +76,24 @@ class EndpointFieldsDto {
   @Satisfies('isHeaderMap', headersRule)
   headers?: Record<string, string>;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 1024, description: 'Sent as `Authorization: Bearer <token>`; never returned. null removes it.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 1024,
+    description: 'Sent as `Authorization: Bearer <token>`; never returned. null removes it.',
+  })
   @nullable
   @IsOptional()
   @Satisfies('isAuthToken', stringRule(authTokenProblem))
   authToken?: string | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: RATE_LIMIT_MAX, description: 'Max deliveries per second; null: unlimited.' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: RATE_LIMIT_MAX,
+    description: 'Max deliveries per second; null: unlimited.',
+  })
   @nullable
   @IsOptional()
   @IsInt()
@@ -68,7 +107,13 @@ class EndpointFieldsDto {
   @IsRetrySchedule()
   retrySchedule?: string[] | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'nami-signature', description: 'Also send the signature in this header (for receivers that expect their own name).' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'nami-signature',
+    description:
+      'Also send the signature in this header (for receivers that expect their own name).',
+  })
   @nullable
   @IsOptional()
   @Satisfies('isSignatureHeader', stringRule(signatureHeaderProblem))
@@ -81,28 +126,48 @@ class EndpointFieldsDto {
 }
 
 export class UpdateEndpointDto extends EndpointFieldsDto {
-  @ApiPropertyOptional({ example: 'https://example.com/webhooks', maxLength: 2048, description: 'http or https, no credentials.' })
+  @ApiPropertyOptional({
+    example: 'https://example.com/webhooks',
+    maxLength: 2048,
+    description: 'http or https, no credentials.',
+  })
   @IsOptional()
   @Satisfies('isEndpointUrl', stringRule(endpointUrlProblem))
   url?: string;
 }
 
 export class CreateEndpointDto extends EndpointFieldsDto {
-  @ApiProperty({ example: 'https://example.com/webhooks', maxLength: 2048, description: 'http or https, no credentials.' })
+  @ApiProperty({
+    example: 'https://example.com/webhooks',
+    maxLength: 2048,
+    description: 'http or https, no credentials.',
+  })
   @Satisfies('isEndpointUrl', stringRule(endpointUrlProblem))
   url!: string;
 
-  @ApiPropertyOptional({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'Your own signing secret; generated when absent.' })
+  @ApiPropertyOptional({
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    description: 'Your own signing secret; generated when absent.',
+  })
   @IsOptional()
   @Satisfies('isSigningSecret', secretRule)
   secret?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['invoice.*', 'user.created'], description: 'The first subscription\'s event type patterns; default ["*"].' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['invoice.*', 'user.created'],
+    description: 'The first subscription\'s event type patterns; default ["*"].',
+  })
   @IsOptional()
   @IsEventTypePatterns()
   eventTypes?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { 'customer.plan': 'pro' }, description: 'Payload filter of the first subscription (needs eventTypes).' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { 'customer.plan': 'pro' },
+    description: 'Payload filter of the first subscription (needs eventTypes).',
+  })
   @IsOptional()
   @IsJsonObject(FILTER_MAX_BYTES)
   filter?: Record<string, unknown>;
@@ -117,9 +182,22 @@ export class EndpointQueryDto extends PageQueryDto {
 }
 
 export class EndpointHealthDto {
-  @ApiProperty({ description: 'Failed attempts since the last success.' }) consecutiveFailures!: number;
-  @ApiProperty({ type: String, nullable: true, description: 'While set, the circuit is open (or its single probe is under way) and deliveries are held.' }) circuitOpenUntil!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'First failure of the current streak; the endpoint is disabled once this is ENDPOINT_DISABLE_AFTER old.' }) failingSince!: string | null;
+  @ApiProperty({ description: 'Failed attempts since the last success.' })
+  consecutiveFailures!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'While set, the circuit is open (or its single probe is under way) and deliveries are held.',
+  })
+  circuitOpenUntil!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'First failure of the current streak; the endpoint is disabled once this is ENDPOINT_DISABLE_AFTER old.',
+  })
+  failingSince!: string | null;
 }
 
 export class EndpointResponseDto {
@@ -131,14 +209,24 @@ export class EndpointResponseDto {
   @ApiProperty({ type: String, nullable: true }) disabledReason!: string | null;
   @ApiProperty(HEADERS_DOC) headers!: Record<string, string>;
   @ApiProperty() hasAuthToken!: boolean;
-  @ApiProperty({ type: String, nullable: true, example: '…a1b2', description: 'Last 4 characters of a long token.' }) authTokenHint!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '…a1b2',
+    description: 'Last 4 characters of a long token.',
+  })
+  authTokenHint!: string | null;
   @ApiProperty({ type: Number, nullable: true }) rateLimit!: number | null;
   @ApiProperty(RETRY_SCHEDULE_DOC) retrySchedule!: string[] | null;
   @ApiProperty({ type: String, nullable: true }) signatureHeader!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
-  @ApiProperty({ type: EndpointHealthDto, description: 'Read-only delivery health (circuit breaker, auto-disable).' }) health!: EndpointHealthDto;
+  @ApiProperty({
+    type: EndpointHealthDto,
+    description: 'Read-only delivery health (circuit breaker, auto-disable).',
+  })
+  health!: EndpointHealthDto;
 
   static from(entity: EndpointEntity, authTokenHint: string | null): EndpointResponseDto {
     return {

@@ -1,7 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { EVENT_TYPE_NAME_MAX_LENGTH, EVENT_TYPE_NAME_PATTERN, EVENT_TYPE_NAME_RULE } from '../../common/event-type-name';
+import {
+  EVENT_TYPE_NAME_MAX_LENGTH,
+  EVENT_TYPE_NAME_PATTERN,
+  EVENT_TYPE_NAME_RULE,
+} from '../../common/event-type-name';
 import { PageQueryDto, PageResponse } from '../../common/pagination';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
 import { EventTypeEntity } from '../event-type.entity';
@@ -21,7 +25,11 @@ export class CreateEventTypeDto {
   @MaxLength(1024)
   description?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'JSON Schema that payloads of this type must satisfy.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'JSON Schema that payloads of this type must satisfy.',
+  })
   @IsOptional()
   @IsJsonObject(SCHEMA_MAX_BYTES)
   schema?: Record<string, unknown>;
@@ -39,7 +47,12 @@ export class UpdateEventTypeDto {
   @MaxLength(1024)
   description?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'null removes the schema.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'null removes the schema.',
+  })
   @ValidateIf((_o, v) => v !== null)
   @IsOptional()
   @IsJsonObject(SCHEMA_MAX_BYTES)
@@ -62,7 +75,10 @@ export class EventTypeQueryDto extends PageQueryDto {
 export class EventTypeResponseDto {
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) schema!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) schema!: Record<
+    string,
+    unknown
+  > | null;
   @ApiProperty() archived!: boolean;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;

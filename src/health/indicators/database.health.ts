@@ -26,9 +26,14 @@ export class DatabaseHealthIndicator {
         try {
           await this.pool.query('SELECT 1');
         } catch (err) {
-          this.logger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'database unreachable');
+          this.logger.warn(
+            { err: { message: err instanceof Error ? err.message : String(err) } },
+            'database unreachable',
+          );
           const code = (err as { code?: unknown }).code;
-          throw new Error(typeof code === 'string' ? `database unreachable (${code})` : 'database unreachable');
+          throw new Error(
+            typeof code === 'string' ? `database unreachable (${code})` : 'database unreachable',
+          );
         }
       })
       .withTimeout(DATABASE_CHECK_TIMEOUT_MS);

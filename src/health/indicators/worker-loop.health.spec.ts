@@ -10,7 +10,11 @@ describe('WorkerLoopHealthIndicator', () => {
 
   beforeEach(() => {
     heartbeat = new WorkerHeartbeat();
-    sut = new WorkerLoopHealthIndicator(loadConfig({ WORKER_SWEEP_INTERVAL_MS: '2000' }), heartbeat, new HealthIndicatorService());
+    sut = new WorkerLoopHealthIndicator(
+      loadConfig({ WORKER_SWEEP_INTERVAL_MS: '2000' }),
+      heartbeat,
+      new HealthIndicatorService(),
+    );
   });
 
   it('allows three sweep intervals plus 5 s of silence', () => {

@@ -10,15 +10,20 @@ import type { DeliveryStatusRow, StoredMessage } from '../messages.repository';
  */
 
 export class CreateMessageDto {
-  @ApiProperty({ example: 'invoice.paid', maxLength: EVENT_TYPE_NAME_MAX_LENGTH, description: EVENT_TYPE_NAME_RULE })
+  @ApiProperty({
+    example: 'invoice.paid',
+    maxLength: EVENT_TYPE_NAME_MAX_LENGTH,
+    description: EVENT_TYPE_NAME_RULE,
+  })
   eventType!: string;
 
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
     example: { invoiceId: 'in_123', amount: 4200 },
-    description: 'Any JSON object, at most MAX_PAYLOAD_BYTES (default 256 KiB) as JSON (413 above). ' +
-      'Validated against the event type\'s schema when the catalog has one (422 naming the path).',
+    description:
+      'Any JSON object, at most MAX_PAYLOAD_BYTES (default 256 KiB) as JSON (413 above). ' +
+      "Validated against the event type's schema when the catalog has one (422 naming the path).",
   })
   payload!: Record<string, unknown>;
 
@@ -26,7 +31,8 @@ export class CreateMessageDto {
     minLength: 1,
     maxLength: EVENT_ID_MAX_LENGTH,
     example: 'evt-2024-0001',
-    description: 'Idempotency key, unique per app: a repeat answers 200 with the original message and creates nothing. ' +
+    description:
+      'Idempotency key, unique per app: a repeat answers 200 with the original message and creates nothing. ' +
       'The Idempotency-Key header may carry it instead.',
   })
   eventId?: string;
@@ -44,30 +50,45 @@ export class MessageAcceptedDto {
   @ApiProperty({ example: '2030-01-01T00:00:00.000Z' }) createdAt!: string;
 
   static from(message: StoredMessage): MessageAcceptedDto {
-    return { id: message.id, eventType: message.eventType, eventId: message.eventId, createdAt: message.createdAt.toISOString() };
+    return {
+      id: message.id,
+      eventType: message.eventType,
+      eventId: message.eventId,
+      createdAt: message.createdAt.toISOString(),
+    };
   }
 }
 
 export class BatchItemAcceptedDto extends MessageAcceptedDto {
   @ApiProperty({
-    description: 'true when the eventId was already stored, or repeats an earlier item of this batch: ' +
+    description:
+      'true when the eventId was already stored, or repeats an earlier item of this batch: ' +
       'the answer then carries the original message and nothing new was created.',
   })
   duplicate!: boolean;
 }
 
 export class MessageBatchAcceptedDto {
-  @ApiProperty({ type: BatchItemAcceptedDto, isArray: true, description: 'One entry per submitted message, in order.' })
+  @ApiProperty({
+    type: BatchItemAcceptedDto,
+    isArray: true,
+    description: 'One entry per submitted message, in order.',
+  })
   data!: BatchItemAcceptedDto[];
 }
 
 export class MessageResponseDto extends MessageAcceptedDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Only with ?withPayload=true.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Only with ?withPayload=true.',
+  })
   payload?: Record<string, unknown>;
 
   static withPayload(message: StoredMessage, include: boolean): MessageResponseDto {
     const out: MessageResponseDto = MessageAcceptedDto.from(message);
-    if (include && message.payloadText !== undefined) out.payload = JSON.parse(message.payloadText) as Record<string, unknown>;
+    if (include && message.payloadText !== undefined)
+      out.payload = JSON.parse(message.payloadText) as Record<string, unknown>;
     return out;
   }
 }
@@ -77,7 +98,8 @@ export class MessagePageDto extends PageResponse(MessageResponseDto, 'MessagePag
 export class DeliveryStatusDto {
   @ApiProperty({ example: 'dlv_01JD7X5K0Q3R6W8Y9Z0A1B2C3D' }) id!: string;
   @ApiProperty({ example: 'ep_01JD7X5K0Q3R6W8Y9Z0A1B2C3D' }) endpointId!: string;
-  @ApiProperty({ enum: ['pending', 'delivering', 'succeeded', 'failed', 'cancelled'] }) status!: string;
+  @ApiProperty({ enum: ['pending', 'delivering', 'succeeded', 'failed', 'cancelled'] })
+  status!: string;
   @ApiProperty() attempts!: number;
   @ApiProperty({ type: String, nullable: true }) nextAttemptAt!: string | null;
   @ApiProperty({ type: Number, nullable: true }) lastStatusCode!: number | null;
@@ -99,10 +121,18 @@ export class DeliveryStatusDto {
 }
 
 export class MessageDetailDto extends MessageAcceptedDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The payload as stored (and delivered).' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The payload as stored (and delivered).',
+  })
   payload!: Record<string, unknown>;
 
-  @ApiProperty({ type: DeliveryStatusDto, isArray: true, description: 'One per endpoint the message was routed to.' })
+  @ApiProperty({
+    type: DeliveryStatusDto,
+    isArray: true,
+    description: 'One per endpoint the message was routed to.',
+  })
   deliveries!: DeliveryStatusDto[];
 
   static fromParts(message: StoredMessage, deliveries: DeliveryStatusRow[]): MessageDetailDto {

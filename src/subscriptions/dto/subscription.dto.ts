@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { EVENT_TYPE_NAME_MAX_LENGTH, EVENT_TYPE_NAME_PATTERN, EVENT_TYPE_NAME_RULE } from '../../common/event-type-name';
+import {
+  EVENT_TYPE_NAME_MAX_LENGTH,
+  EVENT_TYPE_NAME_PATTERN,
+  EVENT_TYPE_NAME_RULE,
+} from '../../common/event-type-name';
 import { PageResponse } from '../../common/pagination';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
 import { FILTER_MAX_BYTES, IsEventTypePatterns } from '../subscription-rules';
@@ -17,7 +21,8 @@ const FILTER_DOC = {
   additionalProperties: true,
   nullable: true,
   example: { 'customer.plan': 'pro', amount: { $gte: 100 } },
-  description: 'Payload filter: dotted paths to literals or $eq/$ne/$in/$nin/$gt/$gte/$lt/$lte/$exists/$regex; $and/$or/$not.',
+  description:
+    'Payload filter: dotted paths to literals or $eq/$ne/$in/$nin/$gt/$gte/$lt/$lte/$exists/$regex; $and/$or/$not.',
 } as const;
 
 export class CreateSubscriptionDto {
@@ -65,7 +70,10 @@ export class SubscriptionResponseDto {
   }
 }
 
-export class SubscriptionPageDto extends PageResponse(SubscriptionResponseDto, 'SubscriptionPage') {}
+export class SubscriptionPageDto extends PageResponse(
+  SubscriptionResponseDto,
+  'SubscriptionPage',
+) {}
 
 export class RoutingTestDto {
   @ApiProperty({ example: 'invoice.paid', description: EVENT_TYPE_NAME_RULE })
@@ -74,17 +82,30 @@ export class RoutingTestDto {
   @Matches(EVENT_TYPE_NAME_PATTERN, { message: `eventType must be ${EVENT_TYPE_NAME_RULE}` })
   eventType!: string;
 
-  @ApiProperty({ description: 'The payload a message would carry (any JSON value).', example: { amount: 120 } })
+  @ApiProperty({
+    description: 'The payload a message would carry (any JSON value).',
+    example: { amount: 120 },
+  })
   @IsDefined()
   payload!: unknown;
 }
 
 export class RoutedEndpointDto {
   @ApiProperty() endpointId!: string;
-  @ApiProperty({ type: String, isArray: true, description: 'Every subscription of the endpoint that matches.' }) subscriptionIds!: string[];
+  @ApiProperty({
+    type: String,
+    isArray: true,
+    description: 'Every subscription of the endpoint that matches.',
+  })
+  subscriptionIds!: string[];
 }
 
 export class RoutingTestResultDto {
   @ApiProperty() eventType!: string;
-  @ApiProperty({ type: RoutedEndpointDto, isArray: true, description: 'Enabled endpoints that would receive the message.' }) endpoints!: RoutedEndpointDto[];
+  @ApiProperty({
+    type: RoutedEndpointDto,
+    isArray: true,
+    description: 'Enabled endpoints that would receive the message.',
+  })
+  endpoints!: RoutedEndpointDto[];
 }

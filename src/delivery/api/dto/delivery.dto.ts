@@ -9,7 +9,8 @@ export class DeliveryResponseDto {
   @ApiProperty({ example: 'dlv_01JD7X5K0Q3R6W8Y9Z0A1B2C3D' }) id!: string;
   @ApiProperty() messageId!: string;
   @ApiProperty() endpointId!: string;
-  @ApiProperty({ enum: ['pending', 'delivering', 'succeeded', 'failed', 'cancelled'] }) status!: string;
+  @ApiProperty({ enum: ['pending', 'delivering', 'succeeded', 'failed', 'cancelled'] })
+  status!: string;
   @ApiProperty({ description: 'Attempts made so far.' }) attempts!: number;
   @ApiProperty({ type: String, nullable: true }) nextAttemptAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) lastAttemptAt!: string | null;
@@ -45,7 +46,8 @@ export class AttemptResponseDto {
   @ApiProperty({ type: Number, nullable: true }) statusCode!: number | null;
   @ApiProperty({ type: String, nullable: true, example: 'timeout' }) errorClass!: string | null;
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'First 4 KiB of the response body.' }) responseBody!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'First 4 KiB of the response body.' })
+  responseBody!: string | null;
   @ApiProperty() durationMs!: number;
   @ApiProperty() createdAt!: string;
 
@@ -68,14 +70,20 @@ export class AttemptResponseDto {
 }
 
 export class AttemptPageQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ['succeeded', 'failed'], description: 'Only attempts with this outcome.' })
+  @ApiPropertyOptional({
+    enum: ['succeeded', 'failed'],
+    description: 'Only attempts with this outcome.',
+  })
   @IsOptional()
   @IsIn(['succeeded', 'failed'])
   status?: 'succeeded' | 'failed';
 }
 
 export class RecoverDto {
-  @ApiProperty({ example: '2030-01-01T00:00:00Z', description: 'Re-queue failed deliveries created at or after this time (ISO 8601).' })
+  @ApiProperty({
+    example: '2030-01-01T00:00:00Z',
+    description: 'Re-queue failed deliveries created at or after this time (ISO 8601).',
+  })
   @IsISO8601({ strict: true })
   since!: string;
 }
