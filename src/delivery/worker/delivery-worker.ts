@@ -369,15 +369,23 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     await this.releaseQuietly(stalled, now, 'stalled endpoint');
     try {
       if (unhold.length > 0) {
-        await this.queue.unhold(
+        const released = await this.queue.unhold(
           unhold.map(([id]) => id),
           unhold.map(([, until]) => new Date(until)),
           now,
         );
+        this.logger.log(
+          { endpointIds: unhold.map(([id]) => id), released },
+          'stalled endpoints answer again: held deliveries released',
+        );
         this.wake();
       }
       if (hold.length === 0) return;
-      await this.queue.hold(hold, new Date(now.getTime() + this.stallHoldMs), now);
+      const held = await this.queue.hold(hold, new Date(now.getTime() + this.stallHoldMs), now);
+      this.logger.warn(
+        { endpointIds: hold, held, holdMs: this.stallHoldMs },
+        'endpoints stalled: their pending deliveries are held',
+      );
     } catch (err) {
       // Not moved: the claims exclude them one by one meanwhile, as before; tried again when this hold would end.
       this.logger.warn(
