@@ -1,3 +1,4 @@
+import { workerCapacity } from '../src/delivery/worker/worker-capacity';
 import { Pool } from 'pg';
 import { eventually } from './delivery.fixtures';
 import { ApiClient } from './support/api-client';
@@ -20,6 +21,7 @@ const REPEATS = 8;
 const TOTAL = BATCHES * BATCH_SIZE + 1;
 
 const WORKER_CONCURRENCY = 16;
+const WORKER_BATCH_SIZE = 50;
 const LEASE_MS = 3000;
 const GRACE_MS = 5000;
 /** How much each worker must have delivered before the first one is stopped. */
@@ -104,7 +106,7 @@ describe('Scale-out: one api and three worker processes on one database', () => 
             WORKER_LEASE_MS: String(WORKERS[name].leaseMs),
             WORKER_SWEEP_INTERVAL_MS: '200',
             WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
-            WORKER_BATCH_SIZE: '50',
+            WORKER_BATCH_SIZE: String(WORKER_BATCH_SIZE),
             ENDPOINT_MAX_IN_FLIGHT: '4',
             SHUTDOWN_GRACE_MS: String(GRACE_MS),
             OUTBOUND_IPS: '127.0.0.0/8',
@@ -249,7 +251,9 @@ describe('Scale-out: one api and three worker processes on one database', () => 
       observed.unrecordedAtKill.size,
     );
     // In flight plus results awaiting their batched write: the worker claims no more than that.
-    expect(observed.unrecordedAtKill.size).toBeLessThanOrEqual(2 * WORKER_CONCURRENCY);
+    expect(observed.unrecordedAtKill.size).toBeLessThanOrEqual(
+      workerCapacity(WORKER_CONCURRENCY, WORKER_BATCH_SIZE).maxUnrecorded,
+    );
   });
 
   it('stops the SIGTERMed worker mid-drain with exit code 0 within its grace period', () => {

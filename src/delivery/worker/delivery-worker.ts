@@ -21,6 +21,7 @@ import { DeliveryQueueRepository } from './delivery-queue.repository';
 import type { EndpointDeliveryConfig } from './endpoint-config';
 import { EndpointConfigCache } from './endpoint-config.cache';
 import { EndpointQueues } from './endpoint-queues';
+import { workerCapacity } from './worker-capacity';
 
 const SWEEP = 'delivery-sweep';
 /** An endpoint whose every slot is busy with nothing finishing for this long is stalled. */
@@ -89,14 +90,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.batchSize = config.WORKER_BATCH_SIZE;
     // Every send in flight when the stall shows has ended (answered or timed out) by then.
     this.stallHoldMs = Math.min(config.DELIVERY_TIMEOUT_MS, STALL_HOLD_MAX_MS);
-    // Claim in large batches (hysteresis), not one row each time a slot frees up.
-    this.minClaim = Math.max(1, Math.floor(Math.min(this.batchSize, this.concurrency) / 2));
-    // The next batch is claimed while the current one is still being sent, so the sends never
-    // wait for a claim round trip (a claim under load takes tens of milliseconds).
-    this.claimCapacity = this.concurrency + this.minClaim;
-    // A record write in flight holds up to a thousand results: bounding by the concurrency
-    // alone stopped claims during every write and let the sends run dry.
-    this.recorderLimit = 2 * Math.max(this.concurrency, this.batchSize);
+    const capacity = workerCapacity(this.concurrency, this.batchSize);
+    this.minClaim = capacity.minClaim;
+    this.claimCapacity = capacity.claimCapacity;
+    this.recorderLimit = capacity.recorderLimit;
     this.queues = new EndpointQueues<Job>({
       maxInFlight: config.ENDPOINT_MAX_IN_FLIGHT,
       concurrency: this.concurrency,

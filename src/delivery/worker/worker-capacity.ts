@@ -1,0 +1,30 @@
+/**
+ * How much work one delivery worker holds at most, derived from its configuration. The worker
+ * sizes its claims with it, and the crash tests bound duplicates with it: a delivery can be
+ * sent twice only if the worker died after sending it and before its result committed.
+ */
+export interface WorkerCapacity {
+  /** Claim in batches of at least this many rows (hysteresis), not one row per freed slot. */
+  minClaim: number;
+  /** Claimed and not yet sent, at most: what is sending plus a batch claimed ahead. */
+  claimCapacity: number;
+  /** Unrecorded results beyond which claiming waits for the recorder. */
+  recorderLimit: number;
+  /**
+   * Deliveries leased to the worker and not yet recorded, at most: claimed-but-unsent rows
+   * plus unrecorded results never exceed claimCapacity + recorderLimit, because a claim only
+   * takes what that sum leaves free and results only move rows from one side to the other.
+   */
+  maxUnrecorded: number;
+}
+
+export function workerCapacity(concurrency: number, batchSize: number): WorkerCapacity {
+  const minClaim = Math.max(1, Math.floor(Math.min(batchSize, concurrency) / 2));
+  // The next batch is claimed while the current one is still being sent, so the sends never
+  // wait for a claim round trip (a claim under load takes tens of milliseconds).
+  const claimCapacity = concurrency + minClaim;
+  // A record write in flight holds up to a thousand results: bounding by the concurrency
+  // alone stopped claims during every write and let the sends run dry.
+  const recorderLimit = 2 * Math.max(concurrency, batchSize);
+  return { minClaim, claimCapacity, recorderLimit, maxUnrecorded: claimCapacity + recorderLimit };
+}
