@@ -19,6 +19,9 @@ export interface BenchContext {
   receiver: RpcClient<ReceiverProtocol>;
   receiverOrigin: string;
   loadgen: RpcClient<LoadgenProtocol>;
+  /** Process ids of the receiver and the load generator, for CPU accounting. */
+  receiverPid: number | undefined;
+  loadgenPid: number | undefined;
   /** Starts one ROLE=worker process on the run's database (its log goes to runDir). */
   startWorker(label: string): Promise<ServiceProcess>;
 }

@@ -134,6 +134,8 @@ async function runScenarios(
       receiver,
       receiverOrigin: `http://127.0.0.1:${receiverPort}`,
       loadgen: new RpcClient<LoadgenProtocol>(loadgenChild, 'load generator'),
+      receiverPid: receiverChild.pid,
+      loadgenPid: loadgenChild.pid,
       startWorker: (label) => start('worker', `worker-${label}`),
     };
     for (const [name, step] of STEPS) {

@@ -51,6 +51,7 @@ export function tableRows(r: BenchResults, backlog: number, largeBacklog: number
     target: '≥ 10,000/s and ≥ 0.40',
     met: both(atLeast(drain, 10_000), atLeast(drainRatio, 0.4)),
   });
+  rows.push(cpuRow(r));
   const single = r.ingest?.acceptedPerSecond;
   rows.push({
     figure: '3a. ingest, single POST /messages, 64 clients',
@@ -161,6 +162,28 @@ export function tableRows(r: BenchResults, backlog: number, largeBacklog: number
     });
   }
   return rows;
+}
+
+/**
+ * CPU microseconds per delivery in the drain (worker + PostgreSQL + receiver) against the raw
+ * loop's per request (load generator + receiver): the steadiest figure on a shared machine.
+ */
+function cpuRow(r: BenchResults): TableRow {
+  const drain = r.drain?.cpuMicrosPerDelivery;
+  const raw = r.raw?.cpuMicrosPerRequest;
+  const drainTotal = drain ? drain.worker + drain.postgres + drain.receiver : null;
+  const rawTotal = raw ? raw.loadgen + raw.receiver : null;
+  return {
+    figure: drain
+      ? `2c. CPU per delivery: worker ${drain.worker} + PostgreSQL ${drain.postgres} + receiver ${drain.receiver}`
+      : '2c. CPU per delivery (worker + PostgreSQL + receiver)',
+    value: drainTotal,
+    unit: 'µs',
+    reference: raw ? `raw ${raw.loadgen} + ${raw.receiver} µs` : '—',
+    ratio: ratio(drainTotal, rawTotal),
+    target: '—',
+    met: null,
+  };
 }
 
 export { fmt };

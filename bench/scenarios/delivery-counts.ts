@@ -15,6 +15,19 @@ export async function deliveryCounts(
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
+/** Waits (up to 10 s) until `count` deliveries of the endpoint are recorded as succeeded. */
+export async function waitForRecorded(
+  ctx: BenchContext,
+  endpointId: string,
+  count: number,
+): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (((await deliveryCounts(ctx, [endpointId])).succeeded ?? 0) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /**
  * Leaves no pending work behind for the next scenario: deletes the endpoints through the API
  * (which cancels their pending deliveries). Returns how many deliveries are still open

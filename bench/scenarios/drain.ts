@@ -1,8 +1,9 @@
 import { BenchContext } from '../context';
 import { BatchLoadResult } from '../loadgen/loadgen-protocol';
 import { Behaviour, PathStats, receiverPath } from '../receiver/receiver-protocol';
+import { CpuMeter, type CpuSnapshot } from '../shared/cpu-usage';
 import { ratePerSecond } from '../shared/stats';
-import { deliveryCounts, retireEndpoints } from './delivery-counts';
+import { deliveryCounts, retireEndpoints, waitForRecorded } from './delivery-counts';
 import { verifyFirstSignature } from './signature-check';
 import { waitForArrivals } from './wait-for-arrivals';
 
@@ -31,6 +32,12 @@ export interface DrainResult {
   signatureValid: boolean | null;
   noisy: PathStats[];
   openAfterCleanup: number;
+  /**
+   * CPU seconds per process from the worker's readiness to the last arrival, and the same in
+   * microseconds per healthy delivery: steadier than the rate on a shared machine.
+   */
+  cpuSeconds: CpuSnapshot;
+  cpuMicrosPerDelivery: CpuSnapshot;
 }
 
 /**
@@ -65,8 +72,13 @@ export async function runDrain(ctx: BenchContext, spec: DrainSpec): Promise<Drai
   const worker = await ctx.startWorker(spec.tag);
   const workerBootMs = Date.now() - spawnAt;
   const workerIdleRssMb = worker.rssMb();
+  const cpu = new CpuMeter({ worker: () => worker.pid, receiver: () => ctx.receiverPid });
+  const cpuBefore = cpu.snapshot();
   const timeoutMs = options.drainWaitCapMs ?? 120_000 + spec.backlog * 0.5;
   const stats = await waitForArrivals(ctx, healthyPath, spec.backlog, timeoutMs);
+  // The worker's last record writes come after the last arrival: count them too.
+  if (stats.complete) await waitForRecorded(ctx, healthyId, spec.backlog);
+  const cpuSeconds = CpuMeter.since(cpuBefore, cpu.snapshot());
   const workerPeakRssMb = worker.peakRssMb();
   const noisy = await Promise.all(noisyPaths.map((path) => ctx.receiver.call('stats', { path })));
   await worker.stop();
@@ -91,5 +103,7 @@ export async function runDrain(ctx: BenchContext, spec: DrainSpec): Promise<Drai
     signatureValid,
     noisy,
     openAfterCleanup,
+    cpuSeconds,
+    cpuMicrosPerDelivery: CpuMeter.perUnit(cpuSeconds, stats.count),
   };
 }

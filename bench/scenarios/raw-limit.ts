@@ -2,6 +2,7 @@ import { generateSigningSecret } from '../../src/common/signing-secret';
 import { BenchContext } from '../context';
 import { RawLoopResult, SteadyResult } from '../loadgen/loadgen-protocol';
 import { receiverPath } from '../receiver/receiver-protocol';
+import { CpuMeter, type CpuSnapshot } from '../shared/cpu-usage';
 
 export interface RawLimitResult {
   /** The best of the tried concurrencies: the ceiling every drain is compared with. */
@@ -9,6 +10,8 @@ export interface RawLimitResult {
   byConcurrency: Array<{ concurrency: number } & RawLoopResult>;
   /** The bare loop at the latency scenario's steady rate: the floor of one signed POST. */
   steady: SteadyResult | null;
+  /** CPU microseconds per request of the load generator and the receiver, in the best run. */
+  cpuMicrosPerRequest: CpuSnapshot;
 }
 
 /**
@@ -19,7 +22,10 @@ export async function runRawLimit(ctx: BenchContext, withSteady: boolean): Promi
   const { options } = ctx;
   const secret = generateSigningSecret();
   const byConcurrency: RawLimitResult['byConcurrency'] = [];
+  const cpu = new CpuMeter({ loadgen: () => ctx.loadgenPid, receiver: () => ctx.receiverPid });
+  const cpuByConcurrency: CpuSnapshot[] = [];
   for (const concurrency of options.rawConcurrencies) {
+    const before = cpu.snapshot();
     const result = await ctx.loadgen.call('raw', {
       origin: ctx.receiverOrigin,
       path: receiverPath('ok', `raw-${concurrency}`),
@@ -29,7 +35,12 @@ export async function runRawLimit(ctx: BenchContext, withSteady: boolean): Promi
       maxMs: options.rawMaxMs,
     });
     byConcurrency.push({ concurrency, ...result });
+    cpuByConcurrency.push(
+      CpuMeter.perUnit(CpuMeter.since(before, cpu.snapshot()), result.completed),
+    );
   }
+  const rates = byConcurrency.map((r) => r.requestsPerSecond);
+  const best = rates.indexOf(Math.max(...rates));
   let steady: RawLimitResult['steady'] = null;
   if (withSteady) {
     const result = await ctx.loadgen.call('steady', {
@@ -48,8 +59,9 @@ export async function runRawLimit(ctx: BenchContext, withSteady: boolean): Promi
     steady = { ...result, acceptedAt: [] };
   }
   return {
-    deliveriesPerSecond: Math.max(...byConcurrency.map((r) => r.requestsPerSecond)),
+    deliveriesPerSecond: rates[best],
     byConcurrency,
     steady,
+    cpuMicrosPerRequest: cpuByConcurrency[best],
   };
 }
