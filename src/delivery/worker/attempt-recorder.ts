@@ -96,7 +96,15 @@ export class AttemptRecorder {
       });
     }
     return {
-      delivery,
+      // Only what the write needs: holding the claimed row would keep its payload alive
+      // (up to MAX_PAYLOAD_BYTES each) until the batch commits.
+      delivery: {
+        id: delivery.id,
+        appId: delivery.appId,
+        messageId: delivery.messageId,
+        endpointId: delivery.endpointId,
+        leaseUntil: delivery.leaseUntil,
+      },
       attemptId: newId('atmpt', attemptAt.getTime()),
       attempt,
       succeeded: result.succeeded,

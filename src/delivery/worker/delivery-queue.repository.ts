@@ -3,9 +3,15 @@ import { Pool } from 'pg';
 import { PG_POOL } from '../../database/pg-pool';
 import type { ClaimedDelivery, DeliveryStatusAfterAttempt } from './claimed-delivery';
 
+/** What recording needs of a claimed delivery (not its payload, which may be large). */
+export type LeasedDelivery = Pick<
+  ClaimedDelivery,
+  'id' | 'appId' | 'messageId' | 'endpointId' | 'leaseUntil'
+>;
+
 /** One attempt to record, with the delivery state the retry policy chose. */
 export interface AttemptRecord {
-  delivery: ClaimedDelivery;
+  delivery: LeasedDelivery;
   attemptId: string;
   attempt: number;
   succeeded: boolean;

@@ -21,7 +21,7 @@ import { DeliveryQueueRepository } from './delivery-queue.repository';
 import type { EndpointDeliveryConfig } from './endpoint-config';
 import { EndpointConfigCache } from './endpoint-config.cache';
 import { EndpointQueues } from './endpoint-queues';
-import { workerCapacity } from './worker-capacity';
+import { PayloadBudget, workerCapacity } from './worker-capacity';
 
 const SWEEP = 'delivery-sweep';
 /** An endpoint whose every slot is busy with nothing finishing for this long is stalled. */
@@ -33,6 +33,8 @@ const REQUEUE_EXPIRED_LIMIT = 5000;
 const STALL_HOLD_MAX_MS = 15_000;
 /** Least remainder of a hold worth one UPDATE to end it early when the endpoint answers again. */
 const EARLY_RELEASE_MIN_MS = 1000;
+/** Payload bytes (characters) that claimed, unsent rows may hold at once. */
+const CLAIMED_PAYLOAD_BUDGET = 64 * 1024 * 1024;
 
 interface Job {
   endpointId: string;
@@ -72,6 +74,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private readonly recorderLimit: number;
   private readonly batchSize: number;
   private readonly minClaim: number;
+  private readonly payloadBudget: PayloadBudget;
 
   constructor(
     private readonly queue: DeliveryQueueRepository,
@@ -94,6 +97,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.minClaim = capacity.minClaim;
     this.claimCapacity = capacity.claimCapacity;
     this.recorderLimit = capacity.recorderLimit;
+    this.payloadBudget = new PayloadBudget(CLAIMED_PAYLOAD_BUDGET, config.MAX_PAYLOAD_BYTES);
     this.queues = new EndpointQueues<Job>({
       maxInFlight: config.ENDPOINT_MAX_IN_FLIGHT,
       concurrency: this.concurrency,
@@ -179,9 +183,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if (!this.running || this.claiming || this.idle) return;
     this.handBackStalled();
     // Unrecorded results count too once they pile up (a slow database): claim no faster than we record.
-    const free =
-      this.claimCapacity - this.backlog - Math.max(0, this.recorder.pending - this.recorderLimit);
-    if (free <= 0 || (this.backlog > 0 && free < this.minClaim)) return;
+    const capacity = Math.min(this.claimCapacity, this.payloadBudget.rows());
+    const free = capacity - this.backlog - Math.max(0, this.recorder.pending - this.recorderLimit);
+    const minClaim = Math.min(this.minClaim, Math.ceil(capacity / 2));
+    if (free <= 0 || (this.backlog > 0 && free < minClaim)) return;
     this.claiming = this.claim(Math.min(this.batchSize, free)).finally(() => {
       this.claiming = null;
       this.maybeClaim();
@@ -215,6 +220,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     // until the sweep: a latency tail of up to WORKER_SWEEP_INTERVAL_MS).
     if (claimed.length < limit && !this.wokenWhileClaiming) this.idle = true;
     if (claimed.length === 0) return;
+    let payloadBytes = 0;
+    for (const d of claimed) payloadBytes += d.payload.length;
+    this.payloadBudget.observe(payloadBytes, claimed.length);
     this.backlog += claimed.length;
     try {
       await this.admit(claimed, now);

@@ -28,3 +28,37 @@ export function workerCapacity(concurrency: number, batchSize: number): WorkerCa
   const recorderLimit = 2 * Math.max(concurrency, batchSize);
   return { minClaim, claimCapacity, recorderLimit, maxUnrecorded: claimCapacity + recorderLimit };
 }
+
+/** Smallest memory a claimed row is assumed to take, whatever its payload (row object, ids). */
+const MIN_ROW_BYTES = 256;
+/** Weight of the latest claim in the running estimate of bytes per row. */
+const LEARNING_RATE = 0.3;
+
+/**
+ * Rows claimed ahead hold their payloads in memory until they are sent, so their number is
+ * capped by bytes as well as by count: 762 claimed rows are 0.8 MB with 1 KB payloads but
+ * 195 MB at the 256 KiB payload limit. The estimate starts at the worst case (the largest
+ * payload ingestion accepts) and learns the real size from each claim.
+ */
+export class PayloadBudget {
+  private bytesPerRow: number;
+
+  constructor(
+    private readonly budgetBytes: number,
+    worstCaseRowBytes: number,
+  ) {
+    this.bytesPerRow = Math.max(MIN_ROW_BYTES, worstCaseRowBytes);
+  }
+
+  /** How many rows may be held at once (at least one, so any payload can be delivered). */
+  rows(): number {
+    return Math.max(1, Math.floor(this.budgetBytes / this.bytesPerRow));
+  }
+
+  /** Learns from one claim: `payloadBytes` in all of its `rows`. */
+  observe(payloadBytes: number, rows: number): void {
+    if (rows === 0) return;
+    const latest = Math.max(MIN_ROW_BYTES, payloadBytes / rows);
+    this.bytesPerRow = (1 - LEARNING_RATE) * this.bytesPerRow + LEARNING_RATE * latest;
+  }
+}
