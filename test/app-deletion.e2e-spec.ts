@@ -72,4 +72,32 @@ describe('Deleting an app', () => {
       attempts: 3,
     });
   });
+
+  it('waits for a message being ingested at that moment and removes its deliveries too', async () => {
+    const app = await createApp(sut.api, { name: 'racing' });
+    // An ingest transaction caught between its message and the commit: the message's foreign
+    // key holds a key-share lock on the app row until then.
+    const ingest = await sut.db.connect();
+    try {
+      await ingest.query('BEGIN');
+      await ingest.query(
+        `INSERT INTO message (id, app_id, event_type, payload, created_at)
+         VALUES ('msg_racing', $1, 'order.created', '{}', now())`,
+        [app.id],
+      );
+      const deleting = sut.api.delete(`/api/v1/apps/${app.id}`);
+      await new Promise((r) => setTimeout(r, 300));
+      await ingest.query(
+        `INSERT INTO delivery (id, app_id, message_id, endpoint_id, next_attempt_at, created_at, updated_at)
+         VALUES ('dlv_racing', $1, 'msg_racing', 'ep_racing', now(), now(), now())`,
+        [app.id],
+      );
+      await ingest.query('COMMIT');
+      expect((await deleting).status).toBe(204);
+    } finally {
+      ingest.release();
+    }
+
+    expect(await rowsOf(app.id)).toMatchObject({ messages: 0, deliveries: 0 });
+  });
 });

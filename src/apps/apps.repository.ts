@@ -37,10 +37,14 @@ export class AppsRepository {
 
   /**
    * Cascades to endpoints, subscriptions and messages; attempts and deliveries carry no
-   * foreign key (hot-path inserts), so they go explicitly, first.
+   * foreign key (hot-path inserts), so they go explicitly, first. The app row is locked
+   * before: an ingest statement still running holds a key-share lock on it (the message's
+   * foreign key), so this waits for it to commit and then sees its deliveries; without the
+   * lock they were left behind, pending for a message that no longer exists.
    */
   async delete(id: string): Promise<void> {
     await this.apps.manager.transaction(async (tx) => {
+      await tx.query('SELECT id FROM app WHERE id = $1 FOR UPDATE', [id]);
       await tx.query('DELETE FROM attempt WHERE app_id = $1', [id]);
       await tx.query(
         'DELETE FROM delivery WHERE message_id IN (SELECT id FROM message WHERE app_id = $1)',
