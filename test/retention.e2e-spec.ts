@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { FakeClock } from '../src/common/clock';
+import { idFloorAt } from '../src/common/ids';
 import { RETENTION_LOCK_KEY } from '../src/retention/retention.repository';
 import { RETENTION_BATCH_SIZE, RetentionService } from '../src/retention/retention.service';
 import { startTestAppWithDatabase, TestApp } from './support/test-app';
@@ -173,6 +174,35 @@ describe('Retention', () => {
     const report = await retention.runOnce();
     expect(report).toMatchObject({ messages: total, batches: 3 });
     expect(await exists('message', 'app_id', appId)).toBe(0);
+  });
+
+  it('removes old attempts whose message is gone, and keeps recent ones and those of kept messages', async () => {
+    const attemptOf = async (messageId: string, at: number): Promise<string> => {
+      // newId would clamp to the latest time this process has used (ids are monotonic).
+      const id = idFloorAt('atmpt', at).slice(0, -4) + String(++seq).padStart(4, '0');
+      await sut.db.query(
+        `INSERT INTO attempt (id, app_id, delivery_id, message_id, endpoint_id, attempt, succeeded, duration_ms, created_at)
+         VALUES ($1, 'app_deleted', 'dlv_x', $2, 'ep_x', 1, true, 5, $3)`,
+        [id, messageId, new Date(at)],
+      );
+      return id;
+    };
+    // Recorded by a worker after the app (and its messages) had been deleted.
+    const orphanOld = await attemptOf('msg_gone', T0);
+    const orphanRecent = await attemptOf('msg_gone', T0 + 20 * DAY);
+    const kept = await ingest();
+    await addDelivery(kept, 'pending', 0);
+    const ofKeptMessage = await attemptOf(kept, T0);
+    clock.set(T0 + 31 * DAY);
+
+    const report = await retention.runOnce();
+
+    expect(report?.attempts).toBe(1);
+    expect(
+      await Promise.all(
+        [orphanOld, orphanRecent, ofKeptMessage].map((id) => exists('attempt', 'id', id)),
+      ),
+    ).toEqual([0, 1, 1]);
   });
 
   it('purges soft-deleted endpoints past the cut-off that no delivery refers to', async () => {

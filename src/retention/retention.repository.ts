@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
+import { idFloorAt } from '../common/ids';
 import { PG_POOL } from '../database/pg-pool';
 
 /** Arbitrary constant, distinct from the migration lock: "a process is running retention". */
@@ -52,6 +53,19 @@ DELETE FROM message m
 /** attempt has no foreign keys (hot-path inserts): its rows go explicitly, on attempt_message_idx. */
 const DELETE_ATTEMPTS_SQL = `DELETE FROM attempt WHERE message_id = ANY($1::text[])`;
 
+/**
+ * Old attempts whose message is gone: recorded by a worker after their app was deleted
+ * (the attempt log has no foreign keys). Attempt ids are time-ordered, so the primary key
+ * bounds the scan to attempts made before the cut-off; what is left there after the message
+ * batches are only the attempts of messages that are kept.
+ */
+const DELETE_ORPHAN_ATTEMPTS_SQL = `
+DELETE FROM attempt WHERE id IN (
+  SELECT a.id FROM attempt a
+   WHERE a.id < $1
+     AND NOT EXISTS (SELECT 1 FROM message m WHERE m.id = a.message_id)
+   LIMIT $2)`;
+
 /** Soft-deleted endpoints nothing refers to any more (subscriptions go by cascade). */
 const PURGE_ENDPOINTS_SQL = `
 DELETE FROM endpoint WHERE id IN (
@@ -99,6 +113,12 @@ export class RetentionSession {
       await this.client.query('ROLLBACK').catch(() => undefined);
       throw err;
     }
+  }
+
+  /** Removes up to `limit` attempts made before `cutoff` whose message no longer exists. */
+  async removeOrphanAttempts(cutoff: Date, limit: number): Promise<number> {
+    const floor = idFloorAt('atmpt', cutoff.getTime());
+    return (await this.client.query(DELETE_ORPHAN_ATTEMPTS_SQL, [floor, limit])).rowCount ?? 0;
   }
 
   async purgeDeletedEndpoints(cutoff: Date, limit: number): Promise<number> {

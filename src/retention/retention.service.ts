@@ -86,11 +86,17 @@ export class RetentionService implements BeforeApplicationShutdown {
         if (batch.length < RETENTION_BATCH_SIZE) break;
         await sleep(PAUSE_BETWEEN_BATCHES_MS);
       }
+      while (!this.stopping) {
+        const orphans = await session.removeOrphanAttempts(cutoff, RETENTION_BATCH_SIZE);
+        total.attempts += orphans;
+        if (orphans < RETENTION_BATCH_SIZE) break;
+        await sleep(PAUSE_BETWEEN_BATCHES_MS);
+      }
       if (!this.stopping)
         total.endpoints = await session.purgeDeletedEndpoints(cutoff, RETENTION_BATCH_SIZE);
       return total;
     });
-    if (report !== null && report.messages + report.endpoints > 0) {
+    if (report !== null && report.messages + report.attempts + report.endpoints > 0) {
       const { messages, deliveries, attempts, endpoints, batches } = report;
       this.logger.log(
         {
