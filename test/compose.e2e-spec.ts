@@ -83,6 +83,16 @@ describe('docker-compose.yml', () => {
       expect(config.DATABASE_URL).toMatch(/@postgres:5432\//);
     });
 
+    it('forwards every setting an operator may change, from the shell or .env', () => {
+      // Fixed by the compose file itself (network, role, port) or meaningless with an external database.
+      const fixed = ['PORT', 'HOST', 'ROLE', 'DATABASE_URL', 'DATA_DIR', 'EMBEDDED_POSTGRES_PORT'];
+      const raw = service.environment as Record<string, string>;
+      const missing = Object.keys(CONFIG_SCHEMA).filter(
+        (key) => !fixed.includes(key) && !String(raw[key] ?? '').startsWith(`\${${key}:`),
+      );
+      expect(missing).toEqual([]);
+    });
+
     it('requires the secrets instead of shipping defaults', () => {
       const raw = service.environment as Record<string, string>;
       for (const key of ['ADMIN_API_KEYS', 'SECRETS_ENCRYPTION_KEY'])
