@@ -106,6 +106,33 @@ describe('Delivery API', () => {
     await eventually(async () => (await attemptRows(sut.db, deliveryIds[0])).length === 2);
   });
 
+  describe('on a disabled endpoint (nothing would ever be sent)', () => {
+    it('refuses to retry a delivery: 409 endpoint_disabled, the delivery untouched', async () => {
+      const { endpointId, deliveryId } = await failedDelivery();
+      await sut.api.patch(`/api/v1/apps/${appId}/endpoints/${endpointId}`, { disabled: true });
+      const res = await sut.api.post<{ code: string; message: string }>(
+        `/api/v1/apps/${appId}/deliveries/${deliveryId}/retry`,
+      );
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('endpoint_disabled');
+      expect(res.body.message).toMatch(new RegExp(`endpoint "${endpointId}" is disabled`));
+      expect((await deliveryRow(sut.db, deliveryId)).status).toBe('failed');
+    });
+
+    it('refuses to recover: 409 endpoint_disabled, nothing re-queued', async () => {
+      const before = new Date(Date.now() - 1000);
+      const { endpointId, deliveryId } = await failedDelivery();
+      await sut.api.patch(`/api/v1/apps/${appId}/endpoints/${endpointId}`, { disabled: true });
+      const res = await sut.api.post<{ code: string }>(
+        `/api/v1/apps/${appId}/endpoints/${endpointId}/recover`,
+        { since: before.toISOString() },
+      );
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('endpoint_disabled');
+      expect((await deliveryRow(sut.db, deliveryId)).status).toBe('failed');
+    });
+  });
+
   it('answers 404 for an unknown delivery and an unknown app', async () => {
     expect(
       (await sut.api.post(`/api/v1/apps/${appId}/deliveries/dlv_01JD7X5K0Q3R6W8Y9Z0A1B2C3D/retry`))

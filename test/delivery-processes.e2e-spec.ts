@@ -18,6 +18,8 @@ function startWorker(
     databaseUrl,
     env: {
       WORKER_LEASE_MS: '2000',
+      // A lease must cover two delivery timeouts (start-up refuses otherwise).
+      DELIVERY_TIMEOUT_MS: '1000',
       WORKER_SWEEP_INTERVAL_MS: '200',
       WORKER_CONCURRENCY: String(CONCURRENCY),
       WORKER_BATCH_SIZE: String(BATCH_SIZE),

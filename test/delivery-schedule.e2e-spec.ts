@@ -25,10 +25,15 @@ describe('Delivery retry schedule (simulated clock)', () => {
   let appId: string;
 
   beforeAll(async () => {
-    // The circuit breaker would hold these always-failing deliveries (endpoint-health e2e covers that).
+    // The circuit breaker would hold these always-failing deliveries (endpoint-health e2e covers
+    // that). One send per endpoint at a time, so a second delivery waits in the worker.
     sut = await startTestAppWithDatabase({
       clock,
-      env: { WORKER_SWEEP_INTERVAL_MS: '600000', CIRCUIT_BREAKER_THRESHOLD: '10000' },
+      env: {
+        WORKER_SWEEP_INTERVAL_MS: '600000',
+        CIRCUIT_BREAKER_THRESHOLD: '10000',
+        ENDPOINT_MAX_IN_FLIGHT: '1',
+      },
     });
     worker = sut.app.get(DeliveryWorker);
     receiver = await startReceiver(() => ({ status: 500 }));
@@ -39,9 +44,12 @@ describe('Delivery retry schedule (simulated clock)', () => {
     await receiver.close();
   });
 
-  /** Runs every attempt of one delivery, jumping the clock to each next_attempt_at. */
-  async function driveToTheEnd(deliveryId: string): Promise<void> {
-    for (let made = 1; ; made++) {
+  /**
+   * Runs every attempt of one delivery, jumping the clock to each next_attempt_at, from its
+   * attempt number `from` (its first attempt unless it was re-queued).
+   */
+  async function driveToTheEnd(deliveryId: string, from = 1): Promise<void> {
+    for (let made = from; ; made++) {
       const row = await eventually(
         async () => {
           const r = await deliveryRow(sut.db, deliveryId);
@@ -109,6 +117,93 @@ describe('Delivery retry schedule (simulated clock)', () => {
         return d.attempts === 1 && d.status === 'pending' ? d : undefined;
       });
       expect((row.next_attempt_at as Date).getTime() - clock.now().getTime()).toBe(120_000);
+    } finally {
+      await r.close();
+    }
+  });
+
+  describe('a manual re-queue starts a fresh retry window', () => {
+    it('retries a recovered delivery on its whole custom schedule again, then fails', async () => {
+      const endpoint = await insertEndpoint(sut.db, appId, clock.now(), {
+        url: receiver.url,
+        retrySchedule: [60, 300],
+      });
+      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now());
+      await driveToTheEnd(deliveryIds[0]);
+      expect(await deliveryRow(sut.db, deliveryIds[0])).toMatchObject({
+        status: 'failed',
+        attempts: 3,
+      });
+
+      clock.advance(2 * DAY_MS);
+      const recoveredAt = clock.now().getTime();
+      const res = await sut.api.post(`/api/v1/apps/${appId}/endpoints/${endpoint.id}/recover`, {
+        since: '2000-01-01T00:00:00Z',
+      });
+      expect(res.body).toEqual({ requeued: 1 });
+      await driveToTheEnd(deliveryIds[0], 4);
+
+      const times = (await attemptRows(sut.db, deliveryIds[0])).map((a) => a.created_at.getTime());
+      expect(times).toHaveLength(6);
+      expect(times[3]).toBe(recoveredAt);
+      expect(times.slice(4).map((t, i) => (t - times[3 + i]) / 1000)).toEqual([60, 300]);
+    });
+
+    it('gives a retried delivery past its 24 h window a new one: a failure is retried, not final', async () => {
+      const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: receiver.url });
+      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now());
+      await eventually(async () => (await deliveryRow(sut.db, deliveryIds[0])).attempts === 1);
+      // As the default schedule leaves it after a day of failures.
+      await sut.db.query(
+        `UPDATE delivery SET status = 'failed', next_attempt_at = NULL, attempts = 33, first_attempt_at = $2
+          WHERE id = $1`,
+        [deliveryIds[0], new Date(clock.now().getTime() - 2 * DAY_MS)],
+      );
+      const retriedAt = clock.now().getTime();
+      const res = await sut.api.post(`/api/v1/apps/${appId}/deliveries/${deliveryIds[0]}/retry`);
+      expect(res.status).toBe(202);
+      const row = await eventually(async () => {
+        const r = await deliveryRow(sut.db, deliveryIds[0]);
+        return r.attempts === 34 && r.status !== 'delivering' ? r : undefined;
+      });
+      expect(row.status).toBe('pending');
+      // The first delay of the default schedule: 5 s ± 20 %.
+      const delay = (row.next_attempt_at as Date).getTime() - retriedAt;
+      expect(delay).toBeGreaterThanOrEqual(4_000);
+      expect(delay).toBeLessThanOrEqual(6_000);
+    });
+  });
+
+  it('never starts a send whose lease could run out during it (another worker may hold it then)', async () => {
+    const r = await startReceiver((_req, i) =>
+      i === 0 ? { status: 200, delayMs: 300 } : { status: 200 },
+    );
+    try {
+      const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: r.url });
+      const { messageIds, deliveryIds } = await insertMessages(
+        sut.db,
+        appId,
+        endpoint.id,
+        clock.now(),
+        2,
+      );
+      // One is being sent; the other waits in the worker (one send per endpoint at a time).
+      const [first] = await r.waitFor(1);
+      const sentIndex = messageIds.indexOf(String(first.headers['webhook-id']));
+      const waiting = deliveryIds[1 - sentIndex];
+      // Meanwhile its lease runs out, and another worker requeues and claims it.
+      clock.advance(61_000);
+      await sut.db.query(
+        `UPDATE delivery SET lease_until = $2 WHERE id = $1 AND status = 'delivering'`,
+        [waiting, new Date(clock.now().getTime() + 60_000)],
+      );
+      await eventually(
+        async () => (await deliveryRow(sut.db, deliveryIds[sentIndex])).status === 'succeeded',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(r.requests).toHaveLength(1);
+      expect(await attemptRows(sut.db, waiting)).toHaveLength(0);
+      await sut.db.query(`UPDATE delivery SET status = 'cancelled' WHERE id = $1`, [waiting]);
     } finally {
       await r.close();
     }

@@ -1,9 +1,13 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { generateSigningSecret } from '../src/common/signing-secret';
 import { USER_AGENT } from '../src/common/product';
 import { hexBodySignature } from '../src/delivery/signing/signature-signer';
 import {
   attemptRows,
+  deliveryRow,
+  eventually,
   insertApp,
   insertEndpoint,
   insertMessages,
@@ -270,21 +274,80 @@ describe('Delivery worker', () => {
     });
   });
 
-  it('leaves deliveries of a disabled endpoint pending and sends them once it is enabled', async () => {
+  it('parks a due delivery of a disabled endpoint when it claims one, and sends it once re-enabled', async () => {
     const r = await receiver();
     const endpoint = await insertEndpoint(sut.db, appId, new Date(), {
       url: r.url,
       disabled: true,
     });
+    // Due although the endpoint is disabled: as when it was held by a worker at the disable,
+    // or fanned out from a routing table not yet refreshed.
     const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
-    await new Promise((res) => setTimeout(res, 500));
+    const parked = await eventually(
+      async () => {
+        const row = await deliveryRow(sut.db, deliveryIds[0]);
+        return row.status === 'pending' && row.next_attempt_at === null ? row : undefined;
+      },
+      10_000,
+      'the delivery to be parked',
+    );
+    expect(parked.attempts).toBe(0);
     expect(r.requests).toHaveLength(0);
-    await sut.db.query('UPDATE endpoint SET disabled = false, updated_at = $2 WHERE id = $1', [
-      endpoint.id,
-      new Date(),
-    ]);
-    await sut.db.query(`SELECT pg_notify('hookrelay_routing', $1)`, [appId]);
+
+    const res = await sut.api.patch(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`, {
+      disabled: false,
+    });
+    expect(res.status).toBe(200);
     await settledStatus(sut.db, deliveryIds[0], 'succeeded');
     expect(r.requests).toHaveLength(1);
+  });
+
+  describe('one deadline per attempt (DELIVERY_TIMEOUT_MS = 500 ms over connect, head and body)', () => {
+    let trickling: Server;
+    let url: string;
+    /** Status of the head; the body then trickles a byte every 50 ms and never ends. */
+    let status = 200;
+
+    beforeAll(async () => {
+      trickling = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(status, { 'content-type': 'text/plain' });
+          const timer = setInterval(() => res.write('.'), 50);
+          res.on('close', () => clearInterval(timer));
+        });
+      });
+      await new Promise<void>((resolve) => trickling.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(trickling.address() as AddressInfo).port}/webhook`;
+    });
+    afterAll(async () => {
+      trickling.closeAllConnections();
+      await new Promise<void>((resolve) => trickling.close(() => resolve()));
+    });
+
+    it('cuts off an error answer whose body trickles, as a timeout (undici alone waits for ever)', async () => {
+      status = 503;
+      const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url, retrySchedule: [] });
+      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+      await settledStatus(sut.db, deliveryIds[0], 'failed', 10_000);
+      const [attempt] = await attemptRows(sut.db, deliveryIds[0]);
+      expect(attempt).toMatchObject({ succeeded: false, error_class: 'timeout' });
+      expect(attempt.duration_ms).toBeGreaterThanOrEqual(450);
+      expect(attempt.duration_ms).toBeLessThan(2_000);
+    });
+
+    it('counts a 2xx whose body then trickles as delivered, once (a retry would duplicate it)', async () => {
+      status = 200;
+      const endpoint = await insertEndpoint(sut.db, appId, new Date(), {
+        url,
+        retrySchedule: [1, 1],
+      });
+      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+      const row = await settledStatus(sut.db, deliveryIds[0], 'succeeded', 10_000);
+      expect(row.attempts).toBe(1);
+      const [attempt] = await attemptRows(sut.db, deliveryIds[0]);
+      expect(attempt).toMatchObject({ succeeded: true, status_code: 200 });
+      expect(attempt.duration_ms).toBeLessThan(2_000);
+    });
   });
 });

@@ -23,6 +23,25 @@ interface EndpointHealthRow {
   failing_since: Date | null;
 }
 
+interface DeliveryState {
+  id: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: Date | null;
+}
+
+async function deliveriesOf(db: Pool, endpointId: string): Promise<DeliveryState[]> {
+  const { rows } = await db.query<DeliveryState>(
+    'SELECT id, status, attempts, next_attempt_at FROM delivery WHERE endpoint_id = $1 ORDER BY id',
+    [endpointId],
+  );
+  return rows;
+}
+
+/** Parked: pending with no due time, so claims (next_attempt_at <= now) never reach it. */
+const isParked = (d: DeliveryState): boolean =>
+  d.status === 'pending' && d.next_attempt_at === null;
+
 async function endpointRow(db: Pool, id: string): Promise<EndpointHealthRow> {
   const { rows } = await db.query<EndpointHealthRow>(
     'SELECT disabled, disabled_reason, consecutive_failures, failing_since FROM endpoint WHERE id = $1',
@@ -111,7 +130,16 @@ describe('Auto-disable and operational events', () => {
         'the endpoint to be disabled',
       );
       expect(disabled.disabled_reason).toBe(`failing since ${start.toISOString()} (1 hour)`);
-      expect((await settledStatus(sut.db, deliveryIds[0], 'pending')).attempts).toBe(4);
+      // Parked in the disabling transaction: pending, not due, attempts kept.
+      const [parked] = await eventually(
+        async () => {
+          const rows = await deliveriesOf(sut.db, endpoint.id);
+          return rows.every(isParked) ? rows : undefined;
+        },
+        10_000,
+        'the pending delivery to be parked',
+      );
+      expect(parked.attempts).toBe(4);
 
       const [event] = await eventually(
         async () =>
@@ -157,12 +185,12 @@ describe('Auto-disable and operational events', () => {
     }
   }, 30_000);
 
-  it('disables an endpoint at once when the receiver answers 410 Gone', async () => {
+  it('disables an endpoint at once when the receiver answers 410 Gone, parking its deliveries', async () => {
     clock.set(Date.now());
     const receiver = await startReceiver(() => ({ status: 410 }));
     try {
       const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: receiver.url });
-      await insertMessages(sut.db, appId, endpoint.id, clock.now());
+      await insertMessages(sut.db, appId, endpoint.id, clock.now(), 3);
       const row = await eventually(
         async () => {
           const r = await endpointRow(sut.db, endpoint.id);
@@ -177,8 +205,92 @@ describe('Auto-disable and operational events', () => {
         10_000,
         'endpoint.disabled',
       );
+      // Parked with the disable; one recorded after it (sent while it happened) when it comes due.
+      clock.advance(10_000);
+      await worker.sweep();
+      await eventually(
+        async () => (await deliveriesOf(sut.db, endpoint.id)).every(isParked),
+        10_000,
+        'every delivery to be parked',
+      );
+
+      receiver.setBehaviour(() => ({ status: 200 }));
+      const res = await sut.api.patch(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`, {
+        disabled: false,
+      });
+      expect(res.status).toBe(200);
+      await eventually(
+        async () =>
+          (await deliveriesOf(sut.db, endpoint.id)).every((d) => d.status === 'succeeded'),
+        10_000,
+        'the re-enabled endpoint to receive its deliveries',
+      );
     } finally {
       await receiver.close();
+    }
+  });
+
+  it('parks the pending deliveries of an endpoint disabled with PATCH, and resumes them when it is re-enabled', async () => {
+    clock.set(Date.now());
+    const failing = await startReceiver(() => ({ status: 503 }));
+    const healthy = await startReceiver();
+    try {
+      const endpoint = await insertEndpoint(sut.db, appId, clock.now(), {
+        url: failing.url,
+        retrySchedule: [60, 60],
+      });
+      await insertMessages(sut.db, appId, endpoint.id, clock.now(), 3);
+      await eventually(
+        async () =>
+          (await deliveriesOf(sut.db, endpoint.id)).every(
+            (d) => d.status === 'pending' && d.attempts === 1,
+          ),
+        10_000,
+        'a first failed attempt each',
+      );
+      clock.advance(120_000); // due again; no sweep claims them yet
+
+      const res = await sut.api.patch(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`, {
+        disabled: true,
+      });
+      expect(res.status).toBe(200);
+      expect((await deliveriesOf(sut.db, endpoint.id)).every(isParked)).toBe(true);
+      const { rows: due } = await sut.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM delivery WHERE status = 'pending' AND next_attempt_at <= $1 AND endpoint_id = $2`,
+        [clock.now(), endpoint.id],
+      );
+      expect(due[0].n).toBe(0);
+
+      // Claims go on for everyone else, and nothing goes to the disabled endpoint.
+      const other = await insertEndpoint(sut.db, appId, clock.now(), { url: healthy.url });
+      const { deliveryIds } = await insertMessages(sut.db, appId, other.id, clock.now());
+      await settledStatus(sut.db, deliveryIds[0], 'succeeded');
+      await worker.sweep();
+      expect(failing.requests).toHaveLength(3);
+      expect((await deliveriesOf(sut.db, endpoint.id)).every(isParked)).toBe(true);
+
+      // Re-enabled: due at once, with a fresh retry window (the schedule starts over).
+      failing.setBehaviour(() => ({ status: 200 }));
+      const enabled = await sut.api.patch(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`, {
+        disabled: false,
+      });
+      expect(enabled.status).toBe(200);
+      await eventually(
+        async () =>
+          (await deliveriesOf(sut.db, endpoint.id)).every(
+            (d) => d.status === 'succeeded' && d.attempts === 2,
+          ),
+        10_000,
+        'the parked deliveries to be delivered',
+      );
+      const { rows: windows } = await sut.db.query<{ retry_schedule_base: number }>(
+        'SELECT retry_schedule_base FROM delivery WHERE endpoint_id = $1',
+        [endpoint.id],
+      );
+      expect(windows.map((w) => w.retry_schedule_base)).toEqual([1, 1, 1]);
+    } finally {
+      await failing.close();
+      await healthy.close();
     }
   });
 

@@ -156,6 +156,39 @@ describe('Metrics', () => {
     });
   });
 
+  describe('queue gauges and a disabled endpoint', () => {
+    it("leave out a disabled endpoint's parked deliveries (they would look overdue for ever)", async () => {
+      const endpoint = await sut.api.post<{ id: string }>(`/api/v1/apps/${appId}/endpoints`, {
+        url: 'https://example.com/disabled-later',
+      });
+      expect(endpoint.status).toBe(201);
+      await ingest();
+      await ingest();
+      // Overdue for ten minutes: the oldest of all.
+      await sut.db.query(
+        `INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, next_attempt_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'pending', $5, $5, $5)`,
+        [`dlv_test_${++seq}`, appId, messageId, endpoint.body.id, new Date(NOW - 600_000)],
+      );
+      await eventually(async () => {
+        const text = await scrape();
+        expect(sample(text, 'hookrelay_queue_due')).toBe(7);
+        expect(sample(text, 'hookrelay_queue_oldest_due_age_seconds')).toBe(600);
+      });
+
+      const disabled = await sut.api.patch(`/api/v1/apps/${appId}/endpoints/${endpoint.body.id}`, {
+        disabled: true,
+      });
+      expect(disabled.status).toBe(200);
+      await eventually(async () => {
+        const text = await scrape();
+        expect(sample(text, 'hookrelay_queue_due')).toBe(4);
+        expect(sample(text, 'hookrelay_queue_scheduled')).toBe(2);
+        expect(sample(text, 'hookrelay_queue_oldest_due_age_seconds')).toBe(120);
+      });
+    });
+  });
+
   describe('counters', () => {
     it('count messages accepted through the API', async () => {
       const before = sample(await scrape(), 'hookrelay_messages_ingested_total');

@@ -104,6 +104,8 @@ describe('Scale-out: one api and three worker processes on one database', () => 
           databaseUrl: database.url,
           env: {
             WORKER_LEASE_MS: String(WORKERS[name].leaseMs),
+            // A lease must cover two delivery timeouts (start-up refuses otherwise).
+            DELIVERY_TIMEOUT_MS: String(LEASE_MS / 2),
             WORKER_SWEEP_INTERVAL_MS: '200',
             WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
             WORKER_BATCH_SIZE: String(WORKER_BATCH_SIZE),

@@ -27,6 +27,9 @@ describe('loadConfig', () => {
     ['ENDPOINT_DISABLE_AFTER', 'five days'],
     ['OUTBOUND_IPS', '203.0.113.10,not-an-ip'],
     ['OUTBOUND_IPS', '203.0.113.0/33'],
+    ['OUTBOUND_IPS', '203.0.113.10/24'],
+    ['ENDPOINT_DISABLE_AFTER', '0s'],
+    ['ENDPOINT_DISABLE_AFTER', '59s'],
     ['OUTBOUND_BIND_ADDRESSES', '10.0.0.300'],
     ['DELIVERY_ALLOW_PRIVATE_NETWORKS', 'maybe'],
     ['SECRETS_ENCRYPTION_KEY', 'dG9vLXNob3J0'],
@@ -35,6 +38,53 @@ describe('loadConfig', () => {
   ])('stops on %s=%s with a message naming it', (key, value) => {
     expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`${key}=`));
+  });
+
+  describe('OUTBOUND_IPS', () => {
+    it.each([
+      ['203.0.113.10/24', '203.0.113.0/24'],
+      ['10.1.2.3/8', '10.0.0.0/8'],
+      ['2001:db8::1/32', '2001:db8::/32'],
+    ])('rejects %s (host bits set), naming the entry and its network', (entry, network) => {
+      expect(() => loadConfig({ OUTBOUND_IPS: `198.51.100.7, ${entry}` })).toThrow(
+        new RegExp(`OUTBOUND_IPS=.*"${entry}" has host bits set: write its network, ${network}`),
+      );
+    });
+
+    it.each(['203.0.113.0/24', '203.0.113.10/32', '203.0.113.10', '2001:db8::/32', '0.0.0.0/0'])(
+      'accepts %s',
+      (entry) => {
+        expect(loadConfig({ OUTBOUND_IPS: entry }).OUTBOUND_IPS).toEqual([entry]);
+      },
+    );
+  });
+
+  describe('ENDPOINT_DISABLE_AFTER', () => {
+    it('accepts the one-minute minimum', () => {
+      expect(loadConfig({ ENDPOINT_DISABLE_AFTER: '1m' }).ENDPOINT_DISABLE_AFTER).toBe(60_000);
+    });
+
+    it('names the minimum when below it', () => {
+      expect(() => loadConfig({ ENDPOINT_DISABLE_AFTER: '0s' })).toThrow(/at least 1m/);
+    });
+  });
+
+  describe('WORKER_LEASE_MS against DELIVERY_TIMEOUT_MS', () => {
+    it('stops start-up when the lease is shorter than twice the timeout, naming both', () => {
+      const load = () => loadConfig({ WORKER_LEASE_MS: '29999', DELIVERY_TIMEOUT_MS: '15000' });
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(/WORKER_LEASE_MS=29999.*2 × DELIVERY_TIMEOUT_MS=15000/);
+    });
+
+    it('stops start-up when only the timeout grows past half the default lease', () => {
+      expect(() => loadConfig({ DELIVERY_TIMEOUT_MS: '30001' })).toThrow(/WORKER_LEASE_MS=60000/);
+    });
+
+    it('accepts a lease of exactly twice the timeout', () => {
+      expect(
+        loadConfig({ WORKER_LEASE_MS: '30000', DELIVERY_TIMEOUT_MS: '15000' }).WORKER_LEASE_MS,
+      ).toBe(30000);
+    });
   });
 
   it('reports every bad variable at once', () => {

@@ -32,6 +32,21 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       problems.push(`${key}=${shown}: ${result.error.issues.map((i) => i.message).join('; ')}`);
     }
   }
+  if (problems.length === 0) problems.push(...crossProblems(out as Parsed));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as AppConfig;
+}
+
+/** Rules between variables, checked once each variable is valid on its own. */
+function crossProblems(config: Parsed): string[] {
+  const problems: string[] = [];
+  // A lease must outlast the send it covers, or another worker sends the same delivery while
+  // this one still is. Twice the timeout leaves room for the wait in the worker's own queue
+  // and for recording the result.
+  if (config.WORKER_LEASE_MS < 2 * config.DELIVERY_TIMEOUT_MS) {
+    problems.push(
+      `WORKER_LEASE_MS=${config.WORKER_LEASE_MS}: must be at least 2 × DELIVERY_TIMEOUT_MS=${config.DELIVERY_TIMEOUT_MS} (${2 * config.DELIVERY_TIMEOUT_MS}), or a delivery still being sent when its lease ends is sent again by another worker`,
+    );
+  }
+  return problems;
 }

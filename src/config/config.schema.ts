@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -35,6 +36,10 @@ const duration = z
     return Number(n) * DURATION_UNITS[unit];
   });
 
+/** A duration no shorter than `min` (e.g. '1m'): shorter ones are typos with bad effects. */
+const durationAtLeast = (min: string) =>
+  duration.pipe(z.number().min(duration.parse(min), `must be at least ${min}`));
+
 const list = z.string().transform((v) =>
   v
     .split(',')
@@ -49,6 +54,27 @@ const ipOrCidr = (value: string): boolean => {
   const max = isIP(addr) === 4 ? 32 : 128;
   return /^\d+$/.test(bits) && Number(bits) <= max;
 };
+
+/**
+ * Why an OUTBOUND_IPS entry cannot be published, or null. A CIDR with host bits set
+ * (203.0.113.10/24) is rejected: receivers' strict parsers (Python's ip_network, Go's
+ * netip.ParsePrefix with Masked checks) refuse it, so their allowlists would drop us.
+ */
+export function outboundIpProblem(entry: string): string | null {
+  if (!ipOrCidr(entry)) return `"${entry}" is not an IPv4/IPv6 address or CIDR range`;
+  if (!entry.includes('/')) return null;
+  try {
+    const [address, bits] = ipaddr.parseCIDR(entry);
+    const network =
+      address.kind() === 'ipv4'
+        ? ipaddr.IPv4.networkAddressFromCIDR(entry)
+        : ipaddr.IPv6.networkAddressFromCIDR(entry);
+    if (network.toString() === address.toString()) return null;
+    return `"${entry}" has host bits set: write its network, ${network.toString()}/${bits}`;
+  } catch {
+    return `"${entry}" is not an IPv4/IPv6 address or CIDR range`;
+  }
+}
 
 export const CONFIG_SCHEMA = {
   PORT: { schema: int(0, 65535), default: '3000', doc: 'HTTP port of the API.' },
@@ -106,7 +132,7 @@ export const CONFIG_SCHEMA = {
   DELIVERY_TIMEOUT_MS: {
     schema: int(100, 300_000),
     default: '15000',
-    doc: 'Connect + response timeout of one delivery attempt.',
+    doc: 'Deadline of one delivery attempt: connect, response headers and body together. `WORKER_LEASE_MS` must be at least twice as long.',
   },
   WORKER_CONCURRENCY: {
     schema: int(1, 10_000),
@@ -121,7 +147,7 @@ export const CONFIG_SCHEMA = {
   WORKER_LEASE_MS: {
     schema: int(1_000, 3_600_000),
     default: '60000',
-    doc: 'How long a claimed delivery stays leased before another worker may take it.',
+    doc: 'How long a claimed delivery stays leased before another worker may take it; at least 2 × `DELIVERY_TIMEOUT_MS` (start-up stops otherwise). A send is only started while its lease has a delivery timeout and a margin left.',
   },
   WORKER_SWEEP_INTERVAL_MS: {
     schema: int(100, 600_000),
@@ -136,14 +162,19 @@ export const CONFIG_SCHEMA = {
   SHUTDOWN_GRACE_MS: {
     schema: int(0, 600_000),
     default: '10000',
-    doc: 'On SIGTERM, time to finish in-flight deliveries before releasing them.',
+    doc: 'On SIGTERM, time to finish in-flight deliveries and record their results (at least 1 s for the records); what is still unrecorded then is logged and sent again after its lease expires.',
   },
   OUTBOUND_IPS: {
     schema: list.pipe(
-      z.array(z.string().refine(ipOrCidr, 'each entry must be an IPv4/IPv6 address or CIDR range')),
+      z.array(z.string()).superRefine((entries, ctx) => {
+        for (const entry of entries) {
+          const problem = outboundIpProblem(entry);
+          if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+        }
+      }),
     ),
     default: '',
-    doc: 'Published at `GET /api/v1/outbound-ips` as `webhook_outbound_ips` (addresses or CIDR ranges).',
+    doc: 'Published at `GET /api/v1/outbound-ips` as `webhook_outbound_ips` (addresses or CIDR ranges; a range must be written as its network, e.g. `203.0.113.0/24`, not `203.0.113.10/24`).',
   },
   OUTBOUND_BIND_ADDRESSES: {
     schema: list.pipe(
@@ -163,14 +194,14 @@ export const CONFIG_SCHEMA = {
     doc: "Consecutive failures that open an endpoint's circuit.",
   },
   ENDPOINT_DISABLE_AFTER: {
-    schema: duration,
+    schema: durationAtLeast('1m'),
     default: '5d',
-    doc: 'An endpoint failing every attempt for this long is disabled.',
+    doc: 'An endpoint failing every attempt for this long is disabled (at least `1m`).',
   },
   OPERATIONAL_EVENTS_APP: {
     schema: z.string().min(1).optional(),
     default: undefined,
-    doc: 'App id or uid that receives operational events (`endpoint.disabled`, `endpoint.circuit_opened`, `message.attempt.exhausted`).',
+    doc: 'App id or uid that receives operational events (`endpoint.disabled`, `endpoint.circuit_opened`, `message.attempt.exhausted`). Workers warn at start-up when no such app exists: its events are dropped until it is created.',
   },
   RETENTION_DAYS: {
     schema: int(1, 3650),

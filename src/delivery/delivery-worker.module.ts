@@ -9,7 +9,6 @@ import { AttemptRecorder } from './worker/attempt-recorder';
 import { DeliveryQueueRepository } from './worker/delivery-queue.repository';
 import { DeliveryWakeup } from './worker/delivery-wakeup';
 import { DeliveryWorker } from './worker/delivery-worker';
-import { DisabledEndpointsGate } from './worker/disabled-endpoints.gate';
 import { EndpointConfigCache } from './worker/endpoint-config.cache';
 import { EndpointConfigRepository } from './worker/endpoint-config.repository';
 
@@ -23,7 +22,6 @@ import { EndpointConfigRepository } from './worker/endpoint-config.repository';
     EndpointConfigRepository,
     EndpointConfigCache,
     AttemptRecorder,
-    DisabledEndpointsGate,
     DeliveryWorker,
     DeliveryWakeup,
   ],

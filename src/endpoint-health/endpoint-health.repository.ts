@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '../database/pg-pool';
+import { PARK_DELIVERIES_SQL } from '../endpoints/endpoints.repository';
 import { ROUTING_CHANNEL } from '../routing/routing-channel';
 import type { EndpointHealthState, HealthTransition } from './health-transitions';
 import type { EndpointBatchSummary } from './outcome-summary';
@@ -20,6 +21,9 @@ export interface PlannedTransition {
   state: EndpointHealthState;
   transition: HealthTransition;
 }
+
+/** $1: app ids. */
+const ROUTING_NOTIFY_MANY_SQL = `SELECT pg_notify('${ROUTING_CHANNEL}', a) FROM unnest($1::text[]) AS a`;
 
 const STATE_COLUMNS =
   'e.id, e.app_id, e.url, e.disabled, e.consecutive_failures, e.failing_since, e.circuit_open_until, e.circuit_opens';
@@ -71,41 +75,56 @@ export class EndpointHealthRepository {
    * Opens circuits and disables endpoints in one statement. Each row changes only if nobody
    * changed its circuit since `state` was read (another worker may have opened it first), so
    * every transition — and its operational event — happens once. Disabling also forgets the
-   * circuit history: a re-enabled endpoint starts afresh. Routing listeners are told (a disabled
-   * endpoint leaves routing; other workers refresh their gates at once). Returns the applied ones.
+   * circuit history (a re-enabled endpoint starts afresh) and, in the same transaction, parks
+   * the endpoint's pending deliveries (see PARK_DELIVERIES_SQL). Routing listeners are told
+   * on commit (a disabled endpoint leaves routing; other workers refresh their gates at once).
+   * Returns the applied ones.
    */
   async applyTransitions(
     planned: readonly PlannedTransition[],
     now: Date,
   ): Promise<Array<PlannedTransition & { after: EndpointHealthState }>> {
     if (planned.length === 0) return [];
-    const { rows } = await this.pool.query<StateRow>({
-      name: 'endpoint_health_apply_transitions',
-      text: `WITH t AS (
-               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[])
-                 AS t(id, kind, reason, open_until, expected_until, expected_opens)
-             )
-             UPDATE endpoint e
-                SET disabled = e.disabled OR t.kind = 'disable',
-                    disabled_reason = CASE WHEN t.kind = 'disable' THEN t.reason ELSE e.disabled_reason END,
-                    updated_at = CASE WHEN t.kind = 'disable' THEN $7 ELSE e.updated_at END,
-                    circuit_open_until = CASE WHEN t.kind = 'open' THEN t.open_until WHEN t.kind = 'disable' THEN NULL ELSE e.circuit_open_until END,
-                    circuit_opens = CASE WHEN t.kind = 'open' THEN e.circuit_opens + 1 ELSE 0 END
-               FROM t
-              WHERE e.id = t.id AND NOT e.disabled AND e.deleted_at IS NULL
-                AND (t.kind = 'disable' OR (e.circuit_open_until IS NOT DISTINCT FROM t.expected_until AND e.circuit_opens = t.expected_opens))
-             RETURNING ${STATE_COLUMNS}`,
-      values: [
-        planned.map((p) => p.state.id),
-        planned.map((p) => p.transition.kind),
-        planned.map((p) => p.transition.reason),
-        planned.map((p) => (p.transition.kind === 'open' ? p.transition.openUntil : null)),
-        planned.map((p) => p.state.circuitOpenUntil),
-        planned.map((p) => p.state.circuitOpens),
-        now,
-      ],
-    });
-    await this.notifyRoutingChanged(rows.map((r) => r.app_id));
+    const client = await this.pool.connect();
+    let rows: StateRow[];
+    try {
+      await client.query('BEGIN');
+      ({ rows } = await client.query<StateRow>({
+        name: 'endpoint_health_apply_transitions',
+        text: `WITH t AS (
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[])
+                   AS t(id, kind, reason, open_until, expected_until, expected_opens)
+               )
+               UPDATE endpoint e
+                  SET disabled = e.disabled OR t.kind = 'disable',
+                      disabled_reason = CASE WHEN t.kind = 'disable' THEN t.reason ELSE e.disabled_reason END,
+                      updated_at = CASE WHEN t.kind = 'disable' THEN $7 ELSE e.updated_at END,
+                      circuit_open_until = CASE WHEN t.kind = 'open' THEN t.open_until WHEN t.kind = 'disable' THEN NULL ELSE e.circuit_open_until END,
+                      circuit_opens = CASE WHEN t.kind = 'open' THEN e.circuit_opens + 1 ELSE 0 END
+                 FROM t
+                WHERE e.id = t.id AND NOT e.disabled AND e.deleted_at IS NULL
+                  AND (t.kind = 'disable' OR (e.circuit_open_until IS NOT DISTINCT FROM t.expected_until AND e.circuit_opens = t.expected_opens))
+               RETURNING ${STATE_COLUMNS}`,
+        values: [
+          planned.map((p) => p.state.id),
+          planned.map((p) => p.transition.kind),
+          planned.map((p) => p.transition.reason),
+          planned.map((p) => (p.transition.kind === 'open' ? p.transition.openUntil : null)),
+          planned.map((p) => p.state.circuitOpenUntil),
+          planned.map((p) => p.state.circuitOpens),
+          now,
+        ],
+      }));
+      const disabled = rows.filter((r) => r.disabled).map((r) => r.id);
+      if (disabled.length > 0) await client.query(PARK_DELIVERIES_SQL, [disabled, now]);
+      if (rows.length > 0) await client.query(ROUTING_NOTIFY_MANY_SQL, [appIdsOf(rows)]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
     const after = new Map(rows.map((r) => [r.id, toState(r)]));
     return planned.flatMap((p) => {
       const state = after.get(p.state.id);
@@ -141,10 +160,7 @@ export class EndpointHealthRepository {
   /** Every process drops its routing and endpoint caches for these apps and refreshes its gates. */
   async notifyRoutingChanged(appIds: readonly string[]): Promise<void> {
     if (appIds.length === 0) return;
-    await this.pool.query(
-      `SELECT pg_notify('${ROUTING_CHANNEL}', a) FROM unnest($1::text[]) AS a`,
-      [[...new Set(appIds)]],
-    );
+    await this.pool.query(ROUTING_NOTIFY_MANY_SQL, [[...new Set(appIds)]]);
   }
 
   /** Endpoints whose circuit is open or half-open (cool-down over, probe not yet decided). */
@@ -181,6 +197,10 @@ export class EndpointHealthRepository {
     );
     return rows[0]?.id ?? null;
   }
+}
+
+function appIdsOf(rows: readonly StateRow[]): string[] {
+  return [...new Set(rows.map((r) => r.app_id))];
 }
 
 function toState(r: StateRow): EndpointHealthState {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { RecordedOutcome } from '../delivery/hooks/recorded-outcome';
 import { MessageIngestService } from '../messages/message-ingest.service';
@@ -44,10 +44,12 @@ export interface AttemptExhaustedEvent {
  * (OPERATIONAL_EVENTS_APP), so they are fanned out, signed and retried like any delivery.
  * The eventId makes each one idempotent. Exhausted deliveries of the operational app itself
  * are not reported: a failing operational endpoint would otherwise feed itself forever.
- * A publication that fails is logged (the transition it reports is already committed).
+ * A publication that fails is logged (the transition it reports is already committed). A
+ * configured app that does not exist is warned about when the worker starts: every event
+ * would be dropped (the app may still be created later; events then flow from that moment).
  */
 @Injectable()
-export class OperationalEvents {
+export class OperationalEvents implements OnApplicationBootstrap {
   private readonly logger = new Logger(OperationalEvents.name);
   private readonly app: string | undefined;
   private appId: Promise<string | null> | null = null;
@@ -58,6 +60,22 @@ export class OperationalEvents {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.app = config.OPERATIONAL_EVENTS_APP;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.app === undefined) return;
+    let found: string | null;
+    try {
+      found = await this.repository.appIdOf(this.app);
+    } catch {
+      return; // the database is unreachable: start-up reports that elsewhere
+    }
+    if (found === null) {
+      this.logger.warn(
+        { operationalEventsApp: this.app },
+        `OPERATIONAL_EVENTS_APP="${this.app}" names no existing app (id or uid): operational events (${ENDPOINT_DISABLED}, ${ENDPOINT_CIRCUIT_OPENED}, ${MESSAGE_ATTEMPT_EXHAUSTED}) are dropped until it is created`,
+      );
+    }
   }
 
   async endpointDisabled(

@@ -8,6 +8,34 @@ import { EndpointEntity } from './endpoint.entity';
 
 export type EndpointPatch = Partial<Omit<EndpointEntity, 'id' | 'appId' | 'createdAt'>>;
 
+/**
+ * Parks the pending deliveries of endpoints being disabled ($1 ids, $2 now): they stay
+ * 'pending' (re-enabling resumes them) with no due time, so delivery_due_idx's `<= now` range
+ * never reaches them. Left due, they sat at the head of the index — every claim of every
+ * worker walked past them and the queue's oldest-due age grew forever. Run in the transaction
+ * that disables; rows a worker holds then are parked when it hands them back.
+ */
+export const PARK_DELIVERIES_SQL = `
+UPDATE delivery SET next_attempt_at = NULL, updated_at = $2
+ WHERE endpoint_id = ANY($1::text[]) AND status = 'pending' AND next_attempt_at IS NOT NULL`;
+
+/**
+ * SET clause of a manual re-queue, due at parameter `now`: a fresh retry window (the 24 h and
+ * the schedule start over; `attempts` keeps counting). Shared by re-enabling an endpoint and
+ * the delivery retry and recover routes.
+ */
+export function requeueNowSet(now: string): string {
+  return `next_attempt_at = ${now}, retry_window_start = ${now}, retry_schedule_base = attempts, updated_at = ${now}`;
+}
+
+/** Re-enabling ($1 id, $2 now): its parked deliveries are due now, with a fresh retry window. */
+const RESUME_DELIVERIES_SQL = `
+UPDATE delivery SET ${requeueNowSet('$2')}
+ WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NULL`;
+
+/** Wakes idle workers on commit (the channel DeliveryWakeup listens on). */
+export const WAKE_WORKERS_SQL = `SELECT pg_notify('hookrelay_deliveries', '')`;
+
 @Injectable()
 export class EndpointsRepository {
   constructor(
@@ -55,6 +83,8 @@ export class EndpointsRepository {
    * Locks the live endpoint, lets `change` compute the columns to write from its current state
    * (it may throw to abort), and writes only those: the worker updates health and rate-limit
    * columns concurrently, and a whole-row save would undo its writes. null when not found.
+   * Disabling parks the endpoint's pending deliveries and re-enabling resumes them, in the
+   * same transaction (the patch's updatedAt is the time of the change).
    */
   async modify(
     appId: string,
@@ -69,6 +99,16 @@ export class EndpointsRepository {
       if (current === null) return null;
       const patch = change(current);
       await tx.update(EndpointEntity, { id }, patch as QueryDeepPartialEntity<EndpointEntity>);
+      if (patch.disabled !== undefined && patch.disabled !== current.disabled) {
+        const now = patch.updatedAt;
+        if (now === undefined) throw new Error('a patch that (re-)enables must set updatedAt');
+        if (patch.disabled) {
+          await tx.query(PARK_DELIVERIES_SQL, [[id], now]);
+        } else {
+          await tx.query(RESUME_DELIVERIES_SQL, [id, now]);
+          await tx.query(WAKE_WORKERS_SQL);
+        }
+      }
       await notifyRoutingChanged(tx, appId);
       return Object.assign(current, patch);
     });

@@ -19,7 +19,9 @@ const STATEMENT_TIMEOUT_MS = 2_000;
 /**
  * One statement, every subquery on an index or a small table: the three pending ones on the
  * partial delivery_due_idx (only claimable rows), `delivering` on delivery_leased_idx, the
- * endpoint ones on a table with one row per customer endpoint.
+ * endpoint ones on a table with one row per customer endpoint. Parked deliveries (pending
+ * with no next_attempt_at: their endpoint is disabled) are neither due nor scheduled — they
+ * wait for a re-enable, and counting them would make the oldest-due age grow for ever.
  */
 const SNAPSHOT_SQL = `
 SELECT

@@ -1,10 +1,12 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { DropAttemptCreatedIndex1763900000000 } from './1763900000000-drop-attempt-created-index';
 import { DropDeliveryMessageFk1764000000000 } from './1764000000000-drop-delivery-message-fk';
+import { DeliveryRetryWindow1764100000000 } from './1764100000000-delivery-retry-window';
 
 /** Every migration, in order. New ones are appended here (timestamped names). */
 export const MIGRATIONS = [
   InitialSchema1763800000000,
   DropAttemptCreatedIndex1763900000000,
   DropDeliveryMessageFk1764000000000,
+  DeliveryRetryWindow1764100000000,
 ];

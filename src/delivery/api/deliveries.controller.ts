@@ -64,11 +64,15 @@ export class DeliveriesController {
 
   @Post('deliveries/:deliveryId/retry')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send a delivery again now (also after it succeeded or failed)' })
+  @ApiOperation({
+    summary:
+      'Send a delivery again now (also after it succeeded or failed), with a fresh retry window',
+  })
   @ApiAcceptedResponse({ description: 'Queued; a worker sends it at once.' })
   @ApiConflictResponse({
     type: ErrorResponseDto,
-    description: 'Being sent right now, or cancelled.',
+    description:
+      'Being sent right now (`delivery_in_flight`), cancelled (`delivery_cancelled`), or its endpoint is disabled (`endpoint_disabled`).',
   })
   retry(@Param('appId') appId: string, @Param('deliveryId') deliveryId: string): Promise<void> {
     return this.deliveries.retry(appId, deliveryId);
@@ -76,8 +80,15 @@ export class DeliveriesController {
 
   @Post('endpoints/:endpointId/recover')
   @HttpCode(202)
-  @ApiOperation({ summary: "Re-queue an endpoint's failed deliveries created since a time" })
+  @ApiOperation({
+    summary:
+      "Re-queue an endpoint's failed deliveries created since a time, each with a fresh retry window",
+  })
   @ApiAcceptedResponse({ type: RecoverResponseDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'The endpoint is disabled (`endpoint_disabled`): re-enable it first.',
+  })
   async recover(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,

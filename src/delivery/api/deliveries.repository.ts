@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { PG_POOL } from '../../database/pg-pool';
+import { requeueNowSet, WAKE_WORKERS_SQL } from '../../endpoints/endpoints.repository';
 
 export interface DeliveryRecordRow {
   id: string;
@@ -30,6 +31,9 @@ export interface AttemptRecordRow {
   duration_ms: number;
   created_at: Date;
 }
+
+/** What a manual re-queue did: re-queued, or why not. */
+export type RequeueOutcome = 'requeued' | 'in_flight' | 'endpoint_disabled';
 
 const DELIVERY_COLUMNS =
   'id, message_id, endpoint_id, status, attempts, next_attempt_at, last_attempt_at, last_status_code, last_error, created_at, updated_at';
@@ -107,39 +111,64 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Due now, whatever its state except in flight or cancelled; the NOTIFY (delivered on
-   * commit) wakes an idle worker at once. Returns false when the delivery is being sent.
+   * Due now with a fresh retry window (see requeueNowSet), whatever its state except in
+   * flight or cancelled; the NOTIFY (delivered on commit) wakes an idle worker at once. Not
+   * while its endpoint is disabled: the endpoint row is read FOR SHARE first, so a concurrent
+   * disable either committed before (seen here) or waits and then parks the row itself.
    */
-  async requeue(deliveryId: string, now: Date): Promise<boolean> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+  async requeue(deliveryId: string, endpointId: string, now: Date): Promise<RequeueOutcome> {
+    return this.inTransaction(async (client) => {
+      if (await this.endpointDisabled(client, endpointId)) return 'endpoint_disabled';
       const { rowCount } = await client.query(
-        `UPDATE delivery SET status = 'pending', next_attempt_at = $2, lease_until = NULL, updated_at = $2
+        `UPDATE delivery SET status = 'pending', lease_until = NULL, ${requeueNowSet('$2')}
           WHERE id = $1 AND status IN ('pending', 'succeeded', 'failed')`,
         [deliveryId, now],
       );
-      await client.query(`SELECT pg_notify('hookrelay_deliveries', '')`);
+      if ((rowCount ?? 0) === 0) return 'in_flight';
+      await client.query(WAKE_WORKERS_SQL);
+      return 'requeued';
+    });
+  }
+
+  /**
+   * Failed deliveries of the endpoint created since `since`, due now with a fresh retry
+   * window; one statement along delivery_endpoint_idx (endpoint_id, status). null while the
+   * endpoint is disabled (read FOR SHARE, as in requeue).
+   */
+  async requeueFailed(endpointId: string, since: Date, now: Date): Promise<number | null> {
+    return this.inTransaction(async (client) => {
+      if (await this.endpointDisabled(client, endpointId)) return null;
+      const { rowCount } = await client.query(
+        `UPDATE delivery SET status = 'pending', ${requeueNowSet('$3')}
+          WHERE endpoint_id = $1 AND status = 'failed' AND created_at >= $2`,
+        [endpointId, since, now],
+      );
+      const requeued = rowCount ?? 0;
+      if (requeued > 0) await client.query(WAKE_WORKERS_SQL);
+      return requeued;
+    });
+  }
+
+  private async endpointDisabled(client: PoolClient, endpointId: string): Promise<boolean> {
+    const { rows } = await client.query<{ disabled: boolean }>(
+      'SELECT disabled FROM endpoint WHERE id = $1 FOR SHARE',
+      [endpointId],
+    );
+    return rows[0]?.disabled === true;
+  }
+
+  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
       await client.query('COMMIT');
-      return (rowCount ?? 0) > 0;
+      return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
       client.release();
     }
-  }
-
-  /** One statement along delivery_endpoint_idx (endpoint_id, status). */
-  async requeueFailed(endpointId: string, since: Date, now: Date): Promise<number> {
-    const { rows } = await this.pool.query<{ requeued: number }>(
-      `WITH requeued AS (
-         UPDATE delivery SET status = 'pending', next_attempt_at = $3, updated_at = $3
-          WHERE endpoint_id = $1 AND status = 'failed' AND created_at >= $2
-         RETURNING 1)
-       SELECT count(*)::int AS requeued, pg_notify('hookrelay_deliveries', '') FROM requeued`,
-      [endpointId, since, now],
-    );
-    return rows[0]?.requeued ?? 0;
   }
 }

@@ -71,7 +71,13 @@ export class DeliveriesService {
         'delivery_cancelled',
         `delivery "${deliveryId}" was cancelled (its endpoint was deleted)`,
       );
-    if (!(await this.deliveries.requeue(delivery.id, this.clock.now()))) {
+    const outcome = await this.deliveries.requeue(
+      delivery.id,
+      delivery.endpoint_id,
+      this.clock.now(),
+    );
+    if (outcome === 'endpoint_disabled') throw endpointDisabled(delivery.endpoint_id, 'retried');
+    if (outcome === 'in_flight') {
       throw new ConflictError(
         'delivery_in_flight',
         `delivery "${deliveryId}" is being sent right now; retry after it finishes`,
@@ -81,7 +87,9 @@ export class DeliveriesService {
 
   async recover(appIdOrUid: string, endpointId: string, since: Date): Promise<number> {
     await this.endpoint(appIdOrUid, endpointId);
-    return this.deliveries.requeueFailed(endpointId, since, this.clock.now());
+    const requeued = await this.deliveries.requeueFailed(endpointId, since, this.clock.now());
+    if (requeued === null) throw endpointDisabled(endpointId, 'recovered');
+    return requeued;
   }
 
   private async message(appIdOrUid: string, messageId: string): Promise<void> {
@@ -95,4 +103,12 @@ export class DeliveriesService {
     if (!(await this.deliveries.endpointExists(app.id, endpointId)))
       throw new NotFoundError('endpoint', endpointId);
   }
+}
+
+/** Nothing is sent to a disabled endpoint, so a re-queue would be accepted and never happen. */
+function endpointDisabled(endpointId: string, what: 'retried' | 'recovered'): ConflictError {
+  return new ConflictError(
+    'endpoint_disabled',
+    `endpoint "${endpointId}" is disabled, so its deliveries cannot be ${what}; re-enable it (PATCH {"disabled": false}), which also resumes its pending deliveries`,
+  );
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
 /**
- * Asked before every claim which endpoints must not be claimed now (disabled, rate-limited,
- * circuit open …). Must answer synchronously and cheaply: it runs on the hot path. Gates that
+ * Asked before every claim which endpoints must not be claimed now (rate-limited, circuit
+ * open …; disabled endpoints need none: their deliveries are parked, out of the due range).
+ * Must answer synchronously and cheaply: it runs on the hot path. Gates that
  * need the database refresh themselves in `refresh`, which the worker calls on every sweep
  * and when routing changes.
  */

@@ -240,6 +240,54 @@ describe('RetryPolicy', () => {
       ).toBeNull();
     });
   });
+
+  describe('after a manual re-queue (a new retry window)', () => {
+    /** Re-queued three days after the first attempt, with 33 attempts behind it. */
+    const requeuedAt = new Date(FIRST_ATTEMPT_AT.getTime() + 3 * DAY_MS);
+    const window = { startedAt: requeuedAt, attemptsBefore: 33 };
+
+    it('retries a failure past the first 24 h window, as a first failure of the new one', () => {
+      const sut = new RetryPolicy(noJitter);
+      const next = sut.nextAttemptAt(failedAttempt({ attemptNumber: 34, now: requeuedAt, window }));
+      expect(delaySecondsOf(next, requeuedAt)).toBe(5);
+    });
+
+    it('is exhausted without the window: one failure would fail it again', () => {
+      const sut = new RetryPolicy(noJitter);
+      expect(sut.nextAttemptAt(failedAttempt({ attemptNumber: 34, now: requeuedAt }))).toBeNull();
+    });
+
+    it('ends 24 h after the re-queue', () => {
+      const sut = new RetryPolicy(noJitter);
+      const now = new Date(requeuedAt.getTime() + DAY_MS - 60_000);
+      expect(sut.nextAttemptAt(failedAttempt({ attemptNumber: 60, now, window }))).toBeNull();
+    });
+
+    it('starts a custom schedule over from its first delay', () => {
+      const sut = new RetryPolicy(noJitter);
+      const schedule = [60, 300];
+      const at = (attemptNumber: number) =>
+        delaySecondsOf(
+          sut.nextAttemptAt(
+            failedAttempt({
+              attemptNumber,
+              now: requeuedAt,
+              schedule,
+              window: { startedAt: requeuedAt, attemptsBefore: 3 },
+            }),
+          ),
+          requeuedAt,
+        );
+      expect([at(4), at(5), at(6)]).toEqual([60, 300, null]);
+    });
+
+    it('rejects an attempt number that does not come after the window began', () => {
+      const sut = new RetryPolicy(noJitter);
+      expect(() => sut.nextAttemptAt(failedAttempt({ attemptNumber: 33, window }))).toThrow(
+        RangeError,
+      );
+    });
+  });
 });
 
 describe('parseRetrySchedule', () => {

@@ -5,6 +5,8 @@
  * Default schedule: after failed attempt n the next one waits 5 s·2^(n-1), jittered ±20 % and
  * capped at 1 h, for as long as the next attempt still falls within 24 h of the first attempt.
  * Custom schedule: the operator's explicit list of delays, used in order, then exhausted.
+ * A manual re-queue (retry route, recover, re-enabling the endpoint) opens a new window: the
+ * 24 h and the schedule start over from it, while attempt numbers keep counting.
  */
 
 const SECOND_MS = 1000;
@@ -17,10 +19,20 @@ export const MAX_DELAY_SECONDS = HOUR_S;
 export const RETRY_WINDOW_SECONDS = DAY_S;
 export const JITTER_RATIO = 0.2;
 
+/** The retry window a manual re-queue opened. */
+export interface RetryWindow {
+  /** When it began (the re-queue); the 24 h count from here. */
+  startedAt: Date;
+  /** Attempts made before it; the schedule starts over after them. */
+  attemptsBefore: number;
+}
+
 export interface NextAttemptInput {
-  /** The attempt that just failed, 1-based. */
+  /** The attempt that just failed, 1-based, counted over the delivery's whole life. */
   attemptNumber: number;
   firstAttemptAt: Date;
+  /** Set after a manual re-queue; absent or null = the window that began at firstAttemptAt. */
+  window?: RetryWindow | null;
   /** When the failure was recorded; the delay counts from here. */
   now: Date;
   /** Custom delays in seconds (from parseRetrySchedule); null or absent = default schedule. */
@@ -35,9 +47,14 @@ export class RetryPolicy {
 
   /** The time of the next attempt, or null when the delivery is exhausted. */
   nextAttemptAt(input: NextAttemptInput): Date | null {
-    const { attemptNumber, firstAttemptAt, now, schedule } = input;
+    const { now, schedule, window } = input;
+    // From here on, numbers and times are those of the current window.
+    const attemptNumber = input.attemptNumber - (window?.attemptsBefore ?? 0);
+    const firstAttemptAt = window?.startedAt ?? input.firstAttemptAt;
     if (!Number.isInteger(attemptNumber) || attemptNumber < 1) {
-      throw new RangeError(`attemptNumber must be a positive integer, got ${attemptNumber}`);
+      throw new RangeError(
+        `attemptNumber must be a positive integer past the window's ${window?.attemptsBefore ?? 0} earlier attempts, got ${input.attemptNumber}`,
+      );
     }
     const retryAfterSeconds = honouredRetryAfterSeconds(input.retryAfterSeconds);
 

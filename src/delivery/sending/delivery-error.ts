@@ -26,11 +26,22 @@ export interface ClassifiedDeliveryError {
   message: string;
 }
 
+/** The sender's own deadline (DELIVERY_TIMEOUT_MS over the whole exchange) ran out. */
+export class DeliveryDeadlineError extends Error {
+  readonly code = 'DELIVERY_DEADLINE';
+
+  constructor(readonly timeoutMs: number) {
+    super(`no complete response within ${timeoutMs} ms`);
+    this.name = 'DeliveryDeadlineError';
+  }
+}
+
 const MAX_MESSAGE_LENGTH = 200;
 /** undici wraps errors (fetch → TypeError "fetch failed" → cause); real chains are shallow. */
 const MAX_CAUSE_DEPTH = 8;
 
 const CLASS_BY_CODE: Readonly<Record<string, DeliveryErrorClass>> = {
+  DELIVERY_DEADLINE: 'timeout',
   UND_ERR_CONNECT_TIMEOUT: 'timeout',
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',
@@ -102,6 +113,7 @@ interface ErrorFacts {
   readonly hostname?: string;
   readonly address?: string;
   readonly port?: number;
+  readonly timeoutMs?: number;
 }
 
 export function classifyDeliveryError(err: unknown): ClassifiedDeliveryError {
@@ -182,6 +194,8 @@ function peerOf(facts: ErrorFacts): string {
 
 function timeoutMessage(facts: ErrorFacts): string {
   switch (facts.code ?? facts.name) {
+    case 'DELIVERY_DEADLINE':
+      return `Timed out: no complete response within the delivery timeout${facts.timeoutMs === undefined ? '' : ` (${facts.timeoutMs} ms)`}`;
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'ConnectTimeoutError':
     case 'ETIMEDOUT':
@@ -215,6 +229,7 @@ function sanitizeMessage(message: string | undefined): string | undefined {
 
 function factsOf(value: Record<string | symbol, unknown>): ErrorFacts {
   const port = value.port;
+  const timeoutMs = value.timeoutMs;
   return {
     isSsrfBlock: value instanceof SsrfBlockedError,
     name: stringField(value, 'name'),
@@ -223,6 +238,7 @@ function factsOf(value: Record<string | symbol, unknown>): ErrorFacts {
     hostname: stringField(value, 'hostname'),
     address: stringField(value, 'address'),
     port: typeof port === 'number' ? port : undefined,
+    timeoutMs: typeof timeoutMs === 'number' ? timeoutMs : undefined,
   };
 }
 

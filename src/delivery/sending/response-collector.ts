@@ -4,7 +4,11 @@ import type { Dispatcher } from 'undici';
 export const RESPONSE_READ_LIMIT = 64 * 1024;
 export const RESPONSE_STORED_LIMIT = 4 * 1024;
 
-/** What a finished exchange produced; `error` set when it failed before the response ended. */
+/**
+ * What a finished exchange produced; `error` set when it failed before the response ended.
+ * `statusCode` is 0 when no response head arrived; with a status and an error, the head came
+ * and the body did not (stalled, cut off, past the deadline).
+ */
 export interface CollectedResponse {
   statusCode: number;
   retryAfter: string | string[] | undefined;
@@ -26,18 +30,33 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
   private chunks: Buffer[] | null = null;
   private size = 0;
   private finished = false;
+  private abortReason: Error | null = null;
 
-  constructor(private readonly done: (response: CollectedResponse) => void) {}
+  /**
+   * @param deadline performance.now() time by which the whole exchange must have ended; the
+   *   sender's sweep aborts it after that (see DeliverySender).
+   */
+  constructor(
+    readonly deadline: number,
+    private readonly done: (response: CollectedResponse) => void,
+  ) {}
 
-  /** Cuts the exchange off (shutdown); `done` then reports the abort error. */
+  /** Cuts the exchange off (deadline, shutdown); `done` then reports `reason`. */
   abort(reason: Error): void {
     if (this.finished) return;
-    if (this.controller) this.controller.abort(reason);
-    else this.finish(reason);
+    if (this.controller) {
+      this.controller.abort(reason);
+    } else {
+      // Not on a socket yet (connecting, or queued in undici): report now, and stop the
+      // request before it is written if a socket comes later (onRequestStart).
+      this.abortReason = reason;
+      this.finish(reason);
+    }
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
+    if (this.abortReason) controller.abort(this.abortReason);
+    else this.controller = controller;
   }
 
   onResponseStart(
@@ -73,7 +92,7 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
     this.done({
       statusCode: this.statusCode,
       retryAfter: this.retryAfter,
-      body: error ? '' : this.bodyText(),
+      body: this.bodyText(),
       error,
     });
   }

@@ -29,7 +29,8 @@ interface Pending {
  * Judges each attempt with the retry policy and writes results in batches: whatever finished
  * while the previous write was in flight goes out in the next single statement, so under
  * load there is one round trip per hundreds of attempts and at low load no added latency.
- * A failed write is retried (the rows stay leased to us) rather than dropped.
+ * A failed write is retried (the rows stay leased to us) rather than dropped — except on
+ * shutdown, which waits for the writes only so long (drain).
  */
 @Injectable()
 export class AttemptRecorder {
@@ -38,8 +39,13 @@ export class AttemptRecorder {
   private buffer: Pending[] = [];
   private writing: Promise<void> | null = null;
   private inWrite = 0;
+  private inWriteBatch: readonly Pending[] = [];
   /** Backpressure: callers waiting for the next commit (one promise per waiter, not per attempt). */
   private waiters: Array<() => void> = [];
+  /** Set when a drain gave up: the write loop stops retrying. */
+  private abandoned = false;
+  /** Ends the wait before the next retry early (a drain giving up). */
+  private interruptRetryWait: (() => void) | null = null;
 
   constructor(
     private readonly queue: DeliveryQueueRepository,
@@ -73,9 +79,39 @@ export class AttemptRecorder {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Resolves when nothing is buffered or being written (shutdown). */
+  /** Resolves when nothing is buffered or being written. */
   async idle(): Promise<void> {
     while (this.writing) await this.writing;
+  }
+
+  /**
+   * Shutdown: waits up to `timeoutMs` for every attempt handed over to be committed. Past
+   * that (the database is down or stuck) it gives up, logs what stays unrecorded and returns
+   * its count: those rows keep their leases, which expire, and the deliveries are sent again
+   * (at-least-once). Nothing is added after a drain.
+   */
+  async drain(timeoutMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([this.idle().then(() => 'idle' as const), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'idle') return 0;
+    const left = [...this.buffer, ...this.inWriteBatch];
+    this.abandoned = true;
+    this.buffer = [];
+    this.interruptRetryWait?.();
+    this.releaseWaiters();
+    this.logger.warn(
+      {
+        unrecorded: left.length,
+        deliveryIds: left.slice(0, 50).map((p) => p.record.delivery.id),
+        timeoutMs,
+      },
+      'shutdown: attempts left unrecorded (database unavailable); their leases expire and they are sent again',
+    );
+    return left.length;
   }
 
   private judge(
@@ -90,6 +126,9 @@ export class AttemptRecorder {
       nextAttemptAt = this.retryPolicy.nextAttemptAt({
         attemptNumber: attempt,
         firstAttemptAt: delivery.firstAttemptAt ?? attemptAt,
+        window: delivery.retryWindowStart
+          ? { startedAt: delivery.retryWindowStart, attemptsBefore: delivery.retryScheduleBase }
+          : null,
         now: this.clock.now(),
         schedule,
         retryAfterSeconds: result.retryAfterSeconds,
@@ -126,6 +165,7 @@ export class AttemptRecorder {
       if (this.buffer.length < GATHER_BELOW)
         await new Promise<void>((resolve) => setTimeout(resolve, RECORD_GATHER_MS));
       const batch = this.buffer.splice(0, MAX_BATCH);
+      this.inWriteBatch = batch;
       this.inWrite = batch.length;
       try {
         await this.queue.record(
@@ -133,14 +173,17 @@ export class AttemptRecorder {
           this.clock.now(),
         );
         this.inWrite = 0;
+        this.inWriteBatch = [];
       } catch (err) {
         this.inWrite = 0;
+        this.inWriteBatch = [];
+        if (this.abandoned) break;
         this.logger.error(
           { err: String(err), attempts: batch.length },
           'recording attempts failed; retrying',
         );
         this.buffer.unshift(...batch);
-        await new Promise<void>((resolve) => setTimeout(resolve, RETRY_WRITE_AFTER_MS));
+        await this.retryWait();
         continue;
       }
       this.afterCommit(batch);
@@ -148,6 +191,18 @@ export class AttemptRecorder {
     }
     this.writing = null;
     this.releaseWaiters();
+  }
+
+  private retryWait(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.interruptRetryWait = null;
+        resolve();
+      };
+      const timer = setTimeout(done, RETRY_WRITE_AFTER_MS);
+      this.interruptRetryWait = done;
+    });
   }
 
   private releaseWaiters(): void {

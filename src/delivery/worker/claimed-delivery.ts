@@ -7,6 +7,10 @@ export interface ClaimedDelivery {
   /** Attempts already made; this one is `attempts + 1`. */
   attempts: number;
   firstAttemptAt: Date | null;
+  /** Set by a manual re-queue: the retry window began then (null: at firstAttemptAt). */
+  retryWindowStart: Date | null;
+  /** Attempts made before the current retry window (0 until a manual re-queue). */
+  retryScheduleBase: number;
   /** The lease this worker holds; recording only touches the row while it is still ours. */
   leaseUntil: Date;
   eventType: string;

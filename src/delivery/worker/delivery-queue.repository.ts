@@ -33,6 +33,8 @@ interface ClaimRow {
   endpoint_id: string;
   attempts: number;
   first_attempt_ms: string | null;
+  retry_window_ms: string | null;
+  retry_schedule_base: number;
   event_type: string;
   payload: string;
   message_created_ms: string;
@@ -112,6 +114,7 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
               WHERE d.ctid = j.ctid
              RETURNING d.id, d.app_id, d.message_id, d.endpoint_id, d.attempts,
                        floor(extract(epoch FROM d.first_attempt_at) * 1000)::int8 AS first_attempt_ms,
+                       floor(extract(epoch FROM d.retry_window_start) * 1000)::int8 AS retry_window_ms, d.retry_schedule_base,
                        j.event_type, j.payload, floor(extract(epoch FROM j.message_created_at) * 1000)::int8 AS message_created_ms,
                        floor(extract(epoch FROM j.endpoint_updated_at) * 1000)::int8 AS endpoint_updated_ms,
                        j.endpoint_disabled, j.endpoint_deleted`,
@@ -125,6 +128,8 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
       endpointId: r.endpoint_id,
       attempts: r.attempts,
       firstAttemptAt: r.first_attempt_ms === null ? null : new Date(Number(r.first_attempt_ms)),
+      retryWindowStart: r.retry_window_ms === null ? null : new Date(Number(r.retry_window_ms)),
+      retryScheduleBase: r.retry_schedule_base,
       leaseUntil,
       eventType: r.event_type,
       payload: r.payload,
@@ -231,17 +236,48 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
     return result.rowCount ?? 0;
   }
 
-  /** Gives leased, unsent deliveries back to the queue (shutdown, slow endpoint, disabled). */
-  async release(deliveries: readonly ClaimedDelivery[], now: Date): Promise<number> {
+  /**
+   * Gives leased, unsent deliveries back to the queue (shutdown, slow endpoint, disabled).
+   * Those of a disabled endpoint are parked (no due time, as disabling parks the pending
+   * ones): the endpoint rows are read FOR SHARE first, so a concurrent disable or re-enable
+   * either committed before (and is seen) or waits for this (and then parks or resumes these
+   * rows itself); otherwise a row released as the endpoint is re-enabled could stay parked.
+   * Endpoints are locked in id order, before any delivery row, like every endpoint change.
+   */
+  async release(deliveries: readonly LeasedDelivery[], now: Date): Promise<number> {
     if (deliveries.length === 0) return 0;
-    const result = await this.pool.query({
-      name: 'delivery_release',
-      text: `UPDATE delivery d SET status = 'pending', lease_until = NULL, updated_at = $3
-               FROM unnest($1::text[], $2::timestamptz[]) AS r(id, lease_until)
-              WHERE d.id = r.id AND d.status = 'delivering' AND d.lease_until = r.lease_until`,
-      values: [deliveries.map((d) => d.id), deliveries.map((d) => d.leaseUntil), now],
-    });
-    return result.rowCount ?? 0;
+    const endpointIds = [...new Set(deliveries.map((d) => d.endpointId))];
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // No filter on `disabled`: a row that fails it in this snapshot would not be locked, nor
+      // waited for. Locked, the row is read in its latest committed version.
+      const { rows } = await client.query<{ id: string; disabled: boolean }>({
+        name: 'delivery_release_endpoints',
+        text: `SELECT id, disabled FROM endpoint WHERE id = ANY($1::text[]) ORDER BY id FOR SHARE`,
+        values: [endpointIds],
+      });
+      const result = await client.query({
+        name: 'delivery_release',
+        text: `UPDATE delivery d SET status = 'pending', lease_until = NULL, updated_at = $3,
+                      next_attempt_at = CASE WHEN d.endpoint_id = ANY($4::text[]) THEN NULL ELSE d.next_attempt_at END
+                 FROM unnest($1::text[], $2::timestamptz[]) AS r(id, lease_until)
+                WHERE d.id = r.id AND d.status = 'delivering' AND d.lease_until = r.lease_until`,
+        values: [
+          deliveries.map((d) => d.id),
+          deliveries.map((d) => d.leaseUntil),
+          now,
+          rows.filter((r) => r.disabled).map((r) => r.id),
+        ],
+      });
+      await client.query('COMMIT');
+      return result.rowCount ?? 0;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   /**

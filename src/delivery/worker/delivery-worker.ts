@@ -33,6 +33,13 @@ const REQUEUE_EXPIRED_LIMIT = 5000;
 const STALL_HOLD_MAX_MS = 15_000;
 /** Least remainder of a hold worth one UPDATE to end it early when the endpoint answers again. */
 const EARLY_RELEASE_MIN_MS = 1000;
+/**
+ * Lease a send needs left when it starts: the delivery timeout plus this margin (at most; half
+ * the timeout when that is shorter), for the deadline sweep's lateness and clock skew.
+ */
+const SEND_LEASE_MARGIN_MAX_MS = 1000;
+/** On shutdown, time the recorder gets for its last writes even when the grace is spent. */
+const RECORD_DRAIN_MIN_MS = 1000;
 /** Payload bytes (characters) that claimed, unsent rows may hold at once. */
 const CLAIMED_PAYLOAD_BUDGET = 64 * 1024 * 1024;
 
@@ -75,6 +82,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private readonly batchSize: number;
   private readonly minClaim: number;
   private readonly payloadBudget: PayloadBudget;
+  /** Lease a job must have left to be sent (else another worker could take it mid-send). */
+  private readonly leaseToSendMs: number;
 
   constructor(
     private readonly queue: DeliveryQueueRepository,
@@ -93,6 +102,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.batchSize = config.WORKER_BATCH_SIZE;
     // Every send in flight when the stall shows has ended (answered or timed out) by then.
     this.stallHoldMs = Math.min(config.DELIVERY_TIMEOUT_MS, STALL_HOLD_MAX_MS);
+    this.leaseToSendMs =
+      config.DELIVERY_TIMEOUT_MS +
+      Math.min(SEND_LEASE_MARGIN_MAX_MS, Math.floor(config.DELIVERY_TIMEOUT_MS / 2));
     const capacity = workerCapacity(this.concurrency, this.batchSize);
     this.minClaim = capacity.minClaim;
     this.claimCapacity = capacity.claimCapacity;
@@ -160,12 +172,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if (!this.running) return;
     this.running = false;
     if (this.scheduler.doesExist('interval', SWEEP)) this.scheduler.deleteInterval(SWEEP);
+    const graceEnd = performance.now() + this.config.SHUTDOWN_GRACE_MS;
     await this.claiming;
     const now = this.clock.now();
     const unsent = this.queues.takeAllWaiting().map((j) => j.delivery);
     this.backlog -= unsent.length;
     await this.releaseQuietly(unsent, now, 'shutdown');
-    const graceEnd = performance.now() + this.config.SHUTDOWN_GRACE_MS;
     while (this.queues.sending > 0 && performance.now() < graceEnd) await sleep(20);
     if (this.queues.sending > 0) {
       this.logger.warn(
@@ -175,7 +187,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       this.shutdown.abort();
       while (this.queues.sending > 0) await sleep(10);
     }
-    await this.recorder.idle();
+    // Bounded: with the database down the recorder would retry forever. What it gives up on
+    // stays leased; the leases expire and the deliveries are sent again (at-least-once).
+    await this.recorder.drain(Math.max(graceEnd - performance.now(), RECORD_DRAIN_MIN_MS));
     await this.releaseQuietly(this.aborted.splice(0), this.clock.now(), 'shutdown');
   }
 
@@ -237,7 +251,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  /** Routes claimed rows: cancelled (endpoint gone), released (disabled) or queued to send. */
+  /**
+   * Routes claimed rows: cancelled (endpoint gone), parked (disabled: rows that were due when
+   * it was disabled — held by a worker then, or fanned out from a stale routing table) or
+   * queued to send.
+   */
   private async admit(claimed: ClaimedDelivery[], now: Date): Promise<void> {
     const wanted = new Map<string, Date>();
     for (const d of claimed)
@@ -261,16 +279,43 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
     if (release.length > 0) {
       this.backlog -= release.length;
+      // release() parks the rows of disabled endpoints.
       await this.releaseQuietly(release, now, 'endpoint disabled');
     }
   }
 
   private pump(): void {
     const now = this.clock.now();
+    const nowMs = now.getTime();
+    let expiring: ClaimedDelivery[] | null = null;
     for (const job of this.queues.takeStartable((endpointId, wanted) =>
       this.permits.take(endpointId, wanted, now),
-    ))
-      void this.run(job);
+    )) {
+      if (job.delivery.leaseUntil.getTime() - nowMs >= this.leaseToSendMs) void this.run(job);
+      else (expiring ??= []).push(this.unstarted(job));
+    }
+    if (expiring) void this.releaseExpiring(expiring, now);
+  }
+
+  /** A job taken to send that will not be: its slot and backlog place are given back. */
+  private unstarted(job: Job): ClaimedDelivery {
+    this.queues.finished(job.endpointId, performance.now());
+    this.backlog--;
+    return job.delivery;
+  }
+
+  /**
+   * Jobs that waited here until their lease could no longer cover a whole send: sent now, they
+   * could still be in flight when the lease expires and another worker sends them too. Given
+   * back instead (normally handBackStale does so long before; this is the guarantee).
+   */
+  private async releaseExpiring(deliveries: ClaimedDelivery[], now: Date): Promise<void> {
+    this.logger.warn(
+      { deliveries: deliveries.length, deliveryIds: deliveries.slice(0, 10).map((d) => d.id) },
+      'lease too short to send: handing deliveries back',
+    );
+    await this.releaseQuietly(deliveries, now, 'lease too short to send');
+    this.wake();
   }
 
   private async run(job: Job): Promise<void> {
@@ -301,8 +346,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     // the batched write would cap throughput at capacity / write latency. The recorder's
     // own backlog is bounded separately (see maybeClaim).
     this.backlog--;
-    if (this.shutdown.signal.aborted) {
-      // Cut off by shutdown: unknown whether it arrived; it goes back to the queue.
+    if (this.shutdown.signal.aborted && !result.succeeded) {
+      // Cut off by shutdown: unknown whether it arrived; it goes back to the queue. (A 2xx
+      // head that came before the cut is an answer, and is recorded.)
       this.aborted.push(delivery);
     } else {
       this.recorder.add(

@@ -34,13 +34,4 @@ export class EndpointConfigRepository {
     });
     return rows;
   }
-
-  /** Disabled, not deleted: their deliveries stay pending and are skipped when claiming. */
-  async disabledIds(): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>({
-      name: 'delivery_disabled_endpoints',
-      text: 'SELECT id FROM endpoint WHERE disabled AND deleted_at IS NULL',
-    });
-    return rows.map((r) => r.id);
-  }
 }

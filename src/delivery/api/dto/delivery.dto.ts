@@ -12,7 +12,13 @@ export class DeliveryResponseDto {
   @ApiProperty({ enum: ['pending', 'delivering', 'succeeded', 'failed', 'cancelled'] })
   status!: string;
   @ApiProperty({ description: 'Attempts made so far.' }) attempts!: number;
-  @ApiProperty({ type: String, nullable: true }) nextAttemptAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'When it is attempted next. null once finished, and while `pending` for a disabled endpoint: parked until the endpoint is re-enabled, which makes it due at once.',
+  })
+  nextAttemptAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) lastAttemptAt!: string | null;
   @ApiProperty({ type: Number, nullable: true }) lastStatusCode!: number | null;
   @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
