@@ -127,6 +127,32 @@ describe('Egress', () => {
       }
     });
 
+    it('dates the list by when it was first published: the same on every process and restart, later once it changes', async () => {
+      const get = async (app: TestApp): Promise<string> =>
+        (await app.api.withKey(null).get<{ updatedAt: string }>('/api/v1/outbound-ips')).body
+          .updatedAt;
+      const own = await createTestDatabase();
+      const start = (list: string, at: number): Promise<TestApp> =>
+        startTestApp({ database: own, env: { OUTBOUND_IPS: list }, clock: new FakeClock(at) });
+      const apps: TestApp[] = [];
+      try {
+        apps.push(await start(OUTBOUND_IPS, 1_000));
+        apps.push(await start(OUTBOUND_IPS, 9_000));
+        apps.push(await start('203.0.113.11', 20_000));
+        apps.push(await start('203.0.113.11', 30_000));
+
+        expect(await Promise.all(apps.map(get))).toEqual([
+          new Date(1_000).toISOString(),
+          new Date(1_000).toISOString(),
+          new Date(20_000).toISOString(),
+          new Date(20_000).toISOString(),
+        ]);
+      } finally {
+        await Promise.all(apps.map((app) => app.close()));
+        await own.drop();
+      }
+    });
+
     it('changes with the list', async () => {
       const one = await startTestApp({ database, env: { OUTBOUND_IPS } });
       const other = await startTestApp({ database, env: { OUTBOUND_IPS: '203.0.113.11' } });

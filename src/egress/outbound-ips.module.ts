@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientRateLimitGuard } from './allowlist/client-rate-limit.guard';
 import { OutboundIpsController } from './allowlist/outbound-ips.controller';
+import { OutboundIpsRepository } from './allowlist/outbound-ips.repository';
 import { OutboundIpsService } from './allowlist/outbound-ips.service';
 
 /**
@@ -9,6 +10,6 @@ import { OutboundIpsService } from './allowlist/outbound-ips.service';
  */
 @Module({
   controllers: [OutboundIpsController],
-  providers: [OutboundIpsService, ClientRateLimitGuard],
+  providers: [OutboundIpsService, OutboundIpsRepository, ClientRateLimitGuard],
 })
 export class OutboundIpsModule {}

@@ -2,6 +2,7 @@ import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { DropAttemptCreatedIndex1763900000000 } from './1763900000000-drop-attempt-created-index';
 import { DropDeliveryMessageFk1764000000000 } from './1764000000000-drop-delivery-message-fk';
 import { DeliveryRetryWindow1764100000000 } from './1764100000000-delivery-retry-window';
+import { OutboundIpsState1764200000000 } from './1764200000000-outbound-ips-state';
 
 /** Every migration, in order. New ones are appended here (timestamped names). */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   DropAttemptCreatedIndex1763900000000,
   DropDeliveryMessageFk1764000000000,
   DeliveryRetryWindow1764100000000,
+  OutboundIpsState1764200000000,
 ];
