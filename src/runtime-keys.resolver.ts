@@ -1,16 +1,27 @@
 import { LoggerService } from '@nestjs/common';
+import { resolve } from 'node:path';
 import { RuntimeKeys } from './common/runtime-keys';
 import { AppConfig, ConfigError } from './config/app-config';
 import { generateAdminKey, generateEncryptionKey, readOrCreateKey } from './database/data-dir-keys';
 
+export const ADMIN_KEY_FILE = 'admin-api-key';
+
+/** Where a generated admin key is shown: the terminal of whoever started the service. */
+export type SecretPrinter = (line: string) => void;
+
+const printToStderr: SecretPrinter = (line) => void process.stderr.write(`${line}\n`);
+
 /**
  * Admin keys and the encryption key: from the configuration when given; on the embedded
- * default generated once into DATA_DIR (the admin key printed once, on the run that made it).
+ * default generated once into DATA_DIR. A generated admin key is printed once, on the run
+ * that made it, as a plain stderr line and whatever LOG_LEVEL says: log lines are shipped
+ * and kept where a secret must not go, so the JSON log names only the file.
  */
 export function resolveRuntimeKeys(
   config: AppConfig,
   embedded: boolean,
   logger: LoggerService,
+  printSecret: SecretPrinter = printToStderr,
 ): RuntimeKeys {
   const missing: string[] = [];
   let adminApiKeys = config.ADMIN_API_KEYS;
@@ -20,11 +31,16 @@ export function resolveRuntimeKeys(
         'ADMIN_API_KEYS: required when DATABASE_URL is set (comma-separated keys of at least 16 characters)',
       );
     else {
-      const key = readOrCreateKey(config.DATA_DIR, 'admin-api-key', generateAdminKey);
+      const key = readOrCreateKey(config.DATA_DIR, ADMIN_KEY_FILE, generateAdminKey);
       adminApiKeys = [key.value];
       if (key.generated) {
+        const file = resolve(config.DATA_DIR, ADMIN_KEY_FILE);
+        printSecret(
+          `Generated admin API key (saved to ${file}; shown only this once): ${key.value}`,
+        );
         logger.warn(
-          `Generated an admin API key (stored in ${config.DATA_DIR}/admin-api-key; shown only this once): ${key.value}`,
+          { file },
+          'generated an admin API key into file (printed once on stderr, never logged)',
           'Bootstrap',
         );
       }

@@ -1,3 +1,4 @@
+import { createApp, createEndpoint } from './support/builders';
 import { TEST_ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
@@ -35,6 +36,18 @@ describe('Service foundation', () => {
         (await sut.api.withKey('second-key-0123456789abcdef').get('/api/v1/apps')).status,
       ).toBe(200);
       expect((await sut.api.get('/api/v1/event-types')).status).toBe(200);
+    });
+
+    it.each([
+      ['without a key', null],
+      ['with a wrong key', 'wrong-key-0123456789abcdef'],
+    ])('names the Bearer scheme in WWW-Authenticate on a 401 %s', async (_case, key) => {
+      const res = await sut.api.withKey(key).get('/api/v1/apps');
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+    });
+
+    it('sends no WWW-Authenticate when the key is accepted', async () => {
+      expect((await sut.api.get('/api/v1/apps')).headers['www-authenticate']).toBeUndefined();
     });
 
     it('protects writes too', async () => {
@@ -76,6 +89,27 @@ describe('Service foundation', () => {
     it('tags every answer with a request id', async () => {
       const res = await sut.api.get('/api/v1/apps', { 'x-request-id': 'req-123' });
       expect(res.headers['x-request-id']).toBe('req-123');
+    });
+  });
+
+  describe('signing secrets', () => {
+    it.each([
+      ['GET …/secret', 'GET'],
+      ['POST …/secret/rotate', 'POST'],
+    ])('answers %s with Cache-Control: no-store', async (_route, method) => {
+      const app = await createApp(sut.api);
+      const endpoint = await createEndpoint(sut.api, app.id);
+      const secretPath = `/api/v1/apps/${app.id}/endpoints/${endpoint.id}/secret`;
+
+      const res =
+        method === 'GET'
+          ? await sut.api.get(secretPath)
+          : await sut.api.post(`${secretPath}/rotate`, {});
+
+      expect({ status: res.status, cacheControl: res.headers['cache-control'] }).toEqual({
+        status: 200,
+        cacheControl: 'no-store',
+      });
     });
   });
 

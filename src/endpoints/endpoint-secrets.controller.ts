@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { RotateSecretDto, SigningSecretDto } from './dto/endpoint.dto';
 import { EndpointSecretsService } from './endpoint-secrets.service';
 
+/** Both routes answer a secret, so neither may be kept by a cache on the way (no-store). */
 @ApiTags('Endpoints')
 @ApiBearerAuth()
 @ApiErrors()
@@ -12,6 +13,7 @@ export class EndpointSecretsController {
   constructor(private readonly secrets: EndpointSecretsService) {}
 
   @Get()
+  @Header('cache-control', 'no-store')
   @ApiOperation({ summary: "Get the endpoint's current signing secret" })
   @ApiOkResponse({ type: SigningSecretDto })
   get(
@@ -23,6 +25,7 @@ export class EndpointSecretsController {
 
   @Post('rotate')
   @HttpCode(200)
+  @Header('cache-control', 'no-store')
   @ApiOperation({
     summary: 'Rotate the signing secret; the previous one keeps signing for 24 hours',
   })

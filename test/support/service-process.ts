@@ -27,13 +27,20 @@ export interface ServiceProcess {
   readonly exited: Promise<ServiceExit>;
   /** The last stdout and stderr of the process (JSON log lines). */
   output(): string;
+  /** The last stderr alone: where plain lines meant for a person (a generated key) go. */
+  errorOutput(): string;
   /** Sends `signal` (unless it has exited already) and waits for the exit. */
   stop(signal: NodeJS.Signals): Promise<ServiceExit>;
 }
 
 export interface ServiceProcessOptions {
   role: 'api' | 'worker' | 'all';
-  databaseUrl: string;
+  /**
+   * Omitted: the embedded default, as `npm start` runs on a fresh clone — no DATABASE_URL and
+   * no keys (they are generated into DATA_DIR). Pass DATA_DIR and EMBEDDED_POSTGRES_PORT in
+   * `env` then, and a longer `readyTimeoutMs` for the first start (initdb).
+   */
+  databaseUrl?: string;
   /** Added to (and overriding) the defaults below. */
   env?: Record<string, string>;
   readyTimeoutMs?: number;
@@ -52,10 +59,11 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts `node dist/main.js` (run `npm run build` first) with the test keys and loopback
- * deliveries allowed, on an explicit free port, and resolves once GET /health/ready answers
- * 200: database reachable, migrations applied (several processes starting together take the
- * migration advisory lock in turn) and, for a worker, the delivery loop beating.
+ * Starts `node dist/main.js` (run `npm run build` first) with the test keys (or, without a
+ * databaseUrl, on the embedded default) and loopback deliveries allowed, on an explicit free
+ * port, and resolves once GET /health/ready answers 200: database reachable, migrations
+ * applied (several processes starting together take the migration advisory lock in turn)
+ * and, for a worker, the delivery loop beating.
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   if (!existsSync(SERVICE_MAIN))
@@ -82,15 +90,21 @@ export async function stopAll(
 }
 
 function spawnService(options: ServiceProcessOptions, port: number): ServiceProcess {
+  const database =
+    options.databaseUrl === undefined
+      ? {}
+      : {
+          DATABASE_URL: options.databaseUrl,
+          ADMIN_API_KEYS: TEST_ADMIN_KEY,
+          SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        };
   const child: ChildProcess = spawn(process.execPath, [SERVICE_MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
       ROLE: options.role,
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: options.databaseUrl,
-      ADMIN_API_KEYS: TEST_ADMIN_KEY,
-      SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      ...database,
       DELIVERY_ALLOW_PRIVATE_NETWORKS: 'true',
       LOG_LEVEL: 'warn',
       ...options.env,
@@ -98,11 +112,15 @@ function spawnService(options: ServiceProcessOptions, port: number): ServiceProc
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let errorOutput = '';
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-OUTPUT_KEPT_CHARS);
   };
   child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stderr?.on('data', (chunk: Buffer) => {
+    keep(chunk);
+    errorOutput = (errorOutput + chunk.toString()).slice(-OUTPUT_KEPT_CHARS);
+  });
   const exited = new Promise<ServiceExit>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
@@ -114,6 +132,7 @@ function spawnService(options: ServiceProcessOptions, port: number): ServiceProc
     baseUrl: `http://127.0.0.1:${port}`,
     exited,
     output: () => output,
+    errorOutput: () => errorOutput,
     stop(signal) {
       if (!hasExited()) child.kill(signal);
       return exited;

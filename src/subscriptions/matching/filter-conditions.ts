@@ -1,4 +1,4 @@
-import { testBoundedRegex } from './bounded-regex';
+import { BoundedRegex } from './bounded-regex';
 import { isJsonPrimitive, JsonPrimitive, JsonValue, jsonEquals } from './json-value';
 
 /**
@@ -65,8 +65,8 @@ export function existsTest(shouldExist: boolean): ValueTest {
 }
 
 /** Only string values can match; numbers are not stringified, so `^4` never matches 42. */
-export function regexTest(regex: RegExp): ValueTest {
-  return (value) => typeof value === 'string' && testBoundedRegex(regex, value);
+export function regexTest(regex: BoundedRegex): ValueTest {
+  return (value) => typeof value === 'string' && regex.test(value);
 }
 
 export function negatedTest(test: ValueTest): ValueTest {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { REGEX_INPUT_MAX_LENGTH } from './bounded-regex';
+import { REGEX_INPUT_MAX_LENGTH, REGEX_PROGRAM_MAX_SIZE } from './bounded-regex';
 import { JsonObject } from './json-value';
 import {
   compilePayloadFilter,
@@ -71,6 +71,9 @@ describe('compilePayloadFilter', () => {
         ['$regex with $options i', { 'customer.name': { $regex: '^ada$', $options: 'i' } }, order],
         ['$regex with $options s', { text: { $regex: 'a.b', $options: 's' } }, { text: 'a\nb' }],
         ['$regex with $options m', { text: { $regex: '^b$', $options: 'm' } }, { text: 'a\nb' }],
+        ['$regex anywhere in the value', { 'customer.name': { $regex: 'd' } }, order],
+        ['$regex with a \\u escape', { name: { $regex: '^\\u00e9t\\u00e9$' } }, { name: 'été' }],
+        ['$regex with a named group', { sku: { $regex: '^(?<kind>[A-Z])-\\d$' } }, { sku: 'A-1' }],
       ],
       true,
     );
@@ -121,6 +124,11 @@ describe('compilePayloadFilter', () => {
         ],
         ['$regex on a number', { amount: { $regex: '^12' } }, order],
         ['$regex on a missing field', { missing: { $regex: '.*' } }, order],
+        [
+          '$regex: $ is the end of the value without m',
+          { text: { $regex: 'a$' } },
+          { text: 'a\nb' },
+        ],
       ],
       false,
     );
@@ -146,6 +154,43 @@ describe('compilePayloadFilter', () => {
       const sut = compilePayloadFilter(filter);
 
       expect(sut(order)).toBe(expected);
+    });
+  });
+
+  describe('regex evaluation time', () => {
+    /**
+     * Patterns a backtracking engine takes exponential time on, and that a static check
+     * (safe-regex2) let through: with RegExp, `(a|a)*$` took 2.4 s on 25 characters.
+     * A linear-time engine answers in well under a millisecond once warm; the bound leaves
+     * room for a cold start on a busy machine.
+     */
+    const BOUND_MS = 150;
+
+    it.each<[string, string, boolean]>([
+      ['(a|a)*$', `${'a'.repeat(25)}!`, true],
+      ['(a|aa)*b', 'a'.repeat(38), false],
+      ['(\\w|\\d)*x', '1'.repeat(26), false],
+      ['(a+)+$', `${'a'.repeat(30)}!`, false],
+      ['^(a|a)*$', `${'a'.repeat(30)}!`, false],
+      ['^([a-z]+)*\\d$', `${'a'.repeat(30)}!`, false],
+    ])('evaluates %s in linear time', (pattern, text, expected) => {
+      const sut = compilePayloadFilter({ text: { $regex: pattern } });
+
+      const started = performance.now();
+      const matched = sut({ text });
+      const elapsedMs = performance.now() - started;
+
+      expect({ matched, fast: elapsedMs < BOUND_MS }).toEqual({ matched: expected, fast: true });
+    });
+
+    it('evaluates an exponential pattern on 64 KiB of input in linear time', () => {
+      const sut = compilePayloadFilter({ text: { $regex: '^(a|a)*$' } });
+
+      const started = performance.now();
+      const matched = sut({ text: `${'a'.repeat(REGEX_INPUT_MAX_LENGTH - 1)}!` });
+      const elapsedMs = performance.now() - started;
+
+      expect({ matched, fast: elapsedMs < BOUND_MS }).toEqual({ matched: false, fast: true });
     });
   });
 
@@ -201,6 +246,11 @@ describe('validatePayloadFilter', () => {
         h: { $regex: '^[a-z]+@example\\.com$', $options: 'im' },
       },
     ],
+    ['$regex with nested quantifiers (RE2 does not backtrack)', { a: { $regex: '(a+)+$' } }],
+    ['$regex with a repeated group of stars', { a: { $regex: '(.*a){30}' } }],
+    ['$regex with alternatives under a star', { a: { $regex: '(a|a)*$' } }],
+    ['$regex with RE2 inline flags', { a: { $regex: '(?i)^pro$' } }],
+    ['$regex with a counted length check', { a: { $regex: '^.{0,255}$' } }],
     ['logical operators', { $and: [{ a: 1 }], $or: [{ b: 2 }, { $not: { c: 3 } }] }],
     ['a literal object without operators', { customer: { plan: 'pro' } }],
     ['an empty literal object', { metadata: {} }],
@@ -276,16 +326,28 @@ describe('validatePayloadFilter', () => {
       /at most 256/,
     ],
     [
-      '$regex with nested quantifiers',
-      { a: { $regex: '(a+)+$' } },
+      '$regex with a lookahead',
+      { a: { $regex: 'a(?=b)' } },
       'filter.a.$regex',
-      /backtrack catastrophically/,
+      /RE2 syntax: no backreferences or lookaround/,
     ],
     [
-      '$regex with a repeated group of stars',
-      { a: { $regex: '(.*a){30}' } },
+      '$regex with a backreference',
+      { a: { $regex: '(a)\\1' } },
       'filter.a.$regex',
-      /backtrack/,
+      /RE2 syntax: no backreferences or lookaround/,
+    ],
+    [
+      '$regex that compiles to too large a program',
+      { a: { $regex: '[a-z]{1000}' } },
+      'filter.a.$regex',
+      new RegExp(`at most ${REGEX_PROGRAM_MAX_SIZE} are allowed`),
+    ],
+    [
+      '$regex patterns too large together',
+      { a: { $regex: '^.{0,200}$' }, b: { $regex: '^.{0,200}$' }, c: { $regex: '^.{0,200}$' } },
+      'filter',
+      /\$regex patterns of \d+ instructions in total; at most 1000/,
     ],
     [
       '$options without $regex',

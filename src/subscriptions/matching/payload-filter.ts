@@ -1,4 +1,4 @@
-import { compileBoundedRegex } from './bounded-regex';
+import { compileBoundedRegex, REGEX_PROGRAM_MAX_SIZE } from './bounded-regex';
 import {
   COMPARISON_OPERATORS,
   ComparisonOperator,
@@ -41,6 +41,11 @@ export interface FilterIssue {
 export const PAYLOAD_FILTER_MAX_DEPTH = 8;
 /** Each literal and each operator is one condition; `$options` and logical operators are not. */
 export const PAYLOAD_FILTER_MAX_CONDITIONS = 64;
+/**
+ * A `$regex` costs up to its program size per input character, so the budget is shared by all
+ * the patterns of a filter rather than granted to each of its 64 conditions.
+ */
+export const PAYLOAD_FILTER_MAX_REGEX_PROGRAM_SIZE = REGEX_PROGRAM_MAX_SIZE;
 
 export class InvalidPayloadFilterError extends Error {
   readonly code = 'INVALID_PAYLOAD_FILTER';
@@ -77,6 +82,7 @@ const MATCH_NOTHING = (): false => false;
 class FilterCompiler {
   private readonly issues: FilterIssue[] = [];
   private conditionCount = 0;
+  private regexProgramSize = 0;
 
   compile(filter: unknown): { predicate: PayloadPredicate; issues: FilterIssue[] } {
     const predicate = this.compileDocument(filter, ROOT_PATH, 1);
@@ -84,6 +90,12 @@ class FilterCompiler {
       this.reject(
         ROOT_PATH,
         `has ${this.conditionCount} conditions; at most ${PAYLOAD_FILTER_MAX_CONDITIONS} are allowed`,
+      );
+    }
+    if (this.regexProgramSize > PAYLOAD_FILTER_MAX_REGEX_PROGRAM_SIZE) {
+      this.reject(
+        ROOT_PATH,
+        `has $regex patterns of ${this.regexProgramSize} instructions in total; at most ${PAYLOAD_FILTER_MAX_REGEX_PROGRAM_SIZE} are allowed`,
       );
     }
     return { predicate, issues: this.issues };
@@ -254,6 +266,7 @@ class FilterCompiler {
       const operator = compiled.invalid === 'pattern' ? '$regex' : '$options';
       return this.reject(`${fieldPath}.${operator}`, compiled.message);
     }
+    this.regexProgramSize += compiled.regex.programSize;
     return regexTest(compiled.regex);
   }
 
