@@ -228,6 +228,33 @@ describe('Subscriptions API', () => {
         (await route({ eventType: 'a.b', payload: {} }, 'app_01ARZ3NDEKTSV4RRFFQ69G5FAV')).status,
       ).toBe(404);
     });
+
+    it('skips a stored subscription that no longer compiles, and still routes the rest of the app', async () => {
+      const other = (await createApp(sut.api)).id;
+      const healthy = (await createEndpoint(sut.api, other, { eventTypes: ['audit.*'] })).id;
+      const broken = (
+        await createEndpoint(sut.api, other, {
+          eventTypes: ['audit.*'],
+          filter: { actor: { $regex: '^adm' } },
+        })
+      ).id;
+      // As if saved before a validation rule changed: lookahead is no longer accepted.
+      await sut.db.query(
+        `UPDATE subscription SET filter = '{"actor": {"$regex": "^(?=adm)"}}' WHERE endpoint_id = $1`,
+        [broken],
+      );
+      sut.app.get(AppRoutingCache).invalidate(other);
+
+      const routed = await route({ eventType: 'audit.logged', payload: { actor: 'admin' } }, other);
+      const accepted = await sut.api.post(`/api/v1/apps/${other}/messages`, {
+        eventType: 'audit.logged',
+        payload: { actor: 'admin' },
+      });
+
+      expect(routed.status).toBe(200);
+      expect(routed.body.endpoints.map((e) => e.endpointId)).toEqual([healthy]);
+      expect(accepted.status).toBe(202);
+    });
   });
 
   describe('routing cache across processes', () => {

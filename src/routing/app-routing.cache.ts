@@ -1,6 +1,16 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
-import { SubscriptionMatcher } from '../subscriptions/matching';
+import {
+  type MatchableSubscription,
+  SubscriptionMatcher,
+  UnmatchableSubscriptionError,
+} from '../subscriptions/matching';
 import { ExpiringLoadCache } from './expiring-load-cache';
 import { RoutingListener } from './routing-listener';
 import { RoutingRepository } from './routing.repository';
@@ -17,6 +27,7 @@ export const ROUTING_CACHE_MAX_AGE_MS = 30_000;
  */
 @Injectable()
 export class AppRoutingCache implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(AppRoutingCache.name);
   private readonly matchers: ExpiringLoadCache<SubscriptionMatcher>;
 
   constructor(
@@ -42,7 +53,7 @@ export class AppRoutingCache implements OnApplicationBootstrap, OnModuleDestroy 
   matcherFor(appId: string): Promise<SubscriptionMatcher> {
     return this.matchers.get(
       appId,
-      async () => new SubscriptionMatcher(await this.routing.routableSubscriptions(appId)),
+      async () => this.build(appId, await this.routing.routableSubscriptions(appId)),
       this.listener.listening,
     );
   }
@@ -54,5 +65,26 @@ export class AppRoutingCache implements OnApplicationBootstrap, OnModuleDestroy 
 
   invalidate(appId: string): void {
     this.matchers.delete(appId);
+  }
+
+  /**
+   * A stored subscription that no longer compiles (saved before a validation rule or the
+   * regex engine changed, or edited in the database) matches nothing and is logged, rather
+   * than failing the routing — and so the ingestion — of its whole app.
+   */
+  private build(appId: string, subscriptions: MatchableSubscription[]): SubscriptionMatcher {
+    let usable = subscriptions;
+    for (;;) {
+      try {
+        return new SubscriptionMatcher(usable);
+      } catch (err) {
+        if (!(err instanceof UnmatchableSubscriptionError)) throw err;
+        this.logger.error(
+          { appId, subscriptionId: err.subscriptionId, reason: err.message },
+          'subscription cannot be matched: it receives nothing until it is fixed',
+        );
+        usable = usable.filter((s) => s.subscriptionId !== err.subscriptionId);
+      }
+    }
   }
 }
