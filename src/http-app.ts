@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AppModule, AppModuleOptions } from './app.module';
+import { useJsonBodyParser } from './common/validation/json-body-text';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { PRODUCT_NAME, PRODUCT_VERSION } from './common/product';
 
@@ -31,6 +32,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
     },
   );
   app.useGlobalPipes(createValidationPipe());
+  useJsonBodyParser(app);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -58,13 +60,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
       !/^application\/json\b/i.test(type) &&
       request.headers['content-length'] !== '0'
     ) {
-      await reply
-        .status(415)
-        .send({
-          statusCode: 415,
-          code: 'unsupported_media_type',
-          message: 'content-type must be application/json',
-        });
+      await reply.status(415).send({
+        statusCode: 415,
+        code: 'unsupported_media_type',
+        message: 'content-type must be application/json',
+      });
     }
   });
   if (options.config.ROLE !== 'worker') setUpOpenApi(app);

@@ -113,6 +113,35 @@ describe('Apps API', () => {
       expect(res.body.uid).toBeNull();
     });
 
+    it.each(['name', 'metadata'])(
+      'refuses %s: null on PATCH with 422 naming the field, changing nothing',
+      async (field) => {
+        const created = (
+          await sut.api.post<App>('/api/v1/apps', { name: 'Keep', metadata: { a: 1 } })
+        ).body;
+        const res = await sut.api.patch<{ details: Array<{ field: string; message: string }> }>(
+          `/api/v1/apps/${created.id}`,
+          { [field]: null },
+        );
+        expect(res.status).toBe(422);
+        expect(res.body.details).toEqual([
+          { field, message: `${field} must not be null; leave it out instead` },
+        ]);
+        expect((await sut.api.get<App>(`/api/v1/apps/${created.id}`)).body).toEqual(created);
+      },
+    );
+
+    it('still clears retrySchedule with null', async () => {
+      const created = (
+        await sut.api.post<App>('/api/v1/apps', { name: 'R', retrySchedule: ['1m'] })
+      ).body;
+      const res = await sut.api.patch<App & { retrySchedule: string[] | null }>(
+        `/api/v1/apps/${created.id}`,
+        { retrySchedule: null },
+      );
+      expect([res.status, res.body.retrySchedule]).toEqual([200, null]);
+    });
+
     it('deletes an app (204) and then answers 404', async () => {
       const created = (await sut.api.post<App>('/api/v1/apps', { name: 'Doomed' })).body;
       expect((await sut.api.delete(`/api/v1/apps/${created.id}`)).status).toBe(204);

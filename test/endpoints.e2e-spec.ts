@@ -9,6 +9,7 @@ import {
   listSubscriptions,
   PageView,
 } from './support/builders';
+import { startReceiver } from './support/receiver';
 import { startTestAppWithDatabase, TEST_ENCRYPTION_KEY } from './support/test-app';
 
 type Problem = { code: string; details: Array<{ field: string; message: string }> };
@@ -130,6 +131,16 @@ describe('Endpoints API', () => {
       [
         'a header value with CRLF',
         { url: 'https://example.com/', headers: { 'x-a': 'a\r\nb' } },
+        'headers',
+      ],
+      [
+        'a header value with a control character',
+        { url: 'https://example.com/', headers: { 'x-a': 'a\u0001b' } },
+        'headers',
+      ],
+      [
+        'a header value with a character undici cannot send',
+        { url: 'https://example.com/', headers: { 'x-price': '5 €' } },
         'headers',
       ],
       [
@@ -308,6 +319,40 @@ describe('Endpoints API', () => {
       expect((await sut.api.get<EndpointView>(path(endpoint.id))).body.signatureHeader).toBeNull();
     });
 
+    it.each(['description', 'headers', 'metadata', 'url', 'disabled'])(
+      'refuses %s: null on PATCH with 422 naming the field, changing nothing',
+      async (field) => {
+        const endpoint = await createEndpoint(sut.api, appId, {
+          description: 'kept',
+          headers: { 'x-kept': 'yes' },
+          metadata: { kept: true },
+        });
+        const res = await sut.api.patch<Problem>(path(endpoint.id), { [field]: null });
+        expect(res.status).toBe(422);
+        expect(res.body.details).toEqual([
+          { field, message: `${field} must not be null; leave it out instead` },
+        ]);
+        expect((await sut.api.get<EndpointView>(path(endpoint.id))).body).toEqual(endpoint);
+      },
+    );
+
+    it('names the header whose value undici would refuse, on PATCH too, changing nothing', async () => {
+      const endpoint = await createEndpoint(sut.api, appId, { headers: { 'x-kept': 'yes' } });
+      const res = await sut.api.patch<Problem>(path(endpoint.id), {
+        headers: { 'x-ok': 'fine', 'x-emoji': 'ok 😀' },
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.details).toEqual([
+        {
+          field: 'headers',
+          message: expect.stringContaining('header "x-emoji" value may only hold'),
+        },
+      ]);
+      expect((await sut.api.get<EndpointView>(path(endpoint.id))).body.headers).toEqual({
+        'x-kept': 'yes',
+      });
+    });
+
     it.each([
       ['an unknown field', { secret: 'whsec_x' }, 'secret'],
       ['a bad url', { url: 'nope' }, 'url'],
@@ -317,6 +362,28 @@ describe('Endpoints API', () => {
       const res = await sut.api.patch<Problem>(path(endpoint.id), body);
       expect(res.status).toBe(422);
       expect(res.body.details.map((d) => d.field)).toContain(field);
+    });
+  });
+
+  describe('header values at the edge of what undici sends', () => {
+    it('delivers a value with a tab and U+0080-U+00FF characters (sent as latin-1 bytes)', async () => {
+      const receiver = await startReceiver(() => ({ status: 204 }));
+      try {
+        const app = await createApp(sut.api);
+        await createEndpoint(sut.api, app.id, {
+          url: receiver.url,
+          headers: { 'x-note': 'café\tcrème ÿ' },
+        });
+        const sent = await sut.api.post(`/api/v1/apps/${app.id}/messages`, {
+          eventType: 'header.check',
+          payload: {},
+        });
+        expect(sent.status).toBe(202);
+        const [request] = await receiver.waitFor(1);
+        expect(request.headers['x-note']).toBe('café\tcrème ÿ');
+      } finally {
+        await receiver.close();
+      }
     });
   });
 

@@ -258,6 +258,49 @@ describe('Messages API', () => {
       expect(rows.map((r) => r.n)).toEqual([1, 1]);
     });
 
+    it('treats "eventId": null as no eventId, as answers show it', async () => {
+      const res = await send(appId, { eventType: 'order.created', payload: {}, eventId: null });
+      expect([res.status, res.body.eventId]).toEqual([202, null]);
+      const keyed = await send(
+        appId,
+        { eventType: 'order.created', payload: {}, eventId: null },
+        { 'idempotency-key': 'null-and-header' },
+      );
+      expect([keyed.status, keyed.body.eventId]).toEqual([202, 'null-and-header']);
+    });
+
+    it.each([
+      ['NUL', 'evt\u0000-1'],
+      ['a control character', 'evt\u0001'],
+      ['DEL', 'evt\u007f'],
+      ['a lone surrogate', 'evt\ud800'],
+    ])('refuses an eventId with %s with 422 naming it, writing nothing', async (_case, eventId) => {
+      const before = await messagesOf(appId);
+      const res = await send(appId, { eventType: 'order.created', payload: {}, eventId });
+      expect(res.status).toBe(422);
+      expect(res.body.details?.map((d) => d.field)).toEqual(['eventId']);
+      const batch = await sendBatch(appId, [
+        { eventType: 'order.created', payload: {} },
+        { eventType: 'order.created', payload: {}, eventId },
+      ]);
+      expect(batch.status).toBe(422);
+      expect(batch.body.details?.map((d) => d.field)).toEqual(['messages[1].eventId']);
+      expect(await messagesOf(appId)).toBe(before);
+    });
+
+    it('refuses an Idempotency-Key header on the batch route, writing nothing', async () => {
+      const before = await messagesOf(appId);
+      const res = await sut.api.post<ErrorBody>(
+        `/api/v1/apps/${appId}/messages/batch`,
+        { messages: [{ eventType: 'order.created', payload: {} }] },
+        { 'idempotency-key': 'batch-key' },
+      );
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('idempotency_key_not_supported');
+      expect(res.body.details?.map((d) => d.field)).toEqual(['Idempotency-Key']);
+      expect(await messagesOf(appId)).toBe(before);
+    });
+
     it('keeps eventIds apart per app', async () => {
       const other = await createApp();
       await send(appId, { eventType: 'x', payload: {}, eventId: 'shared' });

@@ -148,6 +148,29 @@ describe('Subscriptions API', () => {
         (await sut.api.get<SubscriptionView>(subs(endpoint.id, sub.id))).body.eventTypes,
       ).toEqual(['*']);
     });
+
+    it('refuses eventTypes: null on PATCH with 422 naming the field, changing nothing', async () => {
+      const endpoint = await createEndpoint(sut.api, appId);
+      const [sub] = await listSubscriptions(sut.api, appId, endpoint.id);
+      const res = await sut.api.patch<Problem>(subs(endpoint.id, sub.id), { eventTypes: null });
+      expect(res.status).toBe(422);
+      expect(res.body.details).toEqual([
+        { field: 'eventTypes', message: 'eventTypes must not be null; leave it out instead' },
+      ]);
+      expect((await sut.api.get<SubscriptionView>(subs(endpoint.id, sub.id))).body).toEqual(sub);
+    });
+
+    it('still removes a filter with null', async () => {
+      const endpoint = await createEndpoint(sut.api, appId, {
+        eventTypes: ['a.*'],
+        filter: { x: 1 },
+      });
+      const [sub] = await listSubscriptions(sut.api, appId, endpoint.id);
+      const res = await sut.api.patch<SubscriptionView>(subs(endpoint.id, sub.id), {
+        filter: null,
+      });
+      expect([res.status, res.body.filter]).toEqual([200, null]);
+    });
   });
 
   describe('routing test route', () => {

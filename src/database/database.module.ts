@@ -14,6 +14,14 @@ import { MIGRATIONS } from './migrations';
 import { PG_POOL } from './pg-pool';
 import { MigrationRunner } from './migration-runner';
 
+/**
+ * How long a request waits for a new database connection before failing (503, see
+ * isDatabaseUnavailable) instead of hanging while the database is unreachable: by default pg
+ * waits for the operating system's TCP timeout, minutes. Only the connect is bounded, not
+ * statements: migrations and retention deletes may legitimately run long.
+ */
+export const DATABASE_CONNECT_TIMEOUT_MS = 10_000;
+
 /** Ends the raw pool after everything that uses it has shut down. */
 @Injectable()
 class PgPoolCloser implements OnApplicationShutdown {
@@ -46,6 +54,7 @@ export class DatabaseModule {
             migrations: MIGRATIONS,
             migrationsTableName: 'schema_migrations',
             poolSize: Math.max(2, Math.ceil(config.DATABASE_POOL_SIZE / 2)),
+            connectTimeoutMS: DATABASE_CONNECT_TIMEOUT_MS,
             logging: false,
           }),
         }),
@@ -55,7 +64,11 @@ export class DatabaseModule {
           provide: PG_POOL,
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) =>
-            new Pool({ connectionString: databaseUrl, max: config.DATABASE_POOL_SIZE }),
+            new Pool({
+              connectionString: databaseUrl,
+              max: config.DATABASE_POOL_SIZE,
+              connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
+            }),
         },
         {
           provide: MigrationRunner,

@@ -14,6 +14,13 @@ export const SIGNATURE_HEADER_MAX_LENGTH = 128;
 export const HTTP_TOKEN_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
+ * A character a header value may not hold: the complement of what undici, which sends the
+ * deliveries, accepts (`headerCharRegex` in undici/lib/core/util.js: HTAB, SP, visible ASCII,
+ * obs-text U+0080-U+00FF). A value it refuses would fail every delivery of the endpoint.
+ */
+const HEADER_VALUE_FORBIDDEN_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
  * Names a caller may not set: hop-by-hop and framing headers (the HTTP client owns them),
  * `authorization` (authToken exists for it) and the headers the delivery itself sets.
  */
@@ -85,10 +92,17 @@ export function headersProblems(headers: unknown, signatureHeader: string | null
     if (typeof value !== 'string') problems.push(`header "${name}" must have a string value`);
     else if (value.length > HEADER_VALUE_MAX_LENGTH)
       problems.push(`header "${name}" value must be at most ${HEADER_VALUE_MAX_LENGTH} characters`);
-    else if (/[\r\n\0]/.test(value))
-      problems.push(`header "${name}" value must not contain CR, LF or NUL`);
+    else {
+      const forbidden = HEADER_VALUE_FORBIDDEN_CHAR.exec(value);
+      if (forbidden) problems.push(headerValueCharProblem(name, forbidden));
+    }
   }
   return problems;
+}
+
+function headerValueCharProblem(name: string, found: RegExpExecArray): string {
+  const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  return `header "${name}" value may only hold tab, space, visible ASCII and U+0080-U+00FF characters (found U+${code} at index ${found.index})`;
 }
 
 export function authTokenProblem(token: string): string | null {

@@ -6,6 +6,16 @@ export interface SchemaProblem {
   message: string;
 }
 
+/** A stored schema that cannot be compiled (saved before a check existed, or written around the API). */
+export class UnusableSchemaError extends Error {
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(`the JSON Schema of "${key}" cannot be compiled: ${reason}`);
+  }
+}
+
 function describe(errors: ErrorObject[] | null | undefined, root: string): SchemaProblem[] {
   return (errors ?? []).map((e) => ({
     path: `${root}${e.instancePath.replace(/\//g, '.')}`,
@@ -14,26 +24,40 @@ function describe(errors: ErrorObject[] | null | undefined, root: string): Schem
 }
 
 /**
+ * Compiles one schema in an Ajv instance of its own. A shared instance registers every
+ * compiled schema under its `$id`: a second event type (or an edited version) with the same
+ * `$id` then failed to compile, one type's `$ref` could resolve into another's schema, and
+ * every compiled version stayed in the instance for good. Alone, a schema sees only itself,
+ * and is dropped with its validator. About as costly as a compile (~1 ms), once per version.
+ */
+function compileAlone(schema: Record<string, unknown>): ValidateFunction {
+  // The schema was checked against the meta-schema when it was saved (schemaProblems).
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+type Compiled =
+  { version: number; validate: ValidateFunction } | { version: number; error: string };
+
+/**
  * JSON Schema (draft-07 / 2019 keywords ajv supports) for event type payloads: checks a
- * schema when it is saved, and validates payloads against compiled, cached validators.
- * Pure: no Nest or database imports.
+ * schema when it is saved, and validates payloads against compiled, cached validators (one
+ * per key: the latest version). Pure: no Nest or database imports.
  */
 export class JsonSchemaChecker {
-  private readonly ajv = new Ajv({ allErrors: true, strict: false });
-  private readonly cache = new Map<string, { version: number; validate: ValidateFunction }>();
-
-  constructor() {
-    addFormats(this.ajv);
-  }
+  /** Validates schemas against the meta-schema only; never compiles or keeps one. */
+  private readonly metaSchema = new Ajv({ allErrors: true, strict: false });
+  private readonly cache = new Map<string, Compiled>();
 
   /** Problems with a schema itself (empty when it is a usable JSON Schema). */
   schemaProblems(schema: unknown): SchemaProblem[] {
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
       return [{ path: 'schema', message: 'must be a JSON Schema object' }];
     }
-    if (!this.ajv.validateSchema(schema)) return describe(this.ajv.errors, 'schema');
+    if (!this.metaSchema.validateSchema(schema)) return describe(this.metaSchema.errors, 'schema');
     try {
-      this.ajv.compile(schema);
+      compileAlone(schema as Record<string, unknown>);
       return [];
     } catch (err) {
       return [{ path: 'schema', message: (err as Error).message }];
@@ -42,7 +66,8 @@ export class JsonSchemaChecker {
 
   /**
    * Validates a payload; `key`+`version` identify the schema so each is compiled once
-   * (version = the event type's updatedAt, so an edited schema is recompiled).
+   * (version = the event type's updatedAt, so an edited schema is recompiled). Throws
+   * UnusableSchemaError when the schema does not compile (remembered: not retried per message).
    */
   payloadProblems(
     key: string,
@@ -52,9 +77,19 @@ export class JsonSchemaChecker {
   ): SchemaProblem[] {
     let entry = this.cache.get(key);
     if (!entry || entry.version !== version) {
-      entry = { version, validate: this.ajv.compile(schema) };
+      try {
+        entry = { version, validate: compileAlone(schema) };
+      } catch (err) {
+        entry = { version, error: (err as Error).message };
+      }
       this.cache.set(key, entry);
     }
+    if ('error' in entry) throw new UnusableSchemaError(key, entry.error);
     return entry.validate(payload) ? [] : describe(entry.validate.errors, 'payload');
+  }
+
+  /** Drops the validator of a key that no longer has a schema (removed, or the type deleted). */
+  forget(key: string): void {
+    this.cache.delete(key);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ValidationError } from '../common/errors/domain-error';
 import type { FieldProblem } from '../common/validation/validation.pipe';
 import { EventTypesRepository } from '../event-types/event-types.repository';
-import { JsonSchemaChecker } from '../event-types/json-schema-checker';
+import { JsonSchemaChecker, UnusableSchemaError } from '../event-types/json-schema-checker';
 import { ExpiringLoadCache } from '../routing/expiring-load-cache';
 import type { PreparedMessage } from './message-input';
 
@@ -38,7 +38,11 @@ export class EventTypeCatalogCache {
     private readonly schemas: JsonSchemaChecker,
   ) {}
 
-  /** Throws a 422 naming every failing message field; `fieldPrefix(i)` is '' or `messages[i].`. */
+  /**
+   * Throws a 422 naming every failing message field; `fieldPrefix(i)` is '' or `messages[i].`.
+   * A type whose stored schema cannot be compiled refuses its messages with a 422 that says so
+   * (event_type_schema_unusable) until the schema is fixed, rather than a 500 per message.
+   */
   async check(messages: PreparedMessage[], fieldPrefix: (index: number) => string): Promise<void> {
     const names = [...new Set(messages.map((m) => m.eventType))];
     const loaded = await Promise.all(
@@ -46,6 +50,7 @@ export class EventTypeCatalogCache {
     );
     const catalog = new Map(names.map((name, i) => [name, loaded[i]]));
     const archived: FieldProblem[] = [];
+    const unusable: FieldProblem[] = [];
     const invalid: FieldProblem[] = [];
     messages.forEach((message, index) => {
       const entry = catalog.get(message.eventType);
@@ -57,13 +62,24 @@ export class EventTypeCatalogCache {
           message: `${prefix}eventType "${message.eventType}" is archived and accepts no new messages`,
         });
       } else if (entry.schema) {
-        for (const p of this.schemas.payloadProblems(
-          message.eventType,
-          entry.version,
-          entry.schema,
-          message.payload,
-        )) {
-          invalid.push({ field: `${prefix}${p.path}`, message: `${prefix}${p.path} ${p.message}` });
+        try {
+          for (const p of this.schemas.payloadProblems(
+            message.eventType,
+            entry.version,
+            entry.schema,
+            message.payload,
+          )) {
+            invalid.push({
+              field: `${prefix}${p.path}`,
+              message: `${prefix}${p.path} ${p.message}`,
+            });
+          }
+        } catch (err) {
+          if (!(err instanceof UnusableSchemaError)) throw err;
+          unusable.push({
+            field: `${prefix}eventType`,
+            message: `${prefix}eventType "${message.eventType}" has a JSON Schema that cannot be compiled (${err.reason}); fix the event type's schema`,
+          });
         }
       }
     });
@@ -73,6 +89,14 @@ export class EventTypeCatalogCache {
         archived,
         'event_type_archived',
       );
+    if (unusable.length > 0) {
+      const shown = unusable.slice(0, 50);
+      throw new ValidationError(
+        shown.map((p) => p.message).join('; '),
+        shown,
+        'event_type_schema_unusable',
+      );
+    }
     if (invalid.length > 0) {
       const shown = invalid.slice(0, 50);
       throw new ValidationError(
@@ -85,6 +109,7 @@ export class EventTypeCatalogCache {
 
   private async load(name: string): Promise<CatalogEntry | null> {
     const type = await this.types.find(name);
+    if (!type?.schema) this.schemas.forget(name);
     return type
       ? { archived: type.archived, schema: type.schema, version: type.updatedAt.getTime() }
       : null;

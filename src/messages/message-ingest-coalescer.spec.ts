@@ -1,4 +1,5 @@
 import {
+  mayBeOneMessagesFault,
   MessageIngestCoalescer,
   type IngestCoalescingOptions,
   type MessageRowsWriter,
@@ -75,6 +76,12 @@ function aPendingIngest(overrides: Partial<NewMessageRow> = {}, endpoints = 1): 
     })),
   };
 }
+
+/** An error as pg reports a PostgreSQL error: `code` is the SQLSTATE. */
+function pgError(code: string, message = `SQLSTATE ${code}`): Error {
+  return Object.assign(new Error(message), { code });
+}
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /** Lets every settled promise's callbacks run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -207,7 +214,7 @@ describe('MessageIngestCoalescer', () => {
       void sut.submit(aPendingIngest());
       const innocent = [aPendingIngest(), aPendingIngest()];
       const guilty = aPendingIngest({ appId: 'app_deleted' });
-      const refusal = new Error('foreign key violation');
+      const refusal = pgError(FOREIGN_KEY_VIOLATION, 'foreign key violation');
       writer.refuse.set(guilty.message.id, refusal);
       const answers = Promise.allSettled([
         sut.submit(innocent[0]),
@@ -239,7 +246,7 @@ describe('MessageIngestCoalescer', () => {
       const sut = create();
       void sut.submit(aPendingIngest());
       const group = Array.from({ length: 64 }, () => aPendingIngest());
-      writer.refuse.set(group[41].message.id, new Error('refused'));
+      writer.refuse.set(group[41].message.id, pgError(FOREIGN_KEY_VIOLATION, 'refused'));
       const answers = Promise.allSettled(group.map((pending) => sut.submit(pending)));
       writer.autoCommit = true;
       writer.statements[0].commit();
@@ -259,11 +266,11 @@ describe('MessageIngestCoalescer', () => {
       ]);
       writer.statements[0].commit();
       await settle();
-      writer.statements[1].fail(new Error('connection lost'));
+      writer.statements[1].fail(pgError('22021', 'invalid byte sequence'));
       await settle();
-      writer.statements[2].fail(new Error('first alone'));
+      writer.statements[2].fail(pgError('22021', 'first alone'));
       await settle();
-      writer.statements[3].fail(new Error('second alone'));
+      writer.statements[3].fail(pgError('23505', 'second alone'));
       expect(
         (await answers).map((r) => r.status === 'rejected' && (r.reason as Error).message),
       ).toEqual(['first alone', 'second alone']);
@@ -283,7 +290,7 @@ describe('MessageIngestCoalescer', () => {
       const original = sut.submit(aPendingIngest({ eventId: 'k' }));
       const repeat = sut.submit(aPendingIngest({ eventId: 'k' }));
       const guilty = aPendingIngest();
-      writer.refuse.set(guilty.message.id, new Error('refused'));
+      writer.refuse.set(guilty.message.id, pgError(FOREIGN_KEY_VIOLATION, 'refused'));
       void sut.submit(guilty).catch(() => undefined);
       writer.autoCommit = true;
       writer.statements[0].commit();
@@ -295,9 +302,69 @@ describe('MessageIngestCoalescer', () => {
       writer.autoCommit = true;
       const sut = create();
       const doomed = aPendingIngest();
-      writer.refuse.set(doomed.message.id, new Error('refused'));
+      writer.refuse.set(doomed.message.id, pgError(FOREIGN_KEY_VIOLATION, 'refused'));
       await expect(sut.submit(doomed)).rejects.toThrow('refused');
       expect((await sut.submit(aPendingIngest())).insertedIds.size).toBe(1);
     });
+  });
+
+  describe('a group statement that fails for a reason no single message causes', () => {
+    it.each([
+      ['a connection exception (08006)', pgError('08006', 'connection failure')],
+      ['an admin shutdown (57P01)', pgError('57P01', 'terminating connection')],
+      ['too many connections (53300)', pgError('53300', 'too many clients')],
+      [
+        'a socket error',
+        Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      ],
+      ['an error without a code', new Error('timeout exceeded when trying to connect')],
+    ])('fails every member at once with %s, in one statement', async (_case, outage) => {
+      const sut = create();
+      void sut.submit(aPendingIngest());
+      const group = Array.from({ length: 8 }, () => aPendingIngest());
+      const original = aPendingIngest({ eventId: 'k' });
+      const repeat = aPendingIngest({ eventId: 'k' });
+      const answers = Promise.allSettled(
+        [...group, original, repeat].map((pending) => sut.submit(pending)),
+      );
+      writer.statements[0].commit();
+      await settle();
+      writer.autoCommit = true; // a retried half would commit: only no retry keeps them failed
+      writer.statements[1].fail(outage);
+      const settled = await answers;
+      expect(settled.every((r) => r.status === 'rejected' && r.reason === outage)).toBe(true);
+      expect(writer.statements).toHaveLength(2);
+    });
+
+    it('goes on with the queue once the database answers again', async () => {
+      const sut = create();
+      const lost = sut.submit(aPendingIngest());
+      writer.statements[0].fail(pgError('08006'));
+      await expect(lost).rejects.toMatchObject({ code: '08006' });
+      writer.autoCommit = true;
+      expect((await sut.submit(aPendingIngest())).insertedIds.size).toBe(1);
+    });
+  });
+});
+
+describe('mayBeOneMessagesFault', () => {
+  it.each([
+    ['a foreign-key violation', pgError('23503'), true],
+    ['a unique violation', pgError('23505'), true],
+    ['a data exception', pgError('22021'), true],
+    ['a string too long', pgError('22001'), true],
+    ['a connection exception', pgError('08006'), false],
+    ['a server shutdown', pgError('57P01'), false],
+    ['a cancelled statement', pgError('57014'), false],
+    ['insufficient resources', pgError('53300'), false],
+    ['an exception raised by a row trigger', pgError('P0001'), true],
+    ['a syntax error (a bug, in every half)', pgError('42601'), false],
+    ['a deadlock', pgError('40P01'), false],
+    ['a disk failure', pgError('58030'), false],
+    ['a socket error', Object.assign(new Error('x'), { code: 'ECONNRESET' }), false],
+    ['an error without a code', new Error('Connection terminated unexpectedly'), false],
+    ['not an error', null, false],
+  ])('%s → %s', (_case, err, expected) => {
+    expect(mayBeOneMessagesFault(err)).toBe(expected);
   });
 });

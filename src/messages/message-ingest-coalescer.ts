@@ -49,9 +49,12 @@ interface Waiter {
  * Idempotency: a repeat of an (app, eventId) queued in the same group is left out of the
  * statement and reports "not inserted", as a stored repeat does; the caller then reads the
  * original, which committed with the group. Failure isolation: a group statement that fails
- * is rolled back whole, so its two halves are retried, in arrival order, each split again if
- * it fails, down to single messages: only the guilty ones see an error, their own (a
- * foreign-key violation for a deleted app, …), and the others commit.
+ * with an error one message can cause (mayBeOneMessagesFault) is rolled back whole, so its two
+ * halves are retried, in arrival order, each split again if it fails, down to single messages:
+ * only the guilty ones see an error, their own (a foreign-key violation for a deleted app, …),
+ * and the others commit. Any other failure (the database is unreachable, shutting down, out of
+ * connections) fails the whole group at once with that error: splitting would cost 2n-1
+ * statements against a database that cannot take one.
  */
 export class MessageIngestCoalescer {
   private queue: Waiter[] = [];
@@ -116,7 +119,10 @@ export class MessageIngestCoalescer {
         written.flatMap((w) => w.pending.deliveries),
       );
     } catch (err) {
-      if (group.length === 1) return group[0].reject(err);
+      if (group.length === 1 || !mayBeOneMessagesFault(err)) {
+        for (const waiter of group) waiter.reject(err);
+        return;
+      }
       // Halves, in order (an original before its repeats): one guilty member among n costs
       // about 2·log2(n) more statements, not n.
       const half = Math.ceil(group.length / 2);
@@ -127,6 +133,19 @@ export class MessageIngestCoalescer {
       resolve(memberResult(pending, result.insertedIds.has(pending.message.id)));
     for (const { pending, resolve } of repeats) resolve(memberResult(pending, false));
   }
+}
+
+/**
+ * Whether a failed statement may be the fault of one of its messages, so that retrying halves
+ * isolates it: PostgreSQL data exceptions (SQLSTATE class 22: a value a column refuses),
+ * integrity violations (class 23: the foreign key of a deleted app) and PL/pgSQL exceptions
+ * (class P0: a row trigger refusing a message). Not connection exceptions (08), operator
+ * intervention (57: shutdown, cancel), insufficient resources (53), any other class, nor errors
+ * without a SQLSTATE (socket errors, pool connect timeouts): every half would fail the same.
+ */
+export function mayBeOneMessagesFault(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23|P0)[0-9A-Z]{3}$/.test(code);
 }
 
 /** Every delivery of an inserted message is inserted with it (delivery inserts never skip). */

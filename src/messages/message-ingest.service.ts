@@ -67,30 +67,40 @@ export class MessageIngestService implements OnModuleDestroy {
   }
 
   /**
-   * One message, `{ eventType, payload, eventId? }` as sent by a producer (validated here).
-   * In-process producers (e.g. operational events) call this too.
+   * One message, `{ eventType, payload, eventId? }` as sent by a producer (validated here);
+   * `bodyText` is the JSON text it was parsed from, whose payload text is stored as sent.
+   * In-process producers (e.g. operational events) call this too, without body text.
    */
   async ingestOne(
     appIdOrUid: string,
     body: unknown,
     idempotencyKey?: string,
+    bodyText?: string,
   ): Promise<IngestedMessage> {
     const write: RowsWrite = ([message], deliveries) =>
       this.coalescer.submit({ message, deliveries });
     const [message] = await this.ingest(
       appIdOrUid,
-      [this.parser.parseOne(body, idempotencyKey)],
+      [this.parser.parseOne(body, idempotencyKey, bodyText)],
       () => '',
       write,
     );
     return message;
   }
 
-  /** `{ messages: [...] }`, all or nothing; the answer has one entry per message, in order. */
-  ingestBatch(appIdOrUid: string, body: unknown): Promise<IngestedMessage[]> {
+  /**
+   * `{ messages: [...] }`, all or nothing; the answer has one entry per message, in order. An
+   * Idempotency-Key header is refused (each message takes its own eventId).
+   */
+  ingestBatch(
+    appIdOrUid: string,
+    body: unknown,
+    idempotencyKey?: string,
+    bodyText?: string,
+  ): Promise<IngestedMessage[]> {
     return this.ingest(
       appIdOrUid,
-      this.parser.parseBatch(body),
+      this.parser.parseBatch(body, idempotencyKey, bodyText),
       (index) => `messages[${index}].`,
       (rows, deliveries) => this.messages.ingest(rows, deliveries),
     );

@@ -12,6 +12,11 @@ function problemFields(run: () => unknown): string[] {
   throw new Error('expected a ValidationError');
 }
 
+/** A request as the HTTP layer hands it over: the parsed body and the text it came from. */
+function aRequest(text: string): [unknown, string] {
+  return [JSON.parse(text), text];
+}
+
 describe('MessageInputParser', () => {
   const sut = new MessageInputParser(64);
 
@@ -24,6 +29,70 @@ describe('MessageInputParser', () => {
         payload,
         payloadText: JSON.stringify(payload),
       });
+    });
+
+    it.each([
+      ['a big integer', '{"id":12345678901234567890}'],
+      ['a huge exponent', '{"x":1e400}'],
+      ['a precise decimal and its own spacing', '{ "amount" : 10.10000000000000000001 }'],
+      ['escapes JSON.stringify would write otherwise', '{"s":"\\u00e9\\/"}'],
+    ])('keeps the payload text from the body as sent: %s', (_case, payloadText) => {
+      const [body, text] = aRequest(`{"eventType":"a.b","payload":${payloadText}}`);
+      expect(sut.parseOne(body, undefined, text).payloadText).toBe(payloadText);
+    });
+
+    it('keeps the payload text of the last payload member, the one JSON.parse kept', () => {
+      const [body, text] = aRequest('{"eventType":"a","payload":{"x":1},"payload":{"y":2}}');
+      expect(sut.parseOne(body, undefined, text)).toMatchObject({
+        payload: { y: 2 },
+        payloadText: '{"y":2}',
+      });
+    });
+
+    it('measures the size limit on the bytes stored, spacing included', () => {
+      // 56 bytes as JSON.stringify would write it, 66 as sent (the limit is 64).
+      const [body, text] = aRequest(
+        `{"eventType":"a","payload":{"s":${' '.repeat(10)}"${'x'.repeat(48)}"}}`,
+      );
+      expect(() => sut.parseOne(body, undefined)).not.toThrow();
+      expect(() => sut.parseOne(body, undefined, text)).toThrow(PayloadTooLargeError);
+    });
+
+    it('refuses body text that does not hold the parsed payload (a wiring error) rather than store another text', () => {
+      expect(() =>
+        sut.parseOne({ eventType: 'a', payload: {} }, undefined, '{"eventType":"a"}'),
+      ).toThrow('not found in the request body');
+    });
+
+    it('treats "eventId": null as no eventId', () => {
+      expect(sut.parseOne({ eventType: 'a', payload: {}, eventId: null }, undefined).eventId).toBe(
+        null,
+      );
+      expect(sut.parseOne({ eventType: 'a', payload: {}, eventId: null }, 'hdr').eventId).toBe(
+        'hdr',
+      );
+    });
+
+    it.each([
+      ['NUL', 'a\u0000b'],
+      ['a C0 control', 'a\u001fb'],
+      ['DEL', 'a\u007f'],
+      ['a C1 control', '\u0085'],
+      ['a lone high surrogate', 'a\ud800'],
+      ['a lone low surrogate', '\udc00a'],
+    ])('refuses an eventId with %s, naming it', (_case, eventId) => {
+      expect(
+        problemFields(() => sut.parseOne({ eventType: 'a', payload: {}, eventId }, undefined)),
+      ).toEqual(['eventId']);
+      expect(problemFields(() => sut.parseOne({ eventType: 'a', payload: {} }, eventId))).toEqual([
+        'Idempotency-Key',
+      ]);
+    });
+
+    it('accepts an eventId with non-ASCII characters and surrogate pairs', () => {
+      expect(
+        sut.parseOne({ eventType: 'a', payload: {}, eventId: 'café-😀 ok' }, undefined).eventId,
+      ).toBe('café-😀 ok');
     });
 
     it('takes the eventId from the Idempotency-Key header', () => {
@@ -110,6 +179,42 @@ describe('MessageInputParser', () => {
           message: expect.stringContaining('messages[1].payload'),
         }),
       );
+    });
+
+    it('keeps the text of every payload from the body as sent', () => {
+      const [body, text] = aRequest(
+        '{"messages":[{"eventType":"a","payload":{"n":12345678901234567890}},\n' +
+          ' {"payload" : { "x" : 1e400 } , "eventType":"b"}]}',
+      );
+      expect(sut.parseBatch(body, undefined, text).map((m) => m.payloadText)).toEqual([
+        '{"n":12345678901234567890}',
+        '{ "x" : 1e400 }',
+      ]);
+    });
+
+    it('refuses an Idempotency-Key header: each message takes its own eventId', () => {
+      expect(() =>
+        sut.parseBatch({ messages: [{ eventType: 'a', payload: {} }] }, 'key-1'),
+      ).toThrow(
+        expect.objectContaining({
+          status: 422,
+          code: 'idempotency_key_not_supported',
+          details: [expect.objectContaining({ field: 'Idempotency-Key' })],
+        }),
+      );
+    });
+
+    it('treats "eventId": null as no eventId and refuses control characters, by index', () => {
+      expect(
+        problemFields(() =>
+          sut.parseBatch({
+            messages: [
+              { eventType: 'a', payload: {}, eventId: null },
+              { eventType: 'a', payload: {}, eventId: 'a\u0000' },
+            ],
+          }),
+        ),
+      ).toEqual(['messages[1].eventId']);
     });
 
     it('caps the problems it reports', () => {

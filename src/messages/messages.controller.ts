@@ -9,9 +9,11 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { ApiErrors, ErrorResponseDto } from '../common/openapi/api-errors.decorator';
 import { Page } from '../common/pagination';
+import { JsonBodyText, KEEP_JSON_BODY_TEXT } from '../common/validation/json-body-text';
 import { MessageQueryDto } from './dto/message-query.dto';
 import {
   CreateMessageBatchDto,
@@ -31,7 +33,10 @@ const TOO_LARGE = {
   type: ErrorResponseDto,
 };
 
-/** Bodies are `unknown` on purpose: MessageIngestService validates them (faster than the global pipe). */
+/**
+ * Bodies are `unknown` on purpose: MessageIngestService validates them (faster than the global
+ * pipe), and takes each payload's text from the body text (delivered exactly as sent).
+ */
 @ApiTags('Messages')
 @ApiBearerAuth()
 @ApiErrors()
@@ -43,6 +48,7 @@ export class MessagesController {
   ) {}
 
   @Post()
+  @RouteConfig(KEEP_JSON_BODY_TEXT)
   @ApiOperation({
     summary: 'Send a message: stored with one delivery per matching endpoint before the answer',
   })
@@ -64,14 +70,16 @@ export class MessagesController {
   async create(
     @Param('appId') appId: string,
     @Body() body: unknown,
+    @JsonBodyText() bodyText: string | undefined,
     @Headers('idempotency-key') key: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const message = await this.ingest.ingestOne(appId, body, key);
+    const message = await this.ingest.ingestOne(appId, body, key, bodyText);
     void reply.status(message.duplicate ? 200 : 202).send(MessageAcceptedDto.from(message));
   }
 
   @Post('batch')
+  @RouteConfig(KEEP_JSON_BODY_TEXT)
   @HttpCode(202)
   @ApiOperation({ summary: 'Send 1 to 1,000 messages, all or nothing' })
   @ApiBody({ type: CreateMessageBatchDto })
@@ -83,9 +91,11 @@ export class MessagesController {
   async createBatch(
     @Param('appId') appId: string,
     @Body() body: unknown,
+    @JsonBodyText() bodyText: string | undefined,
+    @Headers('idempotency-key') key: string | undefined,
   ): Promise<MessageBatchAcceptedDto> {
     return {
-      data: (await this.ingest.ingestBatch(appId, body)).map((m) => ({
+      data: (await this.ingest.ingestBatch(appId, body, key, bodyText)).map((m) => ({
         ...MessageAcceptedDto.from(m),
         duplicate: m.duplicate,
       })),

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
+import { IsOptionalNotNull } from '../../common/validation/optional-not-null.validator';
 import { PageResponse } from '../../common/pagination';
 import { AppEntity } from '../app.entity';
 import {
@@ -31,7 +32,7 @@ export class CreateAppDto {
   uid?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { plan: 'pro' } })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsJsonObject(METADATA_MAX_BYTES)
   metadata?: Record<string, unknown>;
 
@@ -42,7 +43,11 @@ export class CreateAppDto {
   retrySchedule?: string[] | null;
 }
 
-export class UpdateAppDto extends PartialType(CreateAppDto) {
+/** Every field optional; null only where it clears a value (uid, retrySchedule). */
+export class UpdateAppDto extends PartialType(CreateAppDto, { skipNullProperties: false }) {
+  @IsOptionalNotNull()
+  declare name?: string;
+
   @ApiPropertyOptional({ nullable: true, description: 'null removes the uid.' })
   @ValidateIf((_o, v) => v !== null)
   @IsOptional()

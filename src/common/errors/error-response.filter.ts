@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { DomainError } from './domain-error';
 
 export interface ErrorBody {
@@ -59,12 +60,16 @@ export class ErrorResponseFilter implements ExceptionFilter {
   private readonly logger = new Logger(ErrorResponseFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = this.toBody(exception);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const body = this.toBody(exception, http.getRequest<FastifyRequest | undefined>()?.id);
+    // RFC 6750: a 401 names the scheme that would have been accepted.
+    if (body.statusCode === 401) void reply.header('www-authenticate', 'Bearer');
     void reply.status(body.statusCode).header('content-type', 'application/json').send(body);
   }
 
-  toBody(exception: unknown): ErrorBody {
+  /** `requestId` goes into the log line of a 500, beside the error id the client is given. */
+  toBody(exception: unknown, requestId?: string): ErrorBody {
     if (exception instanceof DomainError) {
       return {
         statusCode: exception.status,
@@ -103,9 +108,24 @@ export class ErrorResponseFilter implements ExceptionFilter {
       };
     }
     const errorId = randomUUID();
+    if (isDatabaseUnavailable(exception)) {
+      // Not a bug: the database is down, restarting or out of connections. 503: retry later.
+      const err = exception as Error;
+      this.logger.error(
+        { errorId, requestId, err: { name: err.name, message: err.message } },
+        'database unavailable',
+      );
+      return {
+        statusCode: 503,
+        code: 'database_unavailable',
+        message: `the database is unavailable; retry later (error id ${errorId})`,
+        errorId,
+      };
+    }
     this.logger.error(
       {
         errorId,
+        requestId,
         err:
           exception instanceof Error
             ? { name: exception.name, message: exception.message, stack: exception.stack }

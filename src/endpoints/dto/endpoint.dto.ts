@@ -18,6 +18,7 @@ import {
 import { PageQueryDto, PageResponse } from '../../common/pagination';
 import { isValidSigningSecret } from '../../common/signing-secret';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
+import { IsOptionalNotNull } from '../../common/validation/optional-not-null.validator';
 import { FILTER_MAX_BYTES, IsEventTypePatterns } from '../../subscriptions/subscription-rules';
 import {
   authTokenProblem,
@@ -44,10 +45,10 @@ const HEADERS_DOC = {
     'Extra request headers (at most 20; hop-by-hop, framing, authorization, user-agent and signature headers are refused).',
 } as const;
 
-/** Fields PATCH may change; create adds the rest. */
+/** Fields PATCH may change; create adds the rest. null only where it removes a value. */
 class EndpointFieldsDto {
   @ApiPropertyOptional({ maxLength: 1024 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(1024)
   description?: string;
@@ -55,7 +56,7 @@ class EndpointFieldsDto {
   @ApiPropertyOptional({
     description: 'A disabled endpoint receives nothing. Re-enabling resets its failure state.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   disabled?: boolean;
 
@@ -72,7 +73,7 @@ class EndpointFieldsDto {
   disabledReason?: string | null;
 
   @ApiPropertyOptional(HEADERS_DOC)
-  @IsOptional()
+  @IsOptionalNotNull()
   @Satisfies('isHeaderMap', headersRule)
   headers?: Record<string, string>;
 
@@ -120,7 +121,7 @@ class EndpointFieldsDto {
   signatureHeader?: string | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsJsonObject(METADATA_MAX_BYTES)
   metadata?: Record<string, unknown>;
 }
@@ -131,7 +132,7 @@ export class UpdateEndpointDto extends EndpointFieldsDto {
     maxLength: 2048,
     description: 'http or https, no credentials.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Satisfies('isEndpointUrl', stringRule(endpointUrlProblem))
   url?: string;
 }

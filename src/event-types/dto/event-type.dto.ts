@@ -8,6 +8,7 @@ import {
 } from '../../common/event-type-name';
 import { PageQueryDto, PageResponse } from '../../common/pagination';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
+import { IsOptionalNotNull } from '../../common/validation/optional-not-null.validator';
 import { EventTypeEntity } from '../event-type.entity';
 
 const SCHEMA_MAX_BYTES = 64 * 1024;
@@ -20,7 +21,7 @@ export class CreateEventTypeDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'A customer bought a subscription' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(1024)
   description?: string;
@@ -35,14 +36,14 @@ export class CreateEventTypeDto {
   schema?: Record<string, unknown>;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   archived?: boolean;
 }
 
 export class UpdateEventTypeDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(1024)
   description?: string;
@@ -59,7 +60,7 @@ export class UpdateEventTypeDto {
   schema?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({ description: 'Archived types refuse new messages.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   archived?: boolean;
 }

@@ -22,7 +22,8 @@ export class CreateMessageDto {
     additionalProperties: true,
     example: { invoiceId: 'in_123', amount: 4200 },
     description:
-      'Any JSON object, at most MAX_PAYLOAD_BYTES (default 256 KiB) as JSON (413 above). ' +
+      'Any JSON object, delivered as the exact JSON text sent here (numbers, spacing and escapes kept), ' +
+      'at most MAX_PAYLOAD_BYTES (default 256 KiB) of it (413 above). ' +
       "Validated against the event type's schema when the catalog has one (422 naming the path).",
   })
   payload!: Record<string, unknown>;
@@ -32,8 +33,9 @@ export class CreateMessageDto {
     maxLength: EVENT_ID_MAX_LENGTH,
     example: 'evt-2024-0001',
     description:
-      'Idempotency key, unique per app: a repeat answers 200 with the original message and creates nothing. ' +
-      'The Idempotency-Key header may carry it instead.',
+      'Idempotency key, unique per app: a repeat answers 200 with the original message and creates nothing ' +
+      '(its own payload is ignored). No control characters; null means none. ' +
+      'The Idempotency-Key header may carry it instead (single messages only).',
   })
   eventId?: string;
 }

@@ -7,6 +7,7 @@ import {
 } from '../../common/event-type-name';
 import { PageResponse } from '../../common/pagination';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
+import { IsOptionalNotNull } from '../../common/validation/optional-not-null.validator';
 import { FILTER_MAX_BYTES, IsEventTypePatterns } from '../subscription-rules';
 import { SubscriptionEntity } from '../subscription.entity';
 
@@ -39,7 +40,7 @@ export class CreateSubscriptionDto {
 
 export class UpdateSubscriptionDto {
   @ApiPropertyOptional(EVENT_TYPES_DOC)
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEventTypePatterns()
   eventTypes?: string[];
 
