@@ -20,6 +20,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
   const adapter = new FastifyAdapter({
     bodyLimit: options.config.MAX_REQUEST_BYTES,
     requestIdHeader: 'x-request-id',
+    // request.ip: the client named by X-Forwarded-For, but only behind these proxies.
+    trustProxy: trustProxyOption(options.config.TRUST_PROXY),
     genReqId: () => randomUUID(),
     logger: false,
   });
@@ -69,6 +71,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
   });
   if (options.config.ROLE !== 'worker') setUpOpenApi(app);
   return app;
+}
+
+/** A hop count becomes proxy-addr's trust function: the nearest `hops` addresses are proxies. */
+function trustProxyOption(
+  value: false | number | string[],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_address, hop) => hop < value : value;
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {

@@ -194,6 +194,41 @@ describe('Egress', () => {
       ]).toEqual([true, 429, '1']);
       expect(refused.body).toMatchObject({ code: 'rate_limited' });
     });
+
+    it('ignores X-Forwarded-For unless the peer is a trusted proxy', async () => {
+      const spoofing = await startTestApp({
+        database,
+        env: { OUTBOUND_IPS },
+        clock: new FakeClock(),
+      });
+      const behindProxy = await startTestApp({
+        database,
+        env: { OUTBOUND_IPS, TRUST_PROXY: '127.0.0.1' },
+        clock: new FakeClock(),
+      });
+      const poll = (app: TestApp, client: string): Promise<number> =>
+        app.api
+          .withKey(null)
+          .get('/api/v1/outbound-ips', { 'x-forwarded-for': client })
+          .then((r) => r.status);
+      try {
+        const spoofed: number[] = [];
+        const proxied: number[] = [];
+        for (let i = 0; i < 61; i++) {
+          spoofed.push(await poll(spoofing, `198.51.100.${i}`));
+          proxied.push(await poll(behindProxy, '198.51.100.7'));
+        }
+        const otherClient = await poll(behindProxy, '198.51.100.8');
+
+        // A client cannot dodge its limit by naming another address...
+        expect(spoofed.at(-1)).toBe(429);
+        // ...but behind a trusted proxy each client has its own.
+        expect([proxied.slice(0, 60).every((s) => s === 200), proxied[60]]).toEqual([true, 429]);
+        expect(otherClient).toBe(200);
+      } finally {
+        await Promise.all([spoofing.close(), behindProxy.close()]);
+      }
+    });
   });
 
   describe('start-up', () => {

@@ -35,9 +35,21 @@ describe('loadConfig', () => {
     ['SECRETS_ENCRYPTION_KEY', 'dG9vLXNob3J0'],
     ['ADMIN_API_KEYS', 'short'],
     ['RETENTION_DAYS', '0'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', '10.0.0.1,proxy.internal'],
   ])('stops on %s=%s with a message naming it', (key, value) => {
     expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`${key}=`));
+  });
+
+  describe('TRUST_PROXY', () => {
+    it.each<[string, false | number | string[]]>([
+      ['', false],
+      ['1', 1],
+      ['10.0.0.1, 10.1.0.0/16,::1', ['10.0.0.1', '10.1.0.0/16', '::1']],
+    ])('reads %j as %j', (value, expected) => {
+      expect(loadConfig({ TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+    });
   });
 
   describe('OUTBOUND_IPS', () => {

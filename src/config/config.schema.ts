@@ -56,6 +56,30 @@ const ipOrCidr = (value: string): boolean => {
 };
 
 /**
+ * Which proxies may name the client in X-Forwarded-For (Fastify's trustProxy): none (empty),
+ * a hop count, or the proxies' addresses/ranges. `true` (trust every hop) is refused: any
+ * client could then pick its own address and escape its rate limit.
+ */
+const trustProxy = z.string().transform((value, ctx): false | number | string[] => {
+  const v = value.trim();
+  if (v === '') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const entries = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const bad = entries.find((e) => !ipOrCidr(e));
+  if (bad !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${bad}" is not an IP address or CIDR range (give proxy addresses or a hop count)`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
+/**
  * Why an OUTBOUND_IPS entry cannot be published, or null. A CIDR with host bits set
  * (203.0.113.10/24) is rejected: receivers' strict parsers (Python's ip_network, Go's
  * netip.ParsePrefix with Masked checks) refuse it, so their allowlists would drop us.
@@ -79,6 +103,11 @@ export function outboundIpProblem(entry: string): string | null {
 export const CONFIG_SCHEMA = {
   PORT: { schema: int(0, 65535), default: '3000', doc: 'HTTP port of the API.' },
   HOST: { schema: z.string().min(1), default: '0.0.0.0', doc: 'Interface the API listens on.' },
+  TRUST_PROXY: {
+    schema: trustProxy,
+    default: '',
+    doc: 'Reverse proxies whose `X-Forwarded-For` names the client (per-client rate limit of the public allowlist route): their addresses or CIDR ranges, comma-separated, or a number of hops. Empty: the socket peer is the client.',
+  },
   ROLE: {
     schema: z.enum(['all', 'api', 'worker']),
     default: 'all',

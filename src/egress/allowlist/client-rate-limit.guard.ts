@@ -11,8 +11,9 @@ export const OUTBOUND_IPS_REQUESTS_PER_MINUTE = 60;
  * Limits each client IP on the public allowlist route (no key identifies the caller).
  * In-process on purpose: the route is read-only and cheap, so a limit per API process (N
  * processes allow N times the rate) is enough to stop one client from hogging it, without a
- * shared store. The key is the socket's peer address: behind a reverse proxy all clients share
- * the proxy's bucket. IPv6 clients are keyed by their /64, which one client usually owns whole.
+ * shared store. The key is request.ip: the socket's peer, or behind the proxies named by
+ * TRUST_PROXY the client they forward for (otherwise all clients would share the proxy's
+ * bucket). IPv6 clients are keyed by their /64, which one client usually owns whole.
  */
 @Injectable()
 export class ClientRateLimitGuard implements CanActivate {
