@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { USER_AGENT } from '../../common/product';
 import { SECRET_BOX, SecretBox } from '../../common/crypto/secret-box';
+import { authTokenContext, secretContext } from '../../endpoints/signing-secrets';
 import { SignatureSigner } from '../signing/signature-signer';
 import type { EndpointDeliveryConfig } from './endpoint-config';
 import { EndpointConfigRepository, type EndpointConfigRow } from './endpoint-config.repository';
@@ -71,12 +72,12 @@ export class EndpointConfigCache {
 
   private build(row: EndpointConfigRow): EndpointDeliveryConfig | Error {
     try {
-      const current = this.secretBox.open(row.secret_enc, `${row.id}/secret`);
+      const current = this.secretBox.open(row.secret_enc, secretContext(row.id));
       const previous = row.previous_secret_enc
-        ? this.secretBox.open(row.previous_secret_enc, `${row.id}/secret`)
+        ? this.secretBox.open(row.previous_secret_enc, secretContext(row.id))
         : null;
       const token = row.auth_token_enc
-        ? this.secretBox.open(row.auth_token_enc, `${row.id}/auth-token`)
+        ? this.secretBox.open(row.auth_token_enc, authTokenContext(row.id))
         : null;
       const url = new URL(row.url);
       const baseHeaders: Record<string, string> = {};
