@@ -1,4 +1,6 @@
 import { FakeClock } from '../src/common/clock';
+import { createApp, createEndpoint } from './support/builders';
+import { startReceiver } from './support/receiver';
 import { startTestAppWithDatabase, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
@@ -9,6 +11,15 @@ function sample(text: string, name: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   if (line === undefined) throw new Error(`no sample ${name} in:\n${text}`);
   return Number(line.slice(name.length + 1));
+}
+
+/** A labelled sample (labels in the order the metric declares them); 0 while absent. */
+function labelled(text: string, name: string, labels: Record<string, string>): number {
+  const selector = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',');
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${selector}} `));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
 async function eventually(check: () => Promise<void>, timeoutMs = 12_000): Promise<void> {
@@ -186,6 +197,63 @@ describe('Metrics', () => {
         expect(sample(text, 'hookrelay_queue_scheduled')).toBe(2);
         expect(sample(text, 'hookrelay_queue_oldest_due_age_seconds')).toBe(120);
       });
+    });
+  });
+
+  describe('delivery metrics of a worker', () => {
+    it('move as real deliveries succeed and fail', async () => {
+      const worker = await startTestAppWithDatabase({
+        env: { ROLE: 'all', METRICS_TOKEN, CIRCUIT_BREAKER_THRESHOLD: '1000' },
+      });
+      const receiver = await startReceiver((request) => ({
+        status: request.path.endsWith('/fail') ? 500 : 200,
+      }));
+      try {
+        const scrapeWorker = async (): Promise<string> =>
+          (await worker.api.withKey(METRICS_TOKEN).get<string>('/metrics')).body;
+        const app = (await createApp(worker.api)).id;
+        await createEndpoint(worker.api, app, { url: `${receiver.url}/ok` });
+        await createEndpoint(worker.api, app, { url: `${receiver.url}/fail` });
+        const before = await scrapeWorker();
+        const read = (text: string) => ({
+          created: sample(text, 'hookrelay_deliveries_created_total'),
+          succeeded: labelled(text, 'hookrelay_delivery_attempts_total', {
+            outcome: 'succeeded',
+            error_class: 'none',
+          }),
+          retrying: labelled(text, 'hookrelay_delivery_attempts_total', {
+            outcome: 'retrying',
+            error_class: 'status',
+          }),
+          timedSucceeded: labelled(text, 'hookrelay_delivery_attempt_duration_seconds_count', {
+            outcome: 'succeeded',
+          }),
+        });
+        const start = read(before);
+
+        for (let i = 0; i < 3; i++)
+          expect(
+            (
+              await worker.api.post(`/api/v1/apps/${app}/messages`, {
+                eventType: 'invoice.paid',
+                payload: { i },
+              })
+            ).status,
+          ).toBe(202);
+        await receiver.waitFor(6);
+
+        await eventually(async () => {
+          expect(read(await scrapeWorker())).toEqual({
+            created: start.created + 6,
+            succeeded: start.succeeded + 3,
+            retrying: start.retrying + 3,
+            timedSucceeded: start.timedSucceeded + 3,
+          });
+        });
+      } finally {
+        await worker.close();
+        await receiver.close();
+      }
     });
   });
 
