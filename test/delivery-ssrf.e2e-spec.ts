@@ -5,6 +5,7 @@ import {
   insertMessages,
   settledStatus,
 } from './delivery.fixtures';
+import { createApp } from './support/builders';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
 
@@ -32,6 +33,56 @@ describe('Delivery to a forbidden destination', () => {
     expect(row).toMatchObject({ attempts: 1, next_attempt_at: null });
     expect((await attemptRows(sut.db, deliveryIds[0]))[0]).toMatchObject({
       succeeded: false,
+      error_class: 'blocked',
+    });
+    expect(receiver.requests).toHaveLength(0);
+  });
+});
+
+describe('DELIVERY_DENY_ADDRESSES', () => {
+  let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
+  let receiver: TestReceiver;
+
+  beforeAll(async () => {
+    // Private networks allowed (a local receiver), yet 127.0.0.2 and 203.0.113.0/24 denied.
+    sut = await startTestAppWithDatabase({
+      env: {
+        DELIVERY_ALLOW_PRIVATE_NETWORKS: 'true',
+        DELIVERY_DENY_ADDRESSES: '127.0.0.2,203.0.113.0/24',
+      },
+    });
+    receiver = await startReceiver(undefined, '127.0.0.2');
+  });
+  afterAll(async () => {
+    await sut.close();
+    await receiver.close();
+  });
+
+  it('refuses an endpoint URL naming a denied address, even a public one', async () => {
+    const app = (await createApp(sut.api)).id;
+    const refused = await sut.api.post<{ code: string }>(`/api/v1/apps/${app}/endpoints`, {
+      url: 'https://203.0.113.9/hooks',
+    });
+    const accepted = await sut.api.post(`/api/v1/apps/${app}/endpoints`, {
+      url: 'https://198.51.100.9/hooks',
+    });
+
+    expect([refused.status, refused.body.code, accepted.status]).toEqual([
+      422,
+      'forbidden_address',
+      201,
+    ]);
+  });
+
+  it('blocks a delivery to a denied address at connect time, without retries', async () => {
+    const appId = await insertApp(sut.db, new Date());
+    const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: receiver.url });
+    const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+
+    const row = await settledStatus(sut.db, deliveryIds[0], 'failed');
+
+    expect(row).toMatchObject({ attempts: 1, next_attempt_at: null });
+    expect((await attemptRows(sut.db, deliveryIds[0]))[0]).toMatchObject({
       error_class: 'blocked',
     });
     expect(receiver.requests).toHaveLength(0);

@@ -212,6 +212,13 @@ export const CONFIG_SCHEMA = {
     default: '',
     doc: 'Local addresses deliveries leave from (round-robin); each must be within `OUTBOUND_IPS`.',
   },
+  DELIVERY_DENY_ADDRESSES: {
+    schema: list.pipe(
+      z.array(z.string().refine(ipOrCidr, 'each entry must be an IP address or CIDR range')),
+    ),
+    default: '',
+    doc: "Addresses or CIDR ranges deliveries must never reach, on top of the built-in private ones: e.g. this deployment's public or NAT address, its load balancer, internal services with public IPs. Checked like them (endpoint URLs with a literal IP, every resolved address), also when `DELIVERY_ALLOW_PRIVATE_NETWORKS` is on.",
+  },
   DELIVERY_ALLOW_PRIVATE_NETWORKS: {
     schema: bool,
     default: 'false',

@@ -3,7 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { Agent, type Dispatcher } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { addressFamily, assertBindAddressesPublished } from './dispatch/bind-addresses';
-import { ownListeningAddresses } from './dispatch/own-addresses';
+import { deniedAddresses } from './dispatch/own-addresses';
 import type { AddressPolicyOptions } from './ssrf/address-policy';
 import { assertConnectTargetAllowed, createGuardedLookup } from './ssrf/guarded-lookup';
 
@@ -33,9 +33,7 @@ export class OutboundDispatchers implements OnApplicationShutdown {
     assertBindAddressesPublished(config.OUTBOUND_BIND_ADDRESSES, config.OUTBOUND_IPS);
     this.policy = {
       allowPrivate: config.DELIVERY_ALLOW_PRIVATE_NETWORKS,
-      extraForbidden: config.DELIVERY_ALLOW_PRIVATE_NETWORKS
-        ? []
-        : ownListeningAddresses(config.HOST, networkInterfaces()),
+      extraForbidden: deniedAddresses(config, networkInterfaces()),
     };
     const lookup = createGuardedLookup(this.policy);
     const bindAddresses: ReadonlyArray<string | undefined> =

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { networkInterfaces } from 'node:os';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { deniedAddresses } from '../egress/dispatch/own-addresses';
 import { ValidationError } from '../common/errors/domain-error';
-import { forbiddenAddressReason, literalHostAddress } from '../egress/ssrf/address-policy';
+import {
+  type AddressCheck,
+  compileAddressPolicy,
+  literalHostAddress,
+} from '../egress/ssrf/address-policy';
 import { headersProblems } from './endpoint-rules';
 
 /**
@@ -10,13 +16,20 @@ import { headersProblems } from './endpoint-rules';
  */
 @Injectable()
 export class EndpointPolicy {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  private readonly forbiddenReason: AddressCheck;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.forbiddenReason = compileAddressPolicy({
+      allowPrivate: config.DELIVERY_ALLOW_PRIVATE_NETWORKS,
+      // The same list the delivery dispatchers refuse at connect time.
+      extraForbidden: deniedAddresses(config, networkInterfaces()),
+    });
+  }
 
   checkUrl(url: string): void {
-    if (this.config.DELIVERY_ALLOW_PRIVATE_NETWORKS) return;
     // WHATWG parsing has already normalised odd IPv4 spellings (2130706433 → 127.0.0.1).
     const address = literalHostAddress(new URL(url).hostname);
-    const reason = address === null ? null : forbiddenAddressReason(address);
+    const reason = address === null ? null : this.forbiddenReason(address);
     if (reason !== null) {
       const message = `url points at a forbidden address (${reason})`;
       throw new ValidationError(message, [{ field: 'url', message }], 'forbidden_address');

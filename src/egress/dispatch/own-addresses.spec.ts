@@ -1,5 +1,5 @@
 import type { NetworkInterfaceInfo } from 'node:os';
-import { ownListeningAddresses } from './own-addresses';
+import { deniedAddresses, ownListeningAddresses } from './own-addresses';
 
 const iface = (address: string, internal = false): NetworkInterfaceInfo =>
   ({ address, internal, family: address.includes(':') ? 'IPv6' : 'IPv4' }) as NetworkInterfaceInfo;
@@ -21,5 +21,26 @@ describe('ownListeningAddresses', () => {
 
   it('ignores a HOST that is a name (it resolves to addresses the policy judges anyway)', () => {
     expect(ownListeningAddresses('localhost', interfaces)).not.toContain('localhost');
+  });
+});
+
+describe('deniedAddresses', () => {
+  const interfaces = {
+    eth0: [iface('198.51.100.4')],
+  };
+
+  it.each([
+    [false, ['198.51.100.4', '203.0.113.0/24']],
+    [true, ['203.0.113.0/24']],
+  ])('with private networks allowed %s: %j', (allowPrivate, expected) => {
+    const sut = deniedAddresses(
+      {
+        HOST: '0.0.0.0',
+        DELIVERY_ALLOW_PRIVATE_NETWORKS: allowPrivate,
+        DELIVERY_DENY_ADDRESSES: ['203.0.113.0/24'],
+      },
+      interfaces,
+    );
+    expect(sut).toEqual(expected);
   });
 });

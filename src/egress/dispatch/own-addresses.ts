@@ -23,3 +23,22 @@ export function ownListeningAddresses(
   const addresses = listensEverywhere ? interfaceAddresses : [host, ...interfaceAddresses];
   return [...new Set(addresses)].filter((address) => isIP(address) !== 0);
 }
+
+/**
+ * Everything refused on top of the built-in private ranges, for endpoint creation and for the
+ * connect-time guard alike: our own listening addresses (unless private networks are allowed)
+ * and the operator's DELIVERY_DENY_ADDRESSES (always).
+ */
+export function deniedAddresses(
+  config: {
+    HOST: string;
+    DELIVERY_ALLOW_PRIVATE_NETWORKS: boolean;
+    DELIVERY_DENY_ADDRESSES: readonly string[];
+  },
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>,
+): string[] {
+  const own = config.DELIVERY_ALLOW_PRIVATE_NETWORKS
+    ? []
+    : ownListeningAddresses(config.HOST, interfaces);
+  return [...own, ...config.DELIVERY_DENY_ADDRESSES];
+}

@@ -182,7 +182,7 @@ function extraForbiddenReason(address: IpAddress, ranges: readonly AddressRange[
   const embedded = embeddedIpv4(address);
   if (embedded) candidates.push(embedded.ipv4);
   const hit = ranges.some((range) => candidates.some((candidate) => inRange(candidate, range)));
-  return hit ? 'one of our own addresses (configured as forbidden)' : null;
+  return hit ? 'one of our own addresses or DELIVERY_DENY_ADDRESSES' : null;
 }
 
 function builtInForbiddenReason(address: IpAddress): string | null {
