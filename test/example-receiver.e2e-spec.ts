@@ -1,25 +1,14 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { settledStatus } from './delivery.fixtures';
 import { createApp, createEndpoint } from './support/builders';
+import { freePort } from './support/service-process';
 import { startTestAppWithDatabase, type TestApp } from './support/test-app';
 
 /** Jest runs from the repository root (see compose.e2e-spec.ts). */
 const ROOT = process.cwd();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /**
  * The README's "Receiving webhooks" example, run as the README says (compiled from
