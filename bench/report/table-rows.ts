@@ -62,6 +62,18 @@ export function tableRows(r: BenchResults, backlog: number, largeBacklog: number
     target: '≥ 5,000/s',
     met: atLeast(single, 5_000),
   });
+  const ingestCpu = r.ingest?.cpuMicrosPerMessage;
+  rows.push({
+    figure: ingestCpu
+      ? `3c. CPU per single-message ingest: API ${ingestCpu.api} + PostgreSQL ${ingestCpu.postgres} + clients ${ingestCpu.loadgen}`
+      : '3c. CPU per single-message ingest (API + PostgreSQL + clients)',
+    value: ingestCpu ? ingestCpu.api + ingestCpu.postgres : null,
+    unit: 'µs',
+    reference: '—',
+    ratio: null,
+    target: '—',
+    met: null,
+  });
   const batch = r.drain?.load.messagesPerSecond;
   rows.push({
     figure: '3b. ingest, batch API (1,000/request, 4 in flight)',

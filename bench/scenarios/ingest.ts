@@ -1,10 +1,13 @@
 import { BenchContext } from '../context';
 import { IngestResult } from '../loadgen/loadgen-protocol';
 import { receiverPath } from '../receiver/receiver-protocol';
+import { CpuMeter, type CpuSnapshot } from '../shared/cpu-usage';
 import { retireEndpoints } from './delivery-counts';
 
 export interface IngestScenarioResult extends IngestResult {
   openAfterCleanup: number;
+  /** CPU microseconds per accepted message: API process, PostgreSQL, load generator. */
+  cpuMicrosPerMessage: CpuSnapshot;
 }
 
 /**
@@ -19,6 +22,8 @@ export async function runIngestScenario(ctx: BenchContext): Promise<IngestScenar
     appId,
     ctx.receiverOrigin + receiverPath('ok', 'ingest'),
   );
+  const cpu = new CpuMeter({ api: () => ctx.api.pid, loadgen: () => ctx.loadgenPid });
+  const before = cpu.snapshot();
   const result = await ctx.loadgen.call('ingest', {
     origin: ctx.api.origin,
     apiKey: ctx.apiKey,
@@ -27,6 +32,14 @@ export async function runIngestScenario(ctx: BenchContext): Promise<IngestScenar
     count: ctx.options.ingestCount,
     maxMs: ctx.options.ingestMaxMs,
   });
+  const cpuMicrosPerMessage = CpuMeter.perUnit(
+    CpuMeter.since(before, cpu.snapshot()),
+    result.accepted,
+  );
   if (result.accepted === 0) throw new Error(`ingest: nothing accepted: ${result.firstError}`);
-  return { ...result, openAfterCleanup: await retireEndpoints(ctx, appId, [endpointId]) };
+  return {
+    ...result,
+    openAfterCleanup: await retireEndpoints(ctx, appId, [endpointId]),
+    cpuMicrosPerMessage,
+  };
 }

@@ -14,6 +14,12 @@ describe('prefixed ids', () => {
     expect(new Set(ids).size).toBe(1000);
   });
 
+  it('draw fresh randomness for every new millisecond, across many pool refills', () => {
+    const start = 1_900_000_000_000;
+    const randomParts = Array.from({ length: 2000 }, (_, i) => ulid(start + i).slice(10));
+    expect(new Set(randomParts).size).toBe(2000);
+  });
+
   it('sort by time across milliseconds', () => {
     expect(ulid(1_700_000_000_001) > ulid(1_700_000_000_000 + 5000)).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken, matchesAnyKey } from '../common/auth/constant-time';
+import { AcceptedKeys, bearerToken } from '../common/auth/constant-time';
 import { DomainError } from '../common/errors/domain-error';
 import { RUNTIME_KEYS, type RuntimeKeys } from '../common/runtime-keys';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -12,13 +12,14 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
  */
 @Injectable()
 export class MetricsAuthGuard implements CanActivate {
-  private readonly accepted: readonly string[];
+  private readonly accepted: AcceptedKeys;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(RUNTIME_KEYS) keys: RuntimeKeys) {
-    this.accepted =
+    this.accepted = new AcceptedKeys(
       config.METRICS_TOKEN === undefined
         ? keys.adminApiKeys
-        : [config.METRICS_TOKEN, ...keys.adminApiKeys];
+        : [config.METRICS_TOKEN, ...keys.adminApiKeys],
+    );
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -32,7 +33,7 @@ export class MetricsAuthGuard implements CanActivate {
         'missing "Authorization: Bearer <metrics token or api key>" header',
       );
     }
-    if (!matchesAnyKey(token, this.accepted))
+    if (!this.accepted.matches(token))
       throw new DomainError(401, 'unauthorized', 'invalid metrics token');
     return true;
   }

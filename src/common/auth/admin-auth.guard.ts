@@ -3,16 +3,20 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { RUNTIME_KEYS, type RuntimeKeys } from '../runtime-keys';
 import { DomainError } from '../errors/domain-error';
-import { bearerToken, matchesAnyKey } from './constant-time';
+import { AcceptedKeys, bearerToken } from './constant-time';
 import { IS_PUBLIC } from './public.decorator';
 
 /** Every route needs `Authorization: Bearer <admin key>` unless marked @Public(). */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
+  private readonly accepted: AcceptedKeys;
+
   constructor(
     private readonly reflector: Reflector,
-    @Inject(RUNTIME_KEYS) private readonly keys: RuntimeKeys,
-  ) {}
+    @Inject(RUNTIME_KEYS) keys: RuntimeKeys,
+  ) {
+    this.accepted = new AcceptedKeys(keys.adminApiKeys);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
@@ -29,7 +33,7 @@ export class AdminAuthGuard implements CanActivate {
         'missing "Authorization: Bearer <api key>" header',
       );
     }
-    if (!matchesAnyKey(token, this.keys.adminApiKeys)) {
+    if (!this.accepted.matches(token)) {
       throw new DomainError(401, 'unauthorized', 'invalid API key');
     }
     return true;

@@ -1,17 +1,25 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
 /**
- * Compares a presented credential with every accepted one in constant time: both sides are
- * hashed to equal length first, and every candidate is checked (no early exit).
+ * The credentials a route accepts, compared with a presented one in constant time: both
+ * sides are hashed to equal length, and every candidate is checked (no early exit). The
+ * accepted keys are hashed once, not on every request (ingestion is the hot path).
  */
-export function matchesAnyKey(presented: string, accepted: readonly string[]): boolean {
-  const digest = createHash('sha256').update(presented, 'utf8').digest();
-  let found = false;
-  for (const key of accepted) {
-    const candidate = createHash('sha256').update(key, 'utf8').digest();
-    found = timingSafeEqual(digest, candidate) || found;
+export class AcceptedKeys {
+  private readonly digests: readonly Buffer[];
+
+  constructor(keys: readonly string[]) {
+    this.digests = keys.map(sha256);
   }
-  return found;
+
+  matches(presented: string): boolean {
+    const digest = sha256(presented);
+    let found = false;
+    for (const candidate of this.digests) found = timingSafeEqual(digest, candidate) || found;
+    return found;
+  }
 }
 
 export function bearerToken(header: string | undefined): string | undefined {
