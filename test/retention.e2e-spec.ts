@@ -6,7 +6,12 @@ import { RETENTION_BATCH_SIZE, RetentionService } from '../src/retention/retenti
 import { startTestAppWithDatabase, TestApp } from './support/test-app';
 
 const DAY = 86_400_000;
-const T0 = Date.UTC(2030, 0, 1);
+/**
+ * The start of the current test's simulated time, 100 days later for each test: ids are
+ * time-ordered and monotonic within the process (retention's cut-off is an id range), so a
+ * test must not start before the time an earlier test's clock reached.
+ */
+let T0 = Date.UTC(2030, 0, 1);
 
 describe('Retention', () => {
   let sut: TestApp;
@@ -64,6 +69,7 @@ describe('Retention', () => {
     ).rows[0].n;
 
   beforeEach(async () => {
+    T0 += 100 * DAY;
     clock = new FakeClock(T0);
     // api role: no delivery loop touches the inserted deliveries.
     sut = await startTestAppWithDatabase({ clock, env: { ROLE: 'api', RETENTION_DAYS: '30' } });
@@ -144,13 +150,12 @@ describe('Retention', () => {
 
     it('frees the idempotency key of a removed message', async () => {
       const eventId = 'evt-reused';
-      clock.set(T0);
       const first = await sut.api.post<{ id: string }>(`/api/v1/apps/${appId}/messages`, {
         eventType: 'order.created',
         eventId,
         payload: {},
       });
-      clock.set(T0 + 31 * DAY);
+      clock.advance(31 * DAY);
       await retention.runOnce();
       const again = await sut.api.post<{ id: string }>(`/api/v1/apps/${appId}/messages`, {
         eventType: 'order.created',
@@ -165,10 +170,11 @@ describe('Retention', () => {
   it('works through more messages than one batch holds', async () => {
     const total = 2 * RETENTION_BATCH_SIZE + 7;
     await sut.db.query(
+      // Ids as the service makes them: time-ordered, carrying the creation time.
       `INSERT INTO message (id, app_id, event_type, payload, created_at)
-       SELECT 'msg_bulk_' || lpad(n::text, 6, '0'), $1, 'order.created', '{}', $2
+       SELECT $4 || lpad(n::text, 6, '0'), $1, 'order.created', '{}', $2
          FROM generate_series(1, $3) AS n`,
-      [appId, new Date(T0), total],
+      [appId, new Date(T0), total, idFloorAt('msg', T0).slice(0, -6)],
     );
     clock.advance(31 * DAY);
     const report = await retention.runOnce();

@@ -84,6 +84,18 @@ export function tableRows(r: BenchResults, backlog: number, largeBacklog: number
     target: '≥ 30,000/s',
     met: atLeast(batch, 30_000),
   });
+  const batchCpu = r.drain?.loadCpuMicrosPerMessage;
+  rows.push({
+    figure: batchCpu
+      ? `3d. CPU per batched message: API ${batchCpu.api} + PostgreSQL ${batchCpu.postgres} + client ${batchCpu.loadgen}`
+      : '3d. CPU per batched message (API + PostgreSQL + client)',
+    value: batchCpu ? batchCpu.api + batchCpu.postgres : null,
+    unit: 'µs',
+    reference: '—',
+    ratio: null,
+    target: '—',
+    met: null,
+  });
   const e2e = r.latency?.endToEndMs;
   const floor = r.raw?.steady?.requestLatencyMs;
   const latencyRow = (name: 'p50' | 'p99' | 'max', max: number | null): TableRow => ({

@@ -38,6 +38,8 @@ export interface DrainResult {
    */
   cpuSeconds: CpuSnapshot;
   cpuMicrosPerDelivery: CpuSnapshot;
+  /** CPU microseconds per message while the backlog was loaded through the batch API. */
+  loadCpuMicrosPerMessage: CpuSnapshot;
 }
 
 /**
@@ -56,6 +58,8 @@ export async function runDrain(ctx: BenchContext, spec: DrainSpec): Promise<Drai
     noisyIds.push(await admin.createEndpoint(appId, receiverOrigin + path));
   const secret = await admin.endpointSecret(appId, healthyId);
 
+  const loadCpu = new CpuMeter({ api: () => ctx.api.pid, loadgen: () => ctx.loadgenPid });
+  const beforeLoad = loadCpu.snapshot();
   const load = await ctx.loadgen.call('batchLoad', {
     origin: ctx.api.origin,
     apiKey: ctx.apiKey,
@@ -64,6 +68,10 @@ export async function runDrain(ctx: BenchContext, spec: DrainSpec): Promise<Drai
     batchSize: options.batchSize,
     concurrency: options.batchConcurrency,
   });
+  const loadCpuMicrosPerMessage = CpuMeter.perUnit(
+    CpuMeter.since(beforeLoad, loadCpu.snapshot()),
+    spec.backlog,
+  );
   if (load.errors > 0)
     throw new Error(`backlog load failed (${load.errors} errors): ${load.firstError}`);
   const pendingBeforeDrain = (await deliveryCounts(ctx, [healthyId])).pending ?? 0;
@@ -105,5 +113,6 @@ export async function runDrain(ctx: BenchContext, spec: DrainSpec): Promise<Drai
     openAfterCleanup,
     cpuSeconds,
     cpuMicrosPerDelivery: CpuMeter.perUnit(cpuSeconds, stats.count),
+    loadCpuMicrosPerMessage,
   };
 }

@@ -9,12 +9,6 @@ export const RETENTION_LOCK_KEY = 7_201_311_043;
 /** One batch statement that runs longer than this is cancelled (and retried next run). */
 const STATEMENT_TIMEOUT_MS = 15_000;
 
-/** Position in (created_at, id) order, so each old message is looked at once per run. */
-export interface MessageCursor {
-  createdAt: Date;
-  id: string;
-}
-
 export interface RemovedRows {
   messages: number;
   deliveries: number;
@@ -22,15 +16,16 @@ export interface RemovedRows {
 }
 
 /**
- * Old messages past the cut-off, in (created_at, id) order from `after`, on
- * message_created_idx. Some may turn out to be kept (an active delivery); the cursor moves
- * past them anyway.
+ * Old messages past the cut-off, in id order after `after`, on the primary key: ids are
+ * time-ordered ULIDs carrying the creation time (never earlier than created_at), so
+ * `id < idFloorAt('msg', cutoff)` is the cut-off. Some may turn out to be kept (an active
+ * delivery); the cursor moves past them anyway.
  */
 const NEXT_BATCH_SQL = `
-SELECT id, created_at FROM message
- WHERE created_at < $1 AND created_at >= $2 AND (created_at > $2 OR id > $3)
- ORDER BY created_at, id
- LIMIT $4`;
+SELECT id FROM message
+ WHERE id < $1 AND id > $2
+ ORDER BY id
+ LIMIT $3`;
 
 /**
  * Finished deliveries of messages with no pending/delivering delivery. The status test is
@@ -78,18 +73,14 @@ DELETE FROM endpoint WHERE id IN (
 export class RetentionSession {
   constructor(private readonly client: PoolClient) {}
 
-  async nextMessageBatch(
-    cutoff: Date,
-    after: MessageCursor | null,
-    limit: number,
-  ): Promise<MessageCursor[]> {
-    const { rows } = await this.client.query<{ id: string; created_at: Date }>(NEXT_BATCH_SQL, [
-      cutoff,
-      after?.createdAt ?? new Date(0),
-      after?.id ?? '',
+  /** The next old message ids after `after` (null: from the start). */
+  async nextMessageBatch(cutoff: Date, after: string | null, limit: number): Promise<string[]> {
+    const { rows } = await this.client.query<{ id: string }>(NEXT_BATCH_SQL, [
+      idFloorAt('msg', cutoff.getTime()),
+      after ?? '',
       limit,
     ]);
-    return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
+    return rows.map((r) => r.id);
   }
 
   /** Removes the messages of `ids` that have no active delivery, with their deliveries and attempts, atomically. */

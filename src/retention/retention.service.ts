@@ -3,7 +3,7 @@ import { Interval } from '@nestjs/schedule';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLOCK, type Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { MessageCursor, RemovedRows, RetentionRepository } from './retention.repository';
+import { RemovedRows, RetentionRepository } from './retention.repository';
 
 const DAY_MS = 86_400_000;
 
@@ -73,11 +73,11 @@ export class RetentionService implements BeforeApplicationShutdown {
         batches: 0,
         cutoff,
       };
-      let cursor: MessageCursor | null = null;
+      let cursor: string | null = null;
       while (!this.stopping) {
         const batch = await session.nextMessageBatch(cutoff, cursor, RETENTION_BATCH_SIZE);
         if (batch.length === 0) break;
-        const removed = await session.removeMessages(batch.map((m) => m.id));
+        const removed = await session.removeMessages(batch);
         total.messages += removed.messages;
         total.deliveries += removed.deliveries;
         total.attempts += removed.attempts;
