@@ -3,6 +3,7 @@ import {
   Global,
   Inject,
   Injectable,
+  Logger,
   Module,
   OnApplicationShutdown,
 } from '@nestjs/common';
@@ -21,6 +22,21 @@ import { MigrationRunner } from './migration-runner';
  * statements: migrations and retention deletes may legitimately run long.
  */
 export const DATABASE_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * pg's Pool emits 'error' when the server drops an idle connection (restart, failover,
+ * pg_terminate_backend); an EventEmitter 'error' with no listener kills the process. The
+ * listener is attached where the pool is made, so no stage of the app's life (a start-up
+ * that fails half-way included) is without it: the connection is discarded, readiness reports
+ * the outage, and the pool reconnects on the next query once the database is back.
+ */
+function watchIdleErrors(pool: Pool): Pool {
+  const logger = new Logger('DatabasePool');
+  pool.on('error', (err) =>
+    logger.warn({ err: { message: err.message } }, 'idle database connection lost'),
+  );
+  return pool;
+}
 
 /** Ends the raw pool after everything that uses it has shut down. */
 @Injectable()
@@ -64,11 +80,13 @@ export class DatabaseModule {
           provide: PG_POOL,
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) =>
-            new Pool({
-              connectionString: databaseUrl,
-              max: config.DATABASE_POOL_SIZE,
-              connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
-            }),
+            watchIdleErrors(
+              new Pool({
+                connectionString: databaseUrl,
+                max: config.DATABASE_POOL_SIZE,
+                connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
+              }),
+            ),
         },
         {
           provide: MigrationRunner,

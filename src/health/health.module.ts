@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { DatabaseConnectionWatcher } from './database-connection.watcher';
 import { HealthController } from './health.controller';
 import { DatabaseHealthIndicator } from './indicators/database.health';
 import { MigrationsHealthIndicator } from './indicators/migrations.health';
@@ -10,11 +9,6 @@ import { WorkerLoopHealthIndicator } from './indicators/worker-loop.health';
 @Module({
   imports: [TerminusModule.forRoot()],
   controllers: [HealthController],
-  providers: [
-    DatabaseHealthIndicator,
-    MigrationsHealthIndicator,
-    WorkerLoopHealthIndicator,
-    DatabaseConnectionWatcher,
-  ],
+  providers: [DatabaseHealthIndicator, MigrationsHealthIndicator, WorkerLoopHealthIndicator],
 })
 export class HealthModule {}
