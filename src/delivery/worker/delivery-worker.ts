@@ -21,6 +21,7 @@ import { DeliveryQueueRepository } from './delivery-queue.repository';
 import type { EndpointDeliveryConfig } from './endpoint-config';
 import { EndpointConfigCache } from './endpoint-config.cache';
 import { EndpointQueues } from './endpoint-queues';
+import { StallHolds } from './stall-holds';
 import { PayloadBudget, workerCapacity } from './worker-capacity';
 
 const SWEEP = 'delivery-sweep';
@@ -31,8 +32,6 @@ const STALL_CHECK_EVERY_MS = 100;
 const REQUEUE_EXPIRED_LIMIT = 5000;
 /** Longest a stalled endpoint's due deliveries are taken out of the claims' way at a time. */
 const STALL_HOLD_MAX_MS = 15_000;
-/** Least remainder of a hold worth one UPDATE to end it early when the endpoint answers again. */
-const EARLY_RELEASE_MIN_MS = 1000;
 /**
  * Lease a send needs left when it starts: the delivery timeout plus this margin (at most; half
  * the timeout when that is shorter), for the deadline sweep's lateness and clock skew.
@@ -71,9 +70,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private backlog = 0;
   private readonly aborted: ClaimedDelivery[] = [];
   private lastStallCheck = 0;
-  /** Stalled endpoints whose pending deliveries are held out of the due window, and until when (clock ms). */
-  private readonly holds = new Map<string, number>();
-  private readonly stallHoldMs: number;
+  /** Stalled endpoints whose pending deliveries are held out of the due window. */
+  private readonly stallHolds: StallHolds;
   private readonly concurrency: number;
   /** Claimed and not yet sent, at most: what is sending plus a batch claimed ahead. */
   private readonly claimCapacity: number;
@@ -101,7 +99,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.concurrency = config.WORKER_CONCURRENCY;
     this.batchSize = config.WORKER_BATCH_SIZE;
     // Every send in flight when the stall shows has ended (answered or timed out) by then.
-    this.stallHoldMs = Math.min(config.DELIVERY_TIMEOUT_MS, STALL_HOLD_MAX_MS);
+    this.stallHolds = new StallHolds(Math.min(config.DELIVERY_TIMEOUT_MS, STALL_HOLD_MAX_MS));
     this.leaseToSendMs =
       config.DELIVERY_TIMEOUT_MS +
       Math.min(SEND_LEASE_MARGIN_MAX_MS, Math.floor(config.DELIVERY_TIMEOUT_MS / 2));
@@ -366,7 +364,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
    * Work waiting for a stalled endpoint (black hole, timeouts) goes back to the queue as soon
    * as the stall shows, not at the next sweep: meanwhile it would hold claim capacity that the
    * healthy endpoints need. Checked at most every STALL_CHECK_EVERY_MS, from the claim path.
-   * The endpoint's pending deliveries are then held out of the due window (see holdChanges):
+   * The endpoint's pending deliveries are then held out of the due window (see StallHolds):
    * excluding them on every claim instead made each claim walk past its whole backlog at the
    * head of the due index.
    */
@@ -376,38 +374,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.lastStallCheck = mono;
     const now = this.clock.now();
     const stalled = this.queues.takeWaitingOfStalled(mono).map((j) => j.delivery);
-    const { hold, unhold } = this.holdChanges(mono, now.getTime());
+    const { hold, unhold } = this.stallHolds.changes(this.queues.stalled(mono), now.getTime());
     if (stalled.length === 0 && hold.length === 0 && unhold.length === 0) return;
     this.backlog -= stalled.length;
     void this.handBack(stalled, hold, unhold, now);
-  }
-
-  /**
-   * A stalled endpoint is held for as long as its sends can take (every one of them has ended
-   * by then), again if it is still stalled when the hold runs out. One that answers sooner
-   * (slow, not dead) is let go at once: its rows need not wait out the rest. Each is one
-   * UPDATE of the endpoint's pending rows, so a 100k backlog is moved about once per timeout,
-   * not on every claim (measured: 2.5–4 s of PostgreSQL per 100k rows on this machine).
-   */
-  private holdChanges(
-    mono: number,
-    nowMs: number,
-  ): { hold: string[]; unhold: Array<[string, number]> } {
-    const stalled = new Set(this.queues.stalled(mono));
-    const unhold: Array<[string, number]> = [];
-    for (const [endpointId, until] of this.holds) {
-      if (stalled.has(endpointId)) continue;
-      this.holds.delete(endpointId);
-      if (until - nowMs >= EARLY_RELEASE_MIN_MS) unhold.push([endpointId, until]);
-    }
-    const hold: string[] = [];
-    for (const endpointId of stalled) {
-      const until = this.holds.get(endpointId);
-      if (until !== undefined && until > nowMs) continue;
-      this.holds.set(endpointId, nowMs + this.stallHoldMs);
-      hold.push(endpointId);
-    }
-    return { hold, unhold };
   }
 
   private async handBack(
@@ -432,9 +402,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         this.wake();
       }
       if (hold.length === 0) return;
-      const held = await this.queue.hold(hold, new Date(now.getTime() + this.stallHoldMs), now);
+      const { holdMs } = this.stallHolds;
+      const held = await this.queue.hold(hold, new Date(now.getTime() + holdMs), now);
       this.logger.warn(
-        { endpointIds: hold, held, holdMs: this.stallHoldMs },
+        { endpointIds: hold, held, holdMs },
         'endpoints stalled: their pending deliveries are held',
       );
     } catch (err) {
@@ -446,7 +417,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       return;
     }
     // They become due silently when the hold ends: claim then rather than at the next sweep.
-    setTimeout(() => this.wake(), this.stallHoldMs).unref();
+    setTimeout(() => this.wake(), this.stallHolds.holdMs).unref();
   }
 
   private async handBackStale(now: Date): Promise<void> {
