@@ -1,6 +1,12 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA } from '@nestjs/common/constants';
-import { ApiProperty, ApiPropertyOptional, ApiResponse, ApiResponseOptions } from '@nestjs/swagger';
+import {
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiResponseOptions,
+  DECORATORS,
+} from '@nestjs/swagger';
 
 export class ErrorResponseDto {
   @ApiProperty({ example: 422 }) statusCode!: number;
@@ -68,15 +74,8 @@ export const ApiErrors =
     }
   };
 
-/** @nestjs/swagger does not export its metadata keys: learn the one ApiResponse writes. */
-const API_RESPONSE_METADATA: unknown = (() => {
-  const probe = (): void => undefined;
-  ApiResponse({ status: 200 })(probe, 'probe', { value: probe });
-  return Reflect.getOwnMetadataKeys(probe)[0];
-})();
-
 function documentRoute(handler: object, responses: readonly ApiResponseOptions[]): void {
-  const documented = (Reflect.getMetadata(API_RESPONSE_METADATA, handler) ?? {}) as object;
+  const documented = (Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) ?? {}) as object;
   for (const response of responses) {
     if (String(response.status) in documented) continue;
     ApiResponse({ ...response })(handler, 'route', { value: handler });
