@@ -330,3 +330,11 @@ export async function exhaustedSince(
 export async function cancelDelivery(db: Queryable, deliveryId: string): Promise<void> {
   await db.query(`UPDATE delivery SET status = 'cancelled' WHERE id = $1`, [deliveryId]);
 }
+
+/** Ends every unfinished delivery (cancelled), so that a test starts with nothing to claim. */
+export async function cancelEverything(db: Queryable): Promise<void> {
+  await db.query(
+    `UPDATE delivery SET status = 'cancelled', lease_until = NULL, next_attempt_at = NULL
+      WHERE status IN ('pending', 'delivering')`,
+  );
+}
