@@ -1,6 +1,8 @@
 import { createApp, createEndpoint } from './support/builders';
 import { startReceiver, TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
+import { eventually } from './support/eventually';
+import { countAttempts, countDeliveries, placeDelivery } from './support/queue-probe';
 
 /** Deleting an app removes everything under it (some tables carry no foreign key) and nothing else. */
 describe('Deleting an app', () => {
@@ -22,8 +24,8 @@ describe('Deleting an app', () => {
       endpoints: await count('SELECT count(*) AS n FROM endpoint WHERE app_id = $1'),
       subscriptions: await count('SELECT count(*) AS n FROM subscription WHERE app_id = $1'),
       messages: await count('SELECT count(*) AS n FROM message WHERE app_id = $1'),
-      deliveries: await count('SELECT count(*) AS n FROM delivery WHERE app_id = $1'),
-      attempts: await count('SELECT count(*) AS n FROM attempt WHERE app_id = $1'),
+      deliveries: await countDeliveries(sut.db, { appId }),
+      attempts: await countAttempts(sut.db, { appId }),
     };
   };
 
@@ -47,11 +49,11 @@ describe('Deleting an app', () => {
     const doomed = await appWithTraffic('doomed');
     const kept = await appWithTraffic('kept');
     await receiver.waitFor(6);
-    const deadline = Date.now() + 10_000;
-    while ((await rowsOf(doomed)).attempts < 3 || (await rowsOf(kept)).attempts < 3) {
-      if (Date.now() > deadline) throw new Error('attempts were not recorded in time');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually(
+      async () => (await rowsOf(doomed)).attempts >= 3 && (await rowsOf(kept)).attempts >= 3,
+      10_000,
+      'the attempts to be recorded',
+    );
     const keptBefore = await rowsOf(kept);
 
     expect((await sut.api.delete(`/api/v1/apps/${doomed}`)).status).toBe(204);
@@ -86,12 +88,24 @@ describe('Deleting an app', () => {
         [app.id],
       );
       const deleting = sut.api.delete(`/api/v1/apps/${app.id}`);
-      await new Promise((r) => setTimeout(r, 300));
-      await ingest.query(
-        `INSERT INTO delivery (id, app_id, message_id, endpoint_id, next_attempt_at, created_at, updated_at)
-         VALUES ('dlv_racing', $1, 'msg_racing', 'ep_racing', now(), now(), now())`,
-        [app.id],
+      // The deletion is under way once it waits for that lock.
+      await eventually(
+        async () => {
+          const { rows } = await sut.db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+          );
+          return rows[0].n > 0;
+        },
+        10_000,
+        'the deletion to wait for the ingest transaction',
       );
+      await placeDelivery(ingest, {
+        appId: app.id,
+        messageId: 'msg_racing',
+        endpointId: 'ep_racing',
+        at: new Date(),
+      });
       await ingest.query('COMMIT');
       expect((await deleting).status).toBe(204);
     } finally {

@@ -1,3 +1,4 @@
+import { FakeClock } from '../src/common/clock';
 import { startTestAppWithDatabase } from './support/test-app';
 
 type App = {
@@ -11,10 +12,12 @@ type App = {
 type Page<T> = { data: T[]; nextCursor: string | null };
 
 describe('Apps API', () => {
+  // Simulated time, so that a later write is later by a known amount, not maybe by 0 ms.
+  const clock = new FakeClock(Date.UTC(2030, 0, 1));
   let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
 
   beforeAll(async () => {
-    sut = await startTestAppWithDatabase();
+    sut = await startTestAppWithDatabase({ clock });
   });
   afterAll(() => sut.close());
 
@@ -100,10 +103,12 @@ describe('Apps API', () => {
       const created = (
         await sut.api.post<App>('/api/v1/apps', { name: 'Before', metadata: { a: 1 } })
       ).body;
+      clock.advance(1_000);
       const res = await sut.api.patch<App>(`/api/v1/apps/${created.id}`, { name: 'After' });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ name: 'After', metadata: { a: 1 } });
-      expect(res.body.updatedAt >= created.updatedAt).toBe(true);
+      expect(res.body.createdAt).toBe(created.createdAt);
+      expect(Date.parse(res.body.updatedAt) - Date.parse(created.updatedAt)).toBe(1_000);
     });
 
     it('clears a uid with null', async () => {

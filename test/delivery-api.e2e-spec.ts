@@ -1,12 +1,6 @@
-import {
-  attemptRows,
-  deliveryRow,
-  eventually,
-  insertApp,
-  insertEndpoint,
-  insertMessages,
-  settledStatus,
-} from './delivery.fixtures';
+import { insertApp, insertEndpoint } from './delivery.fixtures';
+import { eventually } from './support/eventually';
+import { attemptRows, deliveryRow, enqueueMessages, settledStatus } from './support/queue-probe';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
 
@@ -53,7 +47,7 @@ describe('Delivery API', () => {
       url: receiver.url,
       retrySchedule: [],
     });
-    const { messageIds, deliveryIds } = await insertMessages(
+    const { messageIds, deliveryIds } = await enqueueMessages(
       sut.db,
       appId,
       endpoint.id,
@@ -98,7 +92,7 @@ describe('Delivery API', () => {
   it('retries a succeeded delivery too (send again)', async () => {
     answer = 200;
     const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: receiver.url });
-    const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+    const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
     await settledStatus(sut.db, deliveryIds[0], 'succeeded');
     expect(
       (await sut.api.post(`/api/v1/apps/${appId}/deliveries/${deliveryIds[0]}/retry`)).status,
@@ -184,10 +178,10 @@ describe('Delivery API', () => {
       url: receiver.url,
       retrySchedule: [],
     });
-    const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date(), 3);
+    const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date(), 3);
     for (const id of deliveryIds) await settledStatus(sut.db, id, 'failed');
     answer = 200;
-    const ok = await insertMessages(sut.db, appId, endpoint.id, new Date(), 1);
+    const ok = await enqueueMessages(sut.db, appId, endpoint.id, new Date(), 1);
     await settledStatus(sut.db, ok.deliveryIds[0], 'succeeded');
 
     const base = `/api/v1/apps/${appId}/endpoints/${endpoint.id}/attempts`;

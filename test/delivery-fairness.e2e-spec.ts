@@ -1,11 +1,12 @@
+import { insertApp, insertEndpoint } from './delivery.fixtures';
+import { eventually } from './support/eventually';
 import {
   attemptRows,
-  eventually,
-  insertApp,
-  insertEndpoint,
-  insertMessages,
+  countDeliveries,
+  deliveriesOf,
+  enqueueMessages,
   settledStatus,
-} from './delivery.fixtures';
+} from './support/queue-probe';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
 
@@ -38,10 +39,10 @@ describe('Delivery fairness', () => {
     const appId = await insertApp(sut.db, new Date());
     const dead = await insertEndpoint(sut.db, appId, new Date(), { url: blackHole.url });
     const alive = await insertEndpoint(sut.db, appId, new Date(), { url: healthy.url });
-    await insertMessages(sut.db, appId, dead.id, new Date(), 500);
+    await enqueueMessages(sut.db, appId, dead.id, new Date(), 500);
     await blackHole.waitFor(4);
     const started = Date.now();
-    const { deliveryIds } = await insertMessages(sut.db, appId, alive.id, new Date(), 100);
+    const { deliveryIds } = await enqueueMessages(sut.db, appId, alive.id, new Date(), 100);
     for (const id of deliveryIds) await settledStatus(sut.db, id, 'succeeded', 3_000);
     // Well inside the 10 s timeout the black hole's requests are stuck in.
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -59,15 +60,16 @@ describe('Delivery fairness', () => {
       const appId = await insertApp(sut.db, new Date());
       const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: slow.url });
       const queuedAt = new Date();
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, queuedAt, 30);
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, queuedAt, 30);
+      const heldUntil = new Date(queuedAt.getTime() + 5_000);
       await eventually(
-        async () => {
-          const { rows } = await sut.db.query<{ n: string }>(
-            `SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at > $2`,
-            [endpoint.id, new Date(queuedAt.getTime() + 5_000)],
-          );
-          return Number(rows[0].n) === deliveryIds.length - 4 ? true : undefined;
-        },
+        async () =>
+          (await countDeliveries(sut.db, {
+            endpointId: endpoint.id,
+            status: 'pending',
+            dueAfter: heldUntil,
+          })) ===
+          deliveryIds.length - 4,
         2_000,
         "the stalled endpoint's deliveries to be held",
       );
@@ -109,18 +111,19 @@ describe("Delivery: a stalled endpoint's due deliveries", () => {
     const appId = await insertApp(sut.db, new Date());
     const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: stalling.url });
     const queuedAt = new Date();
-    const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, queuedAt, 30);
+    const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, queuedAt, 30);
     const hung = await stalling.waitFor(4);
 
     // Handed back and moved past the stall (now + the delivery timeout, here under the 5 s cap).
     const held = await eventually(
       async () => {
-        const { rows } = await sut.db.query<{ id: string; next_attempt_at: Date }>(
-          `SELECT id, next_attempt_at FROM delivery WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0`,
-          [endpoint.id],
-        );
+        const rows = await deliveriesOf(sut.db, {
+          endpointId: endpoint.id,
+          status: 'pending',
+          attempts: 0,
+        });
         return rows.length === deliveryIds.length - 4 &&
-          rows.every((r) => r.next_attempt_at > queuedAt)
+          rows.every((r) => r.next_attempt_at !== null && r.next_attempt_at > queuedAt)
           ? rows
           : undefined;
       },
@@ -128,7 +131,7 @@ describe("Delivery: a stalled endpoint's due deliveries", () => {
       "the stalled endpoint's deliveries to be held",
     );
     for (const r of held)
-      expect(r.next_attempt_at.getTime()).toBeLessThanOrEqual(Date.now() + TIMEOUT_MS);
+      expect(r.next_attempt_at?.getTime()).toBeLessThanOrEqual(Date.now() + TIMEOUT_MS);
     expect(stalling.requests).toHaveLength(hung.length);
 
     // The hold passes by itself: each held delivery goes out once and succeeds.

@@ -1,13 +1,15 @@
 import { FakeClock } from '../src/common/clock';
 import { DeliveryWorker } from '../src/delivery/worker/delivery-worker';
+import { insertApp, insertEndpoint } from './delivery.fixtures';
+import { eventually } from './support/eventually';
 import {
   attemptRows,
+  cancelDelivery,
   deliveryRow,
-  eventually,
-  insertApp,
-  insertEndpoint,
-  insertMessages,
-} from './delivery.fixtures';
+  enqueueMessages,
+  exhaustedSince,
+  leaseTakenOver,
+} from './support/queue-probe';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
 
@@ -68,7 +70,7 @@ describe('Delivery retry schedule (simulated clock)', () => {
   it('follows the default schedule for 24 hours, then fails for good', async () => {
     const start = clock.now().getTime();
     const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: receiver.url });
-    const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now());
+    const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, clock.now());
     await driveToTheEnd(deliveryIds[0]);
 
     const attempts = await attemptRows(sut.db, deliveryIds[0]);
@@ -96,7 +98,7 @@ describe('Delivery retry schedule (simulated clock)', () => {
       url: receiver.url,
       retrySchedule: [60, 300, 7200],
     });
-    const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now());
+    const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, clock.now());
     await driveToTheEnd(deliveryIds[0]);
     const times = (await attemptRows(sut.db, deliveryIds[0])).map((a) => a.created_at.getTime());
     expect(times.slice(1).map((t, i) => (t - times[i]) / 1000)).toEqual([60, 300, 7200]);
@@ -111,7 +113,7 @@ describe('Delivery retry schedule (simulated clock)', () => {
         url: r.url,
         retrySchedule: [5],
       });
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now());
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, clock.now());
       const row = await eventually(async () => {
         const d = await deliveryRow(sut.db, deliveryIds[0]);
         return d.attempts === 1 && d.status === 'pending' ? d : undefined;
@@ -128,7 +130,7 @@ describe('Delivery retry schedule (simulated clock)', () => {
         url: receiver.url,
         retrySchedule: [60, 300],
       });
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now());
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, clock.now());
       await driveToTheEnd(deliveryIds[0]);
       expect(await deliveryRow(sut.db, deliveryIds[0])).toMatchObject({
         status: 'failed',
@@ -151,13 +153,14 @@ describe('Delivery retry schedule (simulated clock)', () => {
 
     it('gives a retried delivery past its 24 h window a new one: a failure is retried, not final', async () => {
       const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: receiver.url });
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now());
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, clock.now());
       await eventually(async () => (await deliveryRow(sut.db, deliveryIds[0])).attempts === 1);
       // As the default schedule leaves it after a day of failures.
-      await sut.db.query(
-        `UPDATE delivery SET status = 'failed', next_attempt_at = NULL, attempts = 33, first_attempt_at = $2
-          WHERE id = $1`,
-        [deliveryIds[0], new Date(clock.now().getTime() - 2 * DAY_MS)],
+      await exhaustedSince(
+        sut.db,
+        deliveryIds[0],
+        33,
+        new Date(clock.now().getTime() - 2 * DAY_MS),
       );
       const retriedAt = clock.now().getTime();
       const res = await sut.api.post(`/api/v1/apps/${appId}/deliveries/${deliveryIds[0]}/retry`);
@@ -180,7 +183,7 @@ describe('Delivery retry schedule (simulated clock)', () => {
     );
     try {
       const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: r.url });
-      const { messageIds, deliveryIds } = await insertMessages(
+      const { messageIds, deliveryIds } = await enqueueMessages(
         sut.db,
         appId,
         endpoint.id,
@@ -193,17 +196,23 @@ describe('Delivery retry schedule (simulated clock)', () => {
       const waiting = deliveryIds[1 - sentIndex];
       // Meanwhile its lease runs out, and another worker requeues and claims it.
       clock.advance(61_000);
-      await sut.db.query(
-        `UPDATE delivery SET lease_until = $2 WHERE id = $1 AND status = 'delivering'`,
-        [waiting, new Date(clock.now().getTime() + 60_000)],
-      );
+      await leaseTakenOver(sut.db, waiting, new Date(clock.now().getTime() + 60_000));
       await eventually(
         async () => (await deliveryRow(sut.db, deliveryIds[sentIndex])).status === 'succeeded',
       );
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Settled once the worker holds nothing: the waiting one was either sent (the receiver
+      // has it by then: a send ends before its place is given back) or handed back unsent.
+      await eventually(
+        async () => {
+          const { backlog, sending } = worker.stats();
+          return backlog === 0 && sending === 0;
+        },
+        10_000,
+        'the worker to hand the waiting delivery back',
+      );
       expect(r.requests).toHaveLength(1);
       expect(await attemptRows(sut.db, waiting)).toHaveLength(0);
-      await sut.db.query(`UPDATE delivery SET status = 'cancelled' WHERE id = $1`, [waiting]);
+      await cancelDelivery(sut.db, waiting);
     } finally {
       await r.close();
     }

@@ -1,7 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { FakeClock } from '../src/common/clock';
 import { DeliveryWorker } from '../src/delivery/worker/delivery-worker';
-import { eventually } from './delivery.fixtures';
+import { eventually } from './support/eventually';
+import { deliveriesOf } from './support/queue-probe';
 import { createApp, createEndpoint } from './support/builders';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
@@ -64,14 +65,15 @@ describe('Delivery signing through the API', () => {
     expect(res.status).toBe(202);
     return res.body;
   };
-  const deliveredTo = async (path: string, count: number): Promise<ReceivedRequest[]> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const hits = receiver.requests.filter((r) => r.path.endsWith(path));
-      if (hits.length >= count || Date.now() > deadline) return hits;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  const deliveredTo = (path: string, count: number): Promise<ReceivedRequest[]> =>
+    eventually(
+      async () => {
+        const hits = receiver.requests.filter((r) => r.path.endsWith(path));
+        return hits.length >= count ? hits : undefined;
+      },
+      10_000,
+      `${count} requests to ${path}`,
+    );
 
   it('delivers a message posted to the API in the documented envelope, verifiable with the secret from the API', async () => {
     const endpoint = await createEndpoint(sut.api, appId, { url: `${receiver.url}/plain` });
@@ -102,12 +104,9 @@ describe('Delivery signing through the API', () => {
     // The failure is recorded (and the retry scheduled) before the clock jumps past it.
     await eventually(
       async () =>
-        (
-          await sut.db.query(
-            `SELECT 1 FROM delivery WHERE message_id = $1 AND status = 'pending' AND attempts = 1`,
-            [message.id],
-          )
-        ).rowCount === 1,
+        (await deliveriesOf(sut.db, { messageIds: [message.id], status: 'pending' })).some(
+          (d) => d.attempts === 1,
+        ),
       5_000,
       'the first attempt to be recorded',
     );

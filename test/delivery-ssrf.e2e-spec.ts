@@ -1,10 +1,5 @@
-import {
-  attemptRows,
-  insertApp,
-  insertEndpoint,
-  insertMessages,
-  settledStatus,
-} from './delivery.fixtures';
+import { insertApp, insertEndpoint } from './delivery.fixtures';
+import { attemptRows, enqueueMessages, settledStatus } from './support/queue-probe';
 import { createApp } from './support/builders';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
@@ -28,7 +23,7 @@ describe('Delivery to a forbidden destination', () => {
   ])('fails at once, class blocked, without retries, for %s', async (_case, url) => {
     const appId = await insertApp(sut.db, new Date());
     const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: url(receiver.port) });
-    const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+    const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
     const row = await settledStatus(sut.db, deliveryIds[0], 'failed');
     expect(row).toMatchObject({ attempts: 1, next_attempt_at: null });
     expect((await attemptRows(sut.db, deliveryIds[0]))[0]).toMatchObject({
@@ -77,7 +72,7 @@ describe('DELIVERY_DENY_ADDRESSES', () => {
   it('blocks a delivery to a denied address at connect time, without retries', async () => {
     const appId = await insertApp(sut.db, new Date());
     const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: receiver.url });
-    const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+    const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
 
     const row = await settledStatus(sut.db, deliveryIds[0], 'failed');
 

@@ -4,15 +4,9 @@ import { Webhook } from 'standardwebhooks';
 import { generateSigningSecret } from '../src/common/signing-secret';
 import { USER_AGENT } from '../src/common/product';
 import { hexBodySignature } from '../src/delivery/signing/signature-signer';
-import {
-  attemptRows,
-  deliveryRow,
-  eventually,
-  insertApp,
-  insertEndpoint,
-  insertMessages,
-  settledStatus,
-} from './delivery.fixtures';
+import { insertApp, insertEndpoint } from './delivery.fixtures';
+import { eventually } from './support/eventually';
+import { attemptRows, deliveryRow, enqueueMessages, settledStatus } from './support/queue-probe';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
 
@@ -59,7 +53,7 @@ describe('Delivery worker', () => {
         authToken: 'tok_secret_value',
         signatureHeader: 'X-Signature',
       });
-      const inserted = await insertMessages(
+      const inserted = await enqueueMessages(
         sut.db,
         appId,
         endpoint.id,
@@ -127,7 +121,7 @@ describe('Delivery worker', () => {
       previousSecret: previous,
       previousSecretExpiresAt: new Date(Date.now() + 3600_000),
     });
-    await insertMessages(sut.db, appId, endpoint.id, new Date());
+    await enqueueMessages(sut.db, appId, endpoint.id, new Date());
     const [request] = await r.waitFor(1);
     expect(String(request.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(() =>
@@ -146,7 +140,7 @@ describe('Delivery worker', () => {
       previousSecret: previous,
       previousSecretExpiresAt: new Date(Date.now() - 1000),
     });
-    await insertMessages(sut.db, appId, endpoint.id, new Date());
+    await enqueueMessages(sut.db, appId, endpoint.id, new Date());
     const [request] = await r.waitFor(1);
     expect(String(request.headers['webhook-signature']).split(' ')).toHaveLength(1);
     expect(() =>
@@ -166,7 +160,7 @@ describe('Delivery worker', () => {
         url: r.url,
         retrySchedule: fastSchedule,
       });
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
       await settledStatus(sut.db, deliveryIds[0], 'succeeded', 10_000);
       expect(r.requests[1].body).toBe(r.requests[0].body);
       const attempts = await attemptRows(sut.db, deliveryIds[0]);
@@ -190,7 +184,7 @@ describe('Delivery worker', () => {
         url: r.url,
         retrySchedule: fastSchedule,
       });
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
       await settledStatus(sut.db, deliveryIds[0], 'succeeded', 10_000);
       const attempts = await attemptRows(sut.db, deliveryIds[0]);
       expect(attempts[0]).toMatchObject({
@@ -210,15 +204,11 @@ describe('Delivery worker', () => {
         url: `http://127.0.0.1:${port}/webhook`,
         retrySchedule: [2, 2, 2],
       });
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
-      const firstFailure = await settledStatus(sut.db, deliveryIds[0], 'pending', 5_000).then(
-        async () => {
-          for (;;) {
-            const attempts = await attemptRows(sut.db, deliveryIds[0]);
-            if (attempts.length > 0) return attempts[0];
-            await new Promise((res) => setTimeout(res, 20));
-          }
-        },
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
+      const firstFailure = await eventually(
+        async () => (await attemptRows(sut.db, deliveryIds[0]))[0],
+        10_000,
+        'the first attempt to be recorded',
       );
       expect(firstFailure).toMatchObject({ succeeded: false, error_class: 'refused' });
       const revived = await startReceiver(() => ({ status: 200 }), '127.0.0.1').catch(() => null);
@@ -242,7 +232,7 @@ describe('Delivery worker', () => {
         url: r.url,
         retrySchedule: [],
       });
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
       const row = await settledStatus(sut.db, deliveryIds[0], 'failed');
       expect(row).toMatchObject({ attempts: 1, last_status_code: 302 });
       expect((await attemptRows(sut.db, deliveryIds[0]))[0]).toMatchObject({
@@ -257,7 +247,7 @@ describe('Delivery worker', () => {
         url: r.url,
         retrySchedule: [],
       });
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
       await settledStatus(sut.db, deliveryIds[0], 'failed');
       expect((await attemptRows(sut.db, deliveryIds[0]))[0].response_body).toHaveLength(4096);
     });
@@ -266,7 +256,7 @@ describe('Delivery worker', () => {
       const scheduledApp = await insertApp(sut.db, new Date(), [1]);
       const r = await receiver(() => ({ status: 503 }));
       const endpoint = await insertEndpoint(sut.db, scheduledApp, new Date(), { url: r.url });
-      const { deliveryIds } = await insertMessages(sut.db, scheduledApp, endpoint.id, new Date());
+      const { deliveryIds } = await enqueueMessages(sut.db, scheduledApp, endpoint.id, new Date());
       const row = await settledStatus(sut.db, deliveryIds[0], 'failed', 10_000);
       expect(row).toMatchObject({ attempts: 2, last_status_code: 503, next_attempt_at: null });
       const [first, second] = await attemptRows(sut.db, deliveryIds[0]);
@@ -282,7 +272,7 @@ describe('Delivery worker', () => {
     });
     // Due although the endpoint is disabled: as when it was held by a worker at the disable,
     // or fanned out from a routing table not yet refreshed.
-    const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+    const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
     const parked = await eventually(
       async () => {
         const row = await deliveryRow(sut.db, deliveryIds[0]);
@@ -328,7 +318,7 @@ describe('Delivery worker', () => {
     it('cuts off an error answer whose body trickles, as a timeout (undici alone waits for ever)', async () => {
       status = 503;
       const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url, retrySchedule: [] });
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
       await settledStatus(sut.db, deliveryIds[0], 'failed', 10_000);
       const [attempt] = await attemptRows(sut.db, deliveryIds[0]);
       expect(attempt).toMatchObject({ succeeded: false, error_class: 'timeout' });
@@ -342,7 +332,7 @@ describe('Delivery worker', () => {
         url,
         retrySchedule: [1, 1],
       });
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, new Date());
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
       const row = await settledStatus(sut.db, deliveryIds[0], 'succeeded', 10_000);
       expect(row.attempts).toBe(1);
       const [attempt] = await attemptRows(sut.db, deliveryIds[0]);

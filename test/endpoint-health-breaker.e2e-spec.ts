@@ -1,7 +1,14 @@
 import type { Pool } from 'pg';
 import { FakeClock } from '../src/common/clock';
 import { DeliveryWorker } from '../src/delivery/worker/delivery-worker';
-import { eventually, insertApp, insertEndpoint, insertMessages } from './delivery.fixtures';
+import { insertApp, insertEndpoint } from './delivery.fixtures';
+import { eventually } from './support/eventually';
+import {
+  countAttempts,
+  countDeliveries,
+  deliveriesOf,
+  enqueueMessages,
+} from './support/queue-probe';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
 
@@ -19,17 +26,32 @@ async function health(db: Pool, endpointId: string): Promise<HealthRow> {
   return rows[0];
 }
 
-async function attemptsOf(db: Pool, endpointId: string): Promise<number> {
-  return Number(
-    (
-      await db.query<{ n: string }>('SELECT count(*) AS n FROM attempt WHERE endpoint_id = $1', [
-        endpointId,
-      ])
-    ).rows[0].n,
-  );
+function attemptsOf(db: Pool, endpointId: string): Promise<number> {
+  return countAttempts(db, { endpointId });
 }
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Nothing more can happen to the endpoint's deliveries until the clock moves: the worker sends
+ * none (those it still holds wait for a permit the open circuit does not give while the clock
+ * stands still) and every request the receiver got is recorded. Waited for instead of a
+ * pause; the counts that follow are then exact.
+ */
+async function settled(
+  db: Pool,
+  worker: DeliveryWorker,
+  receiver: TestReceiver,
+  endpointId: string,
+): Promise<number> {
+  return eventually(
+    async () => {
+      if (worker.stats().sending !== 0) return undefined;
+      const attempts = await attemptsOf(db, endpointId);
+      return attempts === receiver.requests.length ? { attempts } : undefined;
+    },
+    10_000,
+    'the worker to settle',
+  ).then((r) => r.attempts);
+}
 
 /**
  * The circuit breaker on a simulated clock: one delivery at a time to the endpoint (so the
@@ -70,7 +92,7 @@ describe('Circuit breaker (simulated clock)', () => {
       url: receiver.url,
       retrySchedule: [86_400],
     });
-    const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now(), 10);
+    const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, clock.now(), 10);
 
     const opened = await eventually(
       async () => {
@@ -83,10 +105,7 @@ describe('Circuit breaker (simulated clock)', () => {
     expect(opened.circuit_open_until).toEqual(new Date(clock.now().getTime() + 30_000));
 
     // Held: no further attempts while open (only sends already started when it opened).
-    await pause(300);
-    const beforeProbe = await attemptsOf(sut.db, endpoint.id);
-    await pause(300);
-    expect(await attemptsOf(sut.db, endpoint.id)).toBe(beforeProbe);
+    const beforeProbe = await settled(sut.db, worker, receiver, endpoint.id);
     expect(beforeProbe).toBeGreaterThanOrEqual(3);
     expect(beforeProbe).toBeLessThan(10);
     expect(receiver.requests).toHaveLength(beforeProbe);
@@ -103,8 +122,7 @@ describe('Circuit breaker (simulated clock)', () => {
       'the circuit to re-open',
     );
     expect(reopened.circuit_open_until).toEqual(new Date(clock.now().getTime() + 60_000));
-    await pause(300);
-    expect(await attemptsOf(sut.db, endpoint.id)).toBe(beforeProbe + 1);
+    expect(await settled(sut.db, worker, receiver, endpoint.id)).toBe(beforeProbe + 1);
 
     // Recovered: the probe succeeds, the circuit closes and every held delivery goes out.
     receiver.setBehaviour(() => ({ status: 200 }));
@@ -112,13 +130,8 @@ describe('Circuit breaker (simulated clock)', () => {
     await worker.sweep();
     const held = deliveryIds.length - (beforeProbe + 1);
     await eventually(
-      async () => {
-        const { rows } = await sut.db.query<{ n: string }>(
-          `SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND status = 'succeeded'`,
-          [endpoint.id],
-        );
-        return Number(rows[0].n) === held ? true : undefined;
-      },
+      async () =>
+        (await countDeliveries(sut.db, { endpointId: endpoint.id, status: 'succeeded' })) === held,
       10_000,
       'the held deliveries to be delivered',
     );
@@ -134,10 +147,7 @@ describe('Circuit breaker (simulated clock)', () => {
       circuit_opens: 0,
     });
     // Held deliveries were attempted once, when they went out: no failed attempts while held.
-    const { rows } = await sut.db.query<{ attempts: number }>(
-      'SELECT attempts FROM delivery WHERE endpoint_id = $1 AND status = $2',
-      [endpoint.id, 'succeeded'],
-    );
+    const rows = await deliveriesOf(sut.db, { endpointId: endpoint.id, status: 'succeeded' });
     expect(rows.every((r) => r.attempts === 1)).toBe(true);
     expect(rows).toHaveLength(held);
   }, 30_000);
@@ -151,7 +161,7 @@ describe('Circuit breaker (simulated clock)', () => {
         retrySchedule: [86_400],
       });
       // More than the worker claims ahead for one endpoint: some rows are still pending in the table when it opens.
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, clock.now(), 1500);
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, clock.now(), 1500);
       const opened = await eventually(
         async () => {
           const h = await health(sut.db, endpoint.id);
@@ -164,12 +174,13 @@ describe('Circuit breaker (simulated clock)', () => {
       // Moved right after the opening (a statement of its own), never attempted meanwhile.
       const pending = await eventually(
         async () => {
-          const { rows } = await sut.db.query<{ next_attempt_at: Date }>(
-            `SELECT next_attempt_at FROM delivery WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0`,
-            [endpoint.id],
-          );
+          const rows = await deliveriesOf(sut.db, {
+            endpointId: endpoint.id,
+            status: 'pending',
+            attempts: 0,
+          });
           return rows.length > 0 &&
-            rows.every((r) => r.next_attempt_at.getTime() === opened.circuit_open_until?.getTime())
+            rows.every((r) => r.next_attempt_at?.getTime() === opened.circuit_open_until?.getTime())
             ? rows
             : undefined;
         },
@@ -181,21 +192,14 @@ describe('Circuit breaker (simulated clock)', () => {
       clock.advance(30_000);
       await worker.sweep();
       await eventually(
-        async () => {
-          const { rows } = await sut.db.query<{ n: string }>(
-            `SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND (attempts = 0 OR status = 'delivering')`,
-            [endpoint.id],
-          );
-          return Number(rows[0].n) === 0 ? true : undefined;
-        },
+        async () =>
+          (await countDeliveries(sut.db, { endpointId: endpoint.id, attempts: 0 })) === 0 &&
+          (await countDeliveries(sut.db, { endpointId: endpoint.id, status: 'delivering' })) === 0,
         20_000,
         'the held deliveries to be delivered',
       );
       // Nothing lost, nothing attempted twice: those that failed before the opening wait for their retry.
-      const { rows } = await sut.db.query<{ status: string; attempts: number }>(
-        'SELECT status, attempts FROM delivery WHERE endpoint_id = $1',
-        [endpoint.id],
-      );
+      const rows = await deliveriesOf(sut.db, { endpointId: endpoint.id });
       expect(rows.every((r) => r.attempts === 1)).toBe(true);
       expect(rows.filter((r) => r.status === 'succeeded').length).toBeGreaterThan(pending.length);
       expect(await attemptsOf(sut.db, endpoint.id)).toBe(deliveryIds.length);

@@ -3,13 +3,15 @@ import { Webhook } from 'standardwebhooks';
 import { FakeClock } from '../src/common/clock';
 import { generateSigningSecret } from '../src/common/signing-secret';
 import { DeliveryWorker } from '../src/delivery/worker/delivery-worker';
+import { insertApp, insertEndpoint } from './delivery.fixtures';
+import { eventually } from './support/eventually';
 import {
-  eventually,
-  insertApp,
-  insertEndpoint,
-  insertMessages,
+  enqueueMessages,
   settledStatus,
-} from './delivery.fixtures';
+  deliveriesOf as deliveriesIn,
+  countDeliveries,
+  type DeliveryState,
+} from './support/queue-probe';
 import { createApp, createEndpoint } from './support/builders';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
@@ -23,19 +25,8 @@ interface EndpointHealthRow {
   failing_since: Date | null;
 }
 
-interface DeliveryState {
-  id: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: Date | null;
-}
-
-async function deliveriesOf(db: Pool, endpointId: string): Promise<DeliveryState[]> {
-  const { rows } = await db.query<DeliveryState>(
-    'SELECT id, status, attempts, next_attempt_at FROM delivery WHERE endpoint_id = $1 ORDER BY id',
-    [endpointId],
-  );
-  return rows;
+function deliveriesOf(db: Pool, endpointId: string): Promise<DeliveryState[]> {
+  return deliveriesIn(db, { endpointId });
 }
 
 /** Parked: pending with no due time, so claims (next_attempt_at <= now) never reach it. */
@@ -109,7 +100,7 @@ describe('Auto-disable and operational events', () => {
         url: receiver.url,
         retrySchedule: [1200, 1200, 1200, 1200, 1200],
       });
-      const { deliveryIds } = await insertMessages(sut.db, appId, endpoint.id, start);
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, start);
       // Attempts at 0, 20, 40 and 60 minutes; the last one finds it failing for an hour.
       for (let made = 1; made <= 3; made++) {
         await eventually(
@@ -190,7 +181,7 @@ describe('Auto-disable and operational events', () => {
     const receiver = await startReceiver(() => ({ status: 410 }));
     try {
       const endpoint = await insertEndpoint(sut.db, appId, clock.now(), { url: receiver.url });
-      await insertMessages(sut.db, appId, endpoint.id, clock.now(), 3);
+      await enqueueMessages(sut.db, appId, endpoint.id, clock.now(), 3);
       const row = await eventually(
         async () => {
           const r = await endpointRow(sut.db, endpoint.id);
@@ -239,7 +230,7 @@ describe('Auto-disable and operational events', () => {
         url: failing.url,
         retrySchedule: [60, 60],
       });
-      await insertMessages(sut.db, appId, endpoint.id, clock.now(), 3);
+      await enqueueMessages(sut.db, appId, endpoint.id, clock.now(), 3);
       await eventually(
         async () =>
           (await deliveriesOf(sut.db, endpoint.id)).every(
@@ -255,15 +246,17 @@ describe('Auto-disable and operational events', () => {
       });
       expect(res.status).toBe(200);
       expect((await deliveriesOf(sut.db, endpoint.id)).every(isParked)).toBe(true);
-      const { rows: due } = await sut.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM delivery WHERE status = 'pending' AND next_attempt_at <= $1 AND endpoint_id = $2`,
-        [clock.now(), endpoint.id],
-      );
-      expect(due[0].n).toBe(0);
+      expect(
+        await countDeliveries(sut.db, {
+          endpointId: endpoint.id,
+          status: 'pending',
+          dueBy: clock.now(),
+        }),
+      ).toBe(0);
 
       // Claims go on for everyone else, and nothing goes to the disabled endpoint.
       const other = await insertEndpoint(sut.db, appId, clock.now(), { url: healthy.url });
-      const { deliveryIds } = await insertMessages(sut.db, appId, other.id, clock.now());
+      const { deliveryIds } = await enqueueMessages(sut.db, appId, other.id, clock.now());
       await settledStatus(sut.db, deliveryIds[0], 'succeeded');
       await worker.sweep();
       expect(failing.requests).toHaveLength(3);
@@ -283,11 +276,8 @@ describe('Auto-disable and operational events', () => {
         10_000,
         'the parked deliveries to be delivered',
       );
-      const { rows: windows } = await sut.db.query<{ retry_schedule_base: number }>(
-        'SELECT retry_schedule_base FROM delivery WHERE endpoint_id = $1',
-        [endpoint.id],
-      );
-      expect(windows.map((w) => w.retry_schedule_base)).toEqual([1, 1, 1]);
+      const windows = await deliveriesOf(sut.db, endpoint.id);
+      expect(windows.map((w) => w.attempts_before_window)).toEqual([1, 1, 1]);
     } finally {
       await failing.close();
       await healthy.close();
@@ -302,7 +292,7 @@ describe('Auto-disable and operational events', () => {
         url: receiver.url,
         retrySchedule: [],
       });
-      const { messageIds, deliveryIds } = await insertMessages(
+      const { messageIds, deliveryIds } = await enqueueMessages(
         sut.db,
         appId,
         endpoint.id,

@@ -1,4 +1,6 @@
-import { eventually } from './delivery.fixtures';
+import { RateLimiter } from '../src/endpoint-health/rate-limit/rate-limiter';
+import { eventually } from './support/eventually';
+import { countAttempts, countDeliveries } from './support/queue-probe';
 import { createApp, createEndpoint } from './support/builders';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -37,8 +39,9 @@ describe('Endpoint rate limit (two workers, one database)', () => {
   it(`holds ${RATE}/s within 10 % over the steady window, and still delivers everything`, async () => {
     const app = await createApp(api.api);
     const endpoint = await createEndpoint(api.api, app.id, { url: receiver.url, rateLimit: RATE });
-    // Every worker learns about the limit at its next gate refresh (sweep or routing notification).
-    await new Promise((r) => setTimeout(r, 500));
+    // Every worker learns about the limit at its next gate refresh (sweep or routing
+    // notification); refreshed here so that none can start before it knows, whatever the timing.
+    await Promise.all(workers.map((w) => w.app.get(RateLimiter).refresh()));
     const messages = Array.from({ length: MESSAGES }, (_, n) => ({
       eventType: 'invoice.paid',
       payload: { n },
@@ -56,14 +59,11 @@ describe('Endpoint rate limit (two workers, one database)', () => {
     expect(steady).toBeLessThanOrEqual(RATE * 1.1);
 
     // Waiting for a token is not an attempt: exactly one attempt per delivery.
-    const count = async (sql: string) =>
-      Number((await api.db.query<{ n: string }>(sql, [endpoint.id])).rows[0].n);
     await eventually(
       async () =>
-        (await count(
-          `SELECT count(*) AS n FROM delivery WHERE endpoint_id = $1 AND status = 'succeeded'`,
-        )) === MESSAGES,
+        (await countDeliveries(api.db, { endpointId: endpoint.id, status: 'succeeded' })) ===
+        MESSAGES,
     );
-    expect(await count('SELECT count(*) AS n FROM attempt WHERE endpoint_id = $1')).toBe(MESSAGES);
+    expect(await countAttempts(api.db, { endpointId: endpoint.id })).toBe(MESSAGES);
   }, 30_000);
 });

@@ -10,6 +10,7 @@ import {
 } from './support/builders';
 import { startReceiver } from './support/receiver';
 import { startTestAppWithDatabase, TEST_ENCRYPTION_KEY } from './support/test-app';
+import { deliveriesOf, placeDelivery } from './support/queue-probe';
 
 type Problem = { code: string; details: Array<{ field: string; message: string }> };
 const HOUR = 3_600_000;
@@ -478,11 +479,15 @@ describe('Endpoints API', () => {
         ['dlv_d', 'delivering'],
         ['dlv_s', 'succeeded'],
       ]) {
-        await sut.db.query(
-          `INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, next_attempt_at, lease_until, created_at, updated_at)
-           VALUES ($1, $2, 'msg_del', $3, $4, $5, $5, $5, $5)`,
-          [id, appId, endpoint.id, status, now],
-        );
+        await placeDelivery(sut.db, {
+          id,
+          appId,
+          messageId: 'msg_del',
+          endpointId: endpoint.id,
+          status,
+          leaseUntil: now,
+          at: now,
+        });
       }
       expect((await sut.api.delete(path(endpoint.id))).status).toBe(204);
       expect((await sut.api.get(path(endpoint.id))).status).toBe(404);
@@ -502,12 +507,15 @@ describe('Endpoints API', () => {
           ).rows[0].count,
         ),
       ).toBe(0);
-      const deliveries = (
-        await sut.db.query(
-          'SELECT id, status, last_error, lease_until, next_attempt_at FROM delivery WHERE endpoint_id = $1 ORDER BY id',
-          [endpoint.id],
-        )
-      ).rows;
+      const deliveries = (await deliveriesOf(sut.db, { endpointId: endpoint.id })).map(
+        ({ id, status, last_error, lease_until, next_attempt_at }) => ({
+          id,
+          status,
+          last_error,
+          lease_until,
+          next_attempt_at,
+        }),
+      );
       expect(deliveries).toEqual([
         {
           id: 'dlv_d',

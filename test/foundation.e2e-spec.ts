@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../src/database/migrations';
 import { createApp, createEndpoint } from './support/builders';
 import { TEST_ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
@@ -120,10 +121,17 @@ describe('Service foundation', () => {
     });
 
     it('are idempotent across a second process start on the same database', async () => {
+      const names = async () =>
+        (
+          await sut.db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name')
+        ).rows.map((r) => r.name);
+      const before = await names();
       const second = await startTestApp({ database });
       await second.close();
-      const rows = await sut.db.query('SELECT count(*)::int AS n FROM schema_migrations');
-      expect(rows.rows[0].n).toBeGreaterThanOrEqual(1);
+      // Each migration recorded once, none run (and recorded) again by the second start.
+      expect(before).toHaveLength(MIGRATIONS.length);
+      expect(new Set(before).size).toBe(MIGRATIONS.length);
+      expect(await names()).toEqual(before);
       expect((await sut.api.get('/api/v1/apps')).status).toBe(200);
     });
   });

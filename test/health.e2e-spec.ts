@@ -1,7 +1,11 @@
 import { Client } from 'pg';
 import { WorkerHeartbeat } from '../src/common/worker-heartbeat';
 import { startTestApp, TestApp } from './support/test-app';
+import { eventuallyPasses } from './support/eventually';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+
+const untilPasses = (check: () => Promise<void>): Promise<void> =>
+  eventuallyPasses(check, { timeoutMs: 15_000, intervalMs: 200 });
 
 interface HealthBody {
   status: string;
@@ -15,19 +19,6 @@ async function onServer(sql: string): Promise<void> {
     await client.query(sql);
   } finally {
     await client.end();
-  }
-}
-
-/** Polls until `check` passes or the deadline expires (then rethrows its last failure). */
-async function eventually(check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
   }
 }
 
@@ -80,7 +71,7 @@ describe('Health checks', () => {
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database.name}' AND pid <> pg_backend_pid()`,
     );
 
-    await eventually(async () => {
+    await untilPasses(async () => {
       const res = await ready();
       expect(res.status).toBe(503);
       expect(res.body.status).toBe('error');
@@ -89,7 +80,7 @@ describe('Health checks', () => {
     expect((await sut.api.withKey(null).get('/health/live')).status).toBe(200);
 
     await onServer(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`);
-    await eventually(async () => {
+    await untilPasses(async () => {
       const res = await ready();
       expect(res.status).toBe(200);
       expect(res.body.details.database.status).toBe('up');
@@ -102,13 +93,13 @@ describe('Health checks', () => {
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database.name}' AND pid <> pg_backend_pid()`,
     );
     try {
-      await eventually(async () => expect((await ready()).status).toBe(503));
+      await untilPasses(async () => expect((await ready()).status).toBe(503));
       const res = await ready();
       expect(JSON.stringify(res.body)).not.toContain(database.name);
     } finally {
       await onServer(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`);
     }
-    await eventually(async () => expect((await ready()).status).toBe(200));
+    await untilPasses(async () => expect((await ready()).status).toBe(200));
   });
 
   it('turns not ready when the delivery loop of this process stops beating, and ready when it beats again', async () => {

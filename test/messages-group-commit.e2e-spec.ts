@@ -1,6 +1,9 @@
 import { Client } from 'pg';
 import { DEFAULT_INGEST_COALESCING } from '../src/messages/message-ingest-coalescer';
+import { MessageIngestService } from '../src/messages/message-ingest.service';
 import { createApp, createEndpoint } from './support/builders';
+import { eventually } from './support/eventually';
+import { countDeliveries } from './support/queue-probe';
 import { startTestAppWithDatabase } from './support/test-app';
 
 type Answer = { id: string; eventId: string | null; code?: string };
@@ -47,17 +50,16 @@ describe('Single messages sent concurrently (group commit)', () => {
     sut.api.post<Answer>(`/api/v1/apps/${app}/messages`, body);
   const statementSizes = async (): Promise<number[]> =>
     (await sut.db.query('SELECT rows FROM ingest_statement')).rows.map((r) => r.rows as number);
-  const deliveriesOf = async (messageIds: string[]): Promise<number> =>
-    Number(
-      (await sut.db.query('SELECT count(*) FROM delivery WHERE message_id = ANY($1)', [messageIds]))
-        .rows[0].count,
-    );
+  const deliveriesOf = (messageIds: string[]): Promise<number> =>
+    countDeliveries(sut.db, { messageIds });
 
   /**
    * Holds inserts into `message`, fills every statement slot with one message, sends
-   * `burst()` (which queues behind them), then releases. Answers: the slot fillers' and the burst's.
+   * `burst()` (`size` messages, which queue behind them), then releases. Answers: the slot
+   * fillers' and the burst's.
    */
   async function sendAsOneGroup<T>(
+    size: number,
     burst: () => Promise<T>,
   ): Promise<{ fillers: Answer[]; burst: T }> {
     const holder = new Client({ connectionString: sut.database.url });
@@ -76,8 +78,9 @@ describe('Single messages sent concurrently (group commit)', () => {
         return rows[0].n === fillers.length;
       });
       const queued = burst();
-      // The burst has no query to make before it queues (warm caches): this is ample time.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The whole burst waits for a statement slot (warm caches: it makes no query before).
+      const ingest = sut.app.get(MessageIngestService);
+      await waitFor(async () => ingest.queuedMessages() === size);
       await holder.query('COMMIT');
       return { fillers: (await Promise.all(fillers)).map((r) => r.body), burst: await queued };
     } finally {
@@ -86,7 +89,7 @@ describe('Single messages sent concurrently (group commit)', () => {
   }
 
   it('writes the messages that arrived during a statement in the next one, answering each 202 with its deliveries', async () => {
-    const { burst } = await sendAsOneGroup(() =>
+    const { burst } = await sendAsOneGroup(20, () =>
       Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           send(appId, { eventType: 'order.created', payload: { i } }),
@@ -99,7 +102,7 @@ describe('Single messages sent concurrently (group commit)', () => {
   });
 
   it('answers repeats of one eventId in a group with the original: one 202, the rest 200', async () => {
-    const { burst } = await sendAsOneGroup(() =>
+    const { burst } = await sendAsOneGroup(5, () =>
       Promise.all(
         Array.from({ length: 5 }, () =>
           send(appId, { eventType: 'order.created', payload: {}, eventId: 'grouped-1' }),
@@ -112,7 +115,7 @@ describe('Single messages sent concurrently (group commit)', () => {
   });
 
   it('fails only the guilty message when the group statement fails, after retrying the rest', async () => {
-    const { burst } = await sendAsOneGroup(() =>
+    const { burst } = await sendAsOneGroup(11, () =>
       Promise.all([
         send(appId, { eventType: 'poison.pill', payload: {} }),
         ...Array.from({ length: 10 }, () =>
@@ -135,7 +138,7 @@ describe('Single messages sent concurrently (group commit)', () => {
     expect((await send(doomed, { eventType: 'order.created', payload: {} })).status).toBe(202);
     // Gone behind this process's back (its caches still know the app); its messages go with it.
     await sut.db.query('DELETE FROM app WHERE id = $1', [doomed]);
-    const { burst } = await sendAsOneGroup(() =>
+    const { burst } = await sendAsOneGroup(11, () =>
       Promise.all([
         send(doomed, { eventType: 'order.created', payload: {} }),
         ...Array.from({ length: 10 }, () =>
@@ -150,10 +153,6 @@ describe('Single messages sent concurrently (group commit)', () => {
   });
 });
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
+  return eventually(condition, timeoutMs, 'the group to form');
 }

@@ -1,6 +1,13 @@
 import { Client } from 'pg';
 import { FakeClock } from '../src/common/clock';
 import { newId } from '../src/common/ids';
+import { DeliveryWaker } from '../src/messages/delivery-waker';
+import { eventually } from './support/eventually';
+import {
+  countDeliveries,
+  deliveriesOf as deliveriesIn,
+  refuseDeliveryInserts,
+} from './support/queue-probe';
 import { startTestAppWithDatabase } from './support/test-app';
 
 type Accepted = { id: string; eventType: string; eventId: string | null; createdAt: string };
@@ -43,8 +50,9 @@ describe('Messages API', () => {
     Number((await sut.db.query(sql, params)).rows[0].count);
   const messagesOf = (appId: string) =>
     count('SELECT count(*) FROM message WHERE app_id = $1', [appId]);
-  const deliveriesOf = (appId: string) =>
-    count('SELECT count(*) FROM delivery WHERE app_id = $1', [appId]);
+  const deliveriesOf = (appId: string) => countDeliveries(sut.db, { appId });
+  const deliveriesOfMessage = (messageId: string) =>
+    countDeliveries(sut.db, { messageIds: [messageId] });
 
   async function createApp(uid?: string): Promise<string> {
     const res = await sut.api.post<{ id: string }>('/api/v1/apps', {
@@ -113,9 +121,8 @@ describe('Messages API', () => {
         eventId: null,
         createdAt: clock.now().toISOString(),
       });
-      const { rows } = await sut.db.query(
-        'SELECT id, endpoint_id, status, attempts, next_attempt_at FROM delivery WHERE message_id = $1 ORDER BY endpoint_id',
-        [res.body.id],
+      const rows = (await deliveriesIn(sut.db, { messageIds: [res.body.id] })).sort((a, b) =>
+        a.endpoint_id.localeCompare(b.endpoint_id),
       );
       expect(rows.map((r) => r.endpoint_id)).toEqual([invoices, paidOnly].sort());
       for (const row of rows) {
@@ -126,19 +133,14 @@ describe('Messages API', () => {
 
     it('includes an endpoint whose subscription filter accepts the payload', async () => {
       const res = await send(appId, { eventType: 'invoice.paid', payload: { plan: 'pro' } });
-      const { rows } = await sut.db.query(
-        'SELECT endpoint_id FROM delivery WHERE message_id = $1',
-        [res.body.id],
-      );
+      const rows = await deliveriesIn(sut.db, { messageIds: [res.body.id] });
       expect(rows.map((r) => r.endpoint_id).sort()).toEqual([invoices, paidOnly, proOnly].sort());
     });
 
     it('stores a message that matches nothing, without deliveries', async () => {
       const res = await send(appId, { eventType: 'order.created', payload: {} });
       expect(res.status).toBe(202);
-      expect(
-        await count('SELECT count(*) FROM delivery WHERE message_id = $1', [res.body.id]),
-      ).toBe(0);
+      expect(await deliveriesOfMessage(res.body.id)).toBe(0);
     });
 
     it('stores the payload as the exact JSON text delivered on every attempt', async () => {
@@ -156,14 +158,24 @@ describe('Messages API', () => {
       const heard: string[] = [];
       listener.on('notification', (n) => heard.push(n.channel));
       await listener.query('LISTEN hookrelay_deliveries');
+      // Counted where ingest decides to wake (before it answers), so "not woken" needs no
+      // pause; the wake-up itself is then heard on the channel.
+      const waker = sut.app.get(DeliveryWaker);
+      const decide = waker.deliveriesCommitted.bind(waker);
+      let wakeUps = 0;
+      waker.deliveriesCommitted = () => {
+        wakeUps++;
+        decide();
+      };
       try {
         await send(appId, { eventType: 'order.created', payload: {} });
-        await new Promise((r) => setTimeout(r, 200));
-        expect(heard).toEqual([]);
+        expect(wakeUps).toBe(0);
         await send(appId, { eventType: 'invoice.paid', payload: {} });
-        await new Promise((r) => setTimeout(r, 200));
+        expect(wakeUps).toBe(1);
+        await eventually(async () => heard.length > 0, 10_000, 'the wake-up');
         expect(heard).toEqual(['hookrelay_deliveries']);
       } finally {
+        waker.deliveriesCommitted = decide;
         await listener.end();
       }
     });
@@ -204,9 +216,7 @@ describe('Messages API', () => {
           'seq-1',
         ]),
       ).toBe(1);
-      expect(
-        await count('SELECT count(*) FROM delivery WHERE message_id = $1', [first.body.id]),
-      ).toBe(2);
+      expect(await deliveriesOfMessage(first.body.id)).toBe(2);
     });
 
     it('treats the Idempotency-Key header like eventId', async () => {
@@ -251,11 +261,10 @@ describe('Messages API', () => {
           'concurrent-1',
         ]),
       ).toBe(1);
-      const { rows } = await sut.db.query(
-        'SELECT endpoint_id, count(*)::int AS n FROM delivery WHERE message_id = $1 GROUP BY endpoint_id',
-        [results[0].body.id],
-      );
-      expect(rows.map((r) => r.n)).toEqual([1, 1]);
+      const perEndpoint = new Map<string, number>();
+      for (const d of await deliveriesIn(sut.db, { messageIds: [results[0].body.id] }))
+        perEndpoint.set(d.endpoint_id, (perEndpoint.get(d.endpoint_id) ?? 0) + 1);
+      expect([...perEndpoint.values()]).toEqual([1, 1]);
     });
 
     it('treats "eventId": null as no eventId, as answers show it', async () => {
@@ -331,9 +340,8 @@ describe('Messages API', () => {
       ]);
       const ids = res.body.data.map((m) => m.id);
       expect([...ids].sort()).toEqual(ids);
-      const { rows } = await sut.db.query(
-        'SELECT message_id FROM delivery WHERE message_id = ANY($1) ORDER BY message_id',
-        [ids],
+      const rows = (await deliveriesIn(sut.db, { messageIds: ids })).sort((a, b) =>
+        a.message_id.localeCompare(b.message_id),
       );
       expect(rows.map((r) => r.message_id)).toEqual([ids[0], ids[2]]);
     });
@@ -355,7 +363,7 @@ describe('Messages API', () => {
           'b-new',
         ]),
       ).toBe(1);
-      expect(await count('SELECT count(*) FROM delivery WHERE message_id = $1', [b.id])).toBe(1);
+      expect(await deliveriesOfMessage(b.id)).toBe(1);
     });
 
     it.each([
@@ -529,20 +537,13 @@ describe('Messages API', () => {
 
   describe('a transaction that fails mid-way', () => {
     let appId: string;
+    let allowDeliveryInserts: () => Promise<void>;
     beforeAll(async () => {
       appId = await createApp();
       await addEndpoint(appId, ['*']);
-      await sut.db.query(`
-        CREATE FUNCTION refuse_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'delivery insert refused by test'; END $$`);
-      await sut.db.query(
-        'CREATE TRIGGER refuse_delivery BEFORE INSERT ON delivery FOR EACH ROW EXECUTE FUNCTION refuse_delivery()',
-      );
+      allowDeliveryInserts = await refuseDeliveryInserts(sut.db);
     });
-    afterAll(async () => {
-      await sut.db.query('DROP TRIGGER refuse_delivery ON delivery');
-      await sut.db.query('DROP FUNCTION refuse_delivery()');
-    });
+    afterAll(() => allowDeliveryInserts());
 
     it('leaves no message behind and answers 500 with an error id', async () => {
       const res = await send(appId, { eventType: 'a.b', payload: {}, eventId: 'doomed' });

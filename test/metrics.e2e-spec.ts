@@ -1,7 +1,12 @@
 import { FakeClock } from '../src/common/clock';
 import { createApp, createEndpoint } from './support/builders';
 import { startReceiver } from './support/receiver';
+import { eventuallyPasses } from './support/eventually';
+import { placeDelivery } from './support/queue-probe';
 import { startTestAppWithDatabase, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+
+const untilPasses = (check: () => Promise<void>): Promise<void> =>
+  eventuallyPasses(check, { timeoutMs: 12_000, intervalMs: 250 });
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -20,18 +25,6 @@ function labelled(text: string, name: string, labels: Record<string, string>): n
     .join(',');
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${selector}} `));
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
-
-async function eventually(check: () => Promise<void>, timeoutMs = 12_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 }
 
 describe('Metrics', () => {
@@ -54,18 +47,15 @@ describe('Metrics', () => {
     return res.body.id;
   };
   const addDelivery = (status: string, nextAttemptAt: number | null) =>
-    sut.db.query(
-      `INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, next_attempt_at, created_at, updated_at)
-       VALUES ($1, $2, $3, 'ep_test', $4, $5, $6, $6)`,
-      [
-        `dlv_test_${++seq}`,
-        appId,
-        messageId,
-        status,
-        nextAttemptAt === null ? null : new Date(nextAttemptAt),
-        new Date(NOW),
-      ],
-    );
+    placeDelivery(sut.db, {
+      id: `dlv_test_${++seq}`,
+      appId,
+      messageId,
+      endpointId: 'ep_test',
+      status,
+      nextAttemptAt: nextAttemptAt === null ? null : new Date(nextAttemptAt),
+      at: new Date(NOW),
+    });
   const addEndpoint = (columns: {
     disabled?: boolean;
     circuitOpenUntil?: number;
@@ -159,7 +149,7 @@ describe('Metrics', () => {
 
     it('follow the table on a later scrape (refreshed at most every 5 s)', async () => {
       await addDelivery('pending', NOW - 120_000);
-      await eventually(async () => {
+      await untilPasses(async () => {
         const text = await scrape();
         expect(sample(text, 'hookrelay_queue_due')).toBe(4);
         expect(sample(text, 'hookrelay_queue_oldest_due_age_seconds')).toBe(120);
@@ -176,12 +166,14 @@ describe('Metrics', () => {
       await ingest();
       await ingest();
       // Overdue for ten minutes: the oldest of all.
-      await sut.db.query(
-        `INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, next_attempt_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'pending', $5, $5, $5)`,
-        [`dlv_test_${++seq}`, appId, messageId, endpoint.body.id, new Date(NOW - 600_000)],
-      );
-      await eventually(async () => {
+      await placeDelivery(sut.db, {
+        id: `dlv_test_${++seq}`,
+        appId,
+        messageId,
+        endpointId: endpoint.body.id,
+        at: new Date(NOW - 600_000),
+      });
+      await untilPasses(async () => {
         const text = await scrape();
         expect(sample(text, 'hookrelay_queue_due')).toBe(7);
         expect(sample(text, 'hookrelay_queue_oldest_due_age_seconds')).toBe(600);
@@ -191,7 +183,7 @@ describe('Metrics', () => {
         disabled: true,
       });
       expect(disabled.status).toBe(200);
-      await eventually(async () => {
+      await untilPasses(async () => {
         const text = await scrape();
         expect(sample(text, 'hookrelay_queue_due')).toBe(4);
         expect(sample(text, 'hookrelay_queue_scheduled')).toBe(2);
@@ -242,7 +234,7 @@ describe('Metrics', () => {
           ).toBe(202);
         await receiver.waitFor(6);
 
-        await eventually(async () => {
+        await untilPasses(async () => {
           expect(read(await scrapeWorker())).toEqual({
             created: start.created + 6,
             succeeded: start.succeeded + 3,

@@ -4,6 +4,7 @@ import { idFloorAt } from '../src/common/ids';
 import { RETENTION_LOCK_KEY } from '../src/retention/retention.repository';
 import { RETENTION_BATCH_SIZE, RetentionService } from '../src/retention/retention.service';
 import { startTestAppWithDatabase, TestApp } from './support/test-app';
+import { countAttempts, countDeliveries, placeAttempt, placeDelivery } from './support/queue-probe';
 
 const DAY = 86_400_000;
 /**
@@ -35,19 +36,27 @@ describe('Retention', () => {
     attempts = 1,
     endpointId = 'ep_live',
   ): Promise<string> => {
-    const id = `dlv_${++seq}`;
     const at = clock.now();
-    await sut.db.query(
-      `INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)`,
-      [id, appId, messageId, endpointId, status, attempts, at],
-    );
+    const id = await placeDelivery(sut.db, {
+      id: `dlv_${++seq}`,
+      appId,
+      messageId,
+      endpointId,
+      status,
+      attempts,
+      at,
+    });
     for (let n = 1; n <= attempts; n++) {
-      await sut.db.query(
-        `INSERT INTO attempt (id, app_id, delivery_id, message_id, endpoint_id, attempt, succeeded, duration_ms, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 12, $8)`,
-        [`att_${++seq}`, appId, id, messageId, endpointId, n, status === 'succeeded', at],
-      );
+      await placeAttempt(sut.db, {
+        id: `att_${++seq}`,
+        appId,
+        deliveryId: id,
+        messageId,
+        endpointId,
+        attempt: n,
+        succeeded: status === 'succeeded',
+        at,
+      });
     }
     return id;
   };
@@ -112,8 +121,8 @@ describe('Retention', () => {
       for (const id of [succeeded, failed, undelivered]) {
         expect([
           await exists('message', 'id', id),
-          await exists('delivery', 'message_id', id),
-          await exists('attempt', 'message_id', id),
+          await countDeliveries(sut.db, { messageIds: [id] }),
+          await countAttempts(sut.db, { messageIds: [id] }),
         ]).toEqual([0, 0, 0]);
       }
     });
@@ -121,30 +130,30 @@ describe('Retention', () => {
     it('keeps a message with a pending delivery, its deliveries and attempts', async () => {
       expect([
         await exists('message', 'id', pending),
-        await exists('delivery', 'message_id', pending),
-        await exists('attempt', 'message_id', pending),
+        await countDeliveries(sut.db, { messageIds: [pending] }),
+        await countAttempts(sut.db, { messageIds: [pending] }),
       ]).toEqual([1, 1, 4]);
     });
 
     it('keeps a message whose delivery is in flight', async () => {
       expect([
         await exists('message', 'id', delivering),
-        await exists('delivery', 'message_id', delivering),
+        await countDeliveries(sut.db, { messageIds: [delivering] }),
       ]).toEqual([1, 1]);
     });
 
     it('keeps every delivery of a message while one of them is pending', async () => {
       expect([
         await exists('message', 'id', partlyPending),
-        await exists('delivery', 'message_id', partlyPending),
-        await exists('attempt', 'message_id', partlyPending),
+        await countDeliveries(sut.db, { messageIds: [partlyPending] }),
+        await countAttempts(sut.db, { messageIds: [partlyPending] }),
       ]).toEqual([1, 2, 2]);
     });
 
     it('keeps messages younger than the cut-off', async () => {
       expect([
         await exists('message', 'id', recent),
-        await exists('attempt', 'message_id', recent),
+        await countAttempts(sut.db, { messageIds: [recent] }),
       ]).toEqual([1, 1]);
     });
 
@@ -186,12 +195,17 @@ describe('Retention', () => {
     const attemptOf = async (messageId: string, at: number): Promise<string> => {
       // newId would clamp to the latest time this process has used (ids are monotonic).
       const id = idFloorAt('atmpt', at).slice(0, -4) + String(++seq).padStart(4, '0');
-      await sut.db.query(
-        `INSERT INTO attempt (id, app_id, delivery_id, message_id, endpoint_id, attempt, succeeded, duration_ms, created_at)
-         VALUES ($1, 'app_deleted', 'dlv_x', $2, 'ep_x', 1, true, 5, $3)`,
-        [id, messageId, new Date(at)],
-      );
-      return id;
+      return placeAttempt(sut.db, {
+        id,
+        appId: 'app_deleted',
+        deliveryId: 'dlv_x',
+        messageId,
+        endpointId: 'ep_x',
+        attempt: 1,
+        succeeded: true,
+        durationMs: 5,
+        at: new Date(at),
+      });
     };
     // Recorded by a worker after the app (and its messages) had been deleted.
     const orphanOld = await attemptOf('msg_gone', T0);
@@ -206,7 +220,9 @@ describe('Retention', () => {
     expect(report?.attempts).toBe(1);
     expect(
       await Promise.all(
-        [orphanOld, orphanRecent, ofKeptMessage].map((id) => exists('attempt', 'id', id)),
+        [orphanOld, orphanRecent, ofKeptMessage].map((id) =>
+          countAttempts(sut.db, { attemptIds: [id] }),
+        ),
       ),
     ).toEqual([0, 1, 1]);
   });

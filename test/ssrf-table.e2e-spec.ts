@@ -1,5 +1,5 @@
 import { createApp } from './support/builders';
-import { eventually } from './delivery.fixtures';
+import { eventually } from './support/eventually';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestAppWithDatabase } from './support/test-app';
 

@@ -7,6 +7,7 @@ import {
   PageView,
   SubscriptionView,
 } from './support/builders';
+import { eventually } from './support/eventually';
 import { startTestApp, startTestAppWithDatabase, TestApp } from './support/test-app';
 
 type Problem = { code: string; details: Array<{ field: string; message: string }> };
@@ -15,18 +16,16 @@ type Routed = {
   endpoints: Array<{ endpointId: string; subscriptionIds: string[] }>;
 };
 
-async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 5_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** Polls `probe` until `accept` holds for its value (the shared helper, in probe/accept form). */
+const until = <T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000) =>
+  eventually(
+    async () => {
+      const value = await probe();
+      return accept(value) ? { value } : undefined;
+    },
+    timeoutMs,
+    'the routing cache to follow',
+  ).then((r) => r.value);
 
 describe('Subscriptions API', () => {
   let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
@@ -292,7 +291,7 @@ describe('Subscriptions API', () => {
       const app = (await createApp(sut.api)).id;
       const cache = second.app.get(AppRoutingCache);
       expect(
-        await eventually(
+        await until(
           async () => cache.listening,
           (up) => up,
         ),
@@ -303,7 +302,7 @@ describe('Subscriptions API', () => {
       expect(warm.match('billing.charged', {})).toEqual([]);
 
       const endpoint = await createEndpoint(sut.api, app, { eventTypes: ['billing.*'] });
-      const seen = await eventually(
+      const seen = await until(
         async () => (await cache.matcherFor(app)).match('billing.charged', {}),
         (m) => m.length === 1,
       );
@@ -311,7 +310,7 @@ describe('Subscriptions API', () => {
 
       await sut.api.patch(`/api/v1/apps/${app}/endpoints/${endpoint.id}`, { disabled: true });
       expect(
-        await eventually(
+        await until(
           async () => (await cache.matcherFor(app)).match('billing.charged', {}),
           (m) => m.length === 0,
         ),
@@ -321,7 +320,7 @@ describe('Subscriptions API', () => {
     it('after losing its LISTEN connection, reconnects and still sees changes', async () => {
       const app = (await createApp(sut.api)).id;
       const cache = second.app.get(AppRoutingCache);
-      await eventually(
+      await until(
         async () => cache.listening,
         (up) => up,
       );
@@ -332,13 +331,13 @@ describe('Subscriptions API', () => {
       );
       expect(killed.rowCount).toBe(2); // one listener per process
       const endpoint = await createEndpoint(sut.api, app);
-      const seen = await eventually(
+      const seen = await until(
         async () => (await cache.matcherFor(app)).match('any.thing', {}),
         (m) => m.length === 1,
       );
       expect(seen.map((m) => m.endpointId)).toEqual([endpoint.id]);
       expect(
-        await eventually(
+        await until(
           async () => cache.listening,
           (up) => up,
           10_000,

@@ -74,6 +74,11 @@ export class MessageIngestCoalescer {
     });
   }
 
+  /** Messages waiting for a free statement slot (tests and diagnostics). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** Resolves when nothing is queued or in flight (shutdown: before the pool closes). */
   drain(): Promise<void> {
     if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();

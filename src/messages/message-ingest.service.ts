@@ -61,6 +61,11 @@ export class MessageIngestService implements OnModuleDestroy {
     this.coalescer = new MessageIngestCoalescer(messages, coalescing);
   }
 
+  /** Single messages waiting for a free statement slot (tests and diagnostics). */
+  queuedMessages(): number {
+    return this.coalescer.queued;
+  }
+
   /** Runs before the pool closes: queued and in-flight messages are written and answered. */
   onModuleDestroy(): Promise<void> {
     return this.coalescer.drain();

@@ -1,5 +1,5 @@
 import { createServer, IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
 
 export interface ReceivedRequest {
   method: string;
@@ -21,6 +21,8 @@ export interface TestReceiver {
   port: number;
   requests: ReceivedRequest[];
   setBehaviour(behaviour: ReceiverBehaviour): void;
+  /** Connections open now from `address` (IPv4-mapped IPv6 addresses count as IPv4). */
+  openConnectionsFrom(address: string): number;
   /** Resolves once `count` requests have arrived (or rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   close(): Promise<void>;
@@ -67,6 +69,11 @@ export async function startReceiver(
       else reply();
     });
   });
+  const open = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -75,6 +82,12 @@ export async function startReceiver(
     url: `http://${urlHost}:${port}/webhook`,
     port,
     requests,
+    openConnectionsFrom(address) {
+      let n = 0;
+      for (const socket of open)
+        if ((socket.remoteAddress ?? '').replace(/^::ffff:/, '') === address) n++;
+      return n;
+    },
     setBehaviour(b) {
       current = b;
     },
