@@ -14,6 +14,8 @@ import type { FastifyReply } from 'fastify';
 import { ApiErrors, ErrorResponseDto } from '../common/openapi/api-errors.decorator';
 import { Page } from '../common/pagination';
 import { JsonBodyText, KEEP_JSON_BODY_TEXT } from '../common/validation/json-body-text';
+import { IngestTrace, TRACE_INGEST } from '../tracing/ingest-request-tracing';
+import type { IngestSpan } from '../tracing/tracing';
 import { MessageQueryDto } from './dto/message-query.dto';
 import {
   CreateMessageBatchDto,
@@ -48,7 +50,7 @@ export class MessagesController {
   ) {}
 
   @Post()
-  @RouteConfig(KEEP_JSON_BODY_TEXT)
+  @RouteConfig({ ...KEEP_JSON_BODY_TEXT, ...TRACE_INGEST })
   @ApiOperation({
     summary: 'Send a message: stored with one delivery per matching endpoint before the answer',
   })
@@ -72,14 +74,15 @@ export class MessagesController {
     @Body() body: unknown,
     @JsonBodyText() bodyText: string | undefined,
     @Headers('idempotency-key') key: string | undefined,
+    @IngestTrace() trace: IngestSpan | null,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const message = await this.ingest.ingestOne(appId, body, key, bodyText);
+    const message = await this.ingest.ingestOne(appId, body, key, bodyText, trace);
     void reply.status(message.duplicate ? 200 : 202).send(MessageAcceptedDto.from(message));
   }
 
   @Post('batch')
-  @RouteConfig(KEEP_JSON_BODY_TEXT)
+  @RouteConfig({ ...KEEP_JSON_BODY_TEXT, ...TRACE_INGEST })
   @HttpCode(202)
   @ApiOperation({ summary: 'Send 1 to 1,000 messages, all or nothing' })
   @ApiBody({ type: CreateMessageBatchDto })
@@ -93,9 +96,10 @@ export class MessagesController {
     @Body() body: unknown,
     @JsonBodyText() bodyText: string | undefined,
     @Headers('idempotency-key') key: string | undefined,
+    @IngestTrace() trace: IngestSpan | null,
   ): Promise<MessageBatchAcceptedDto> {
     return {
-      data: (await this.ingest.ingestBatch(appId, body, key, bodyText)).map((m) => ({
+      data: (await this.ingest.ingestBatch(appId, body, key, bodyText, trace)).map((m) => ({
         ...MessageAcceptedDto.from(m),
         duplicate: m.duplicate,
       })),
