@@ -286,6 +286,54 @@ describe('Tracing (OpenTelemetry)', () => {
     });
   });
 
+  describe('the endpoint setting sendTraceContext', () => {
+    const endpointPath = (id = '') => `/api/v1/apps/${appId}/endpoints${id ? `/${id}` : ''}`;
+
+    it('is off by default, and PATCH turns it on and off', async () => {
+      const endpoint = await createEndpoint(sut.api, appId);
+      expect(endpoint.sendTraceContext).toBe(false);
+      const on = await sut.api.patch<EndpointView>(endpointPath(endpoint.id), {
+        sendTraceContext: true,
+      });
+      expect(on.body.sendTraceContext).toBe(true);
+      expect(
+        (await sut.api.get<EndpointView>(endpointPath(endpoint.id))).body.sendTraceContext,
+      ).toBe(true);
+      const off = await sut.api.patch<EndpointView>(endpointPath(endpoint.id), {
+        sendTraceContext: false,
+      });
+      expect(off.body.sendTraceContext).toBe(false);
+    });
+
+    it.each([
+      ['a string', 'yes'],
+      ['null', null],
+    ])('refuses %s with 422 naming the field', async (_case, value) => {
+      const res = await sut.api.post<{ details: Array<{ field: string }> }>(endpointPath(), {
+        url: 'https://example.com/hook',
+        sendTraceContext: value,
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.details.map((d) => d.field)).toContain('sendTraceContext');
+    });
+
+    it('refuses a custom traceparent header (the service sets it)', async () => {
+      const res = await sut.api.post<{ details: Array<{ field: string }> }>(endpointPath(), {
+        url: 'https://example.com/hook',
+        headers: { traceparent: `00-${PRODUCER_TRACE}-${PRODUCER_SPAN}-01` },
+      });
+      expect(res.status).toBe(422);
+    });
+
+    it('is documented in the OpenAPI document (create, update, response)', async () => {
+      const doc = await sut.api.get<{
+        components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+      }>('/docs-json');
+      for (const schema of ['CreateEndpointDto', 'UpdateEndpointDto', 'EndpointResponseDto'])
+        expect(doc.body.components.schemas[schema].properties).toHaveProperty('sendTraceContext');
+    });
+  });
+
   it('exports with the configured protocol to <endpoint>/v1/traces', () => {
     expect(collector.requests.length).toBeGreaterThan(0);
     expect(collector.requests[0]).toEqual({ path: '/v1/traces', contentType: 'application/json' });

@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OtelTracing } from './otel-tracing';
 import { NO_TRACING, TRACING, type Tracing } from './tracing';
@@ -15,9 +15,16 @@ export function createTracing(config: AppConfig): Tracing {
 class TracingShutdown implements OnApplicationShutdown {
   constructor(@Inject(TRACING) private readonly tracing: Tracing) {}
 
+  private readonly logger = new Logger('Tracing');
+
   // After every module's beforeApplicationShutdown: the worker has ended its attempts' spans.
-  onApplicationShutdown(): Promise<void> {
-    return this.tracing.shutdown();
+  async onApplicationShutdown(): Promise<void> {
+    try {
+      await this.tracing.shutdown();
+    } catch (err) {
+      // The collector is unreachable: the last spans are lost, the shutdown goes on.
+      this.logger.warn({ err: String(err) }, 'exporting the last spans failed');
+    }
   }
 }
 
