@@ -325,12 +325,17 @@ describe('Tracing (OpenTelemetry)', () => {
       expect(res.status).toBe(422);
     });
 
-    it('is documented in the OpenAPI document (create, update, response)', async () => {
+    it('is documented in the OpenAPI document (create, update, response), with the traceparent header of the message routes', async () => {
       const doc = await sut.api.get<{
         components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+        paths: Record<string, { post?: { parameters?: Array<{ name: string; in: string }> } }>;
       }>('/docs-json');
       for (const schema of ['CreateEndpointDto', 'UpdateEndpointDto', 'EndpointResponseDto'])
         expect(doc.body.components.schemas[schema].properties).toHaveProperty('sendTraceContext');
+      for (const route of ['/api/v1/apps/{appId}/messages', '/api/v1/apps/{appId}/messages/batch'])
+        expect(doc.body.paths[route].post?.parameters).toContainEqual(
+          expect.objectContaining({ name: 'traceparent', in: 'header' }),
+        );
     });
   });
 

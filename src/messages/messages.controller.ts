@@ -29,6 +29,14 @@ import {
 import { MessageFeedService } from './message-feed.service';
 import { MessageIngestService } from './message-ingest.service';
 
+/** W3C Trace Context: the producer's span becomes the parent of the ingest span (tracing on). */
+const TRACEPARENT = {
+  name: 'traceparent',
+  required: false,
+  description:
+    "W3C Trace Context of the producer's request: with tracing on, the ingest span and every delivery attempt of these messages join this trace.",
+};
+
 const TOO_LARGE = {
   status: 413,
   description: 'A payload is over MAX_PAYLOAD_BYTES, or the body over MAX_REQUEST_BYTES',
@@ -55,6 +63,7 @@ export class MessagesController {
     summary: 'Send a message: stored with one delivery per matching endpoint before the answer',
   })
   @ApiBody({ type: CreateMessageDto })
+  @ApiHeader(TRACEPARENT)
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -86,6 +95,7 @@ export class MessagesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Send 1 to 1,000 messages, all or nothing' })
   @ApiBody({ type: CreateMessageBatchDto })
+  @ApiHeader(TRACEPARENT)
   @ApiAcceptedResponse({
     type: MessageBatchAcceptedDto,
     description: 'All stored (repeated eventIds answer their original, duplicate: true)',
