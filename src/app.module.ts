@@ -20,6 +20,7 @@ import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RetentionModule } from './retention/retention.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { TracingModule } from './tracing/tracing.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -55,6 +56,7 @@ export class AppModule {
         CoreModule.forRoot(options.keys, options.clock ?? new SystemClock()),
         DatabaseModule.forRoot(options.databaseUrl),
         ScheduleModule.forRoot(),
+        TracingModule,
         HealthModule,
         MetricsModule,
         ...(role === 'worker' ? [] : API_MODULES),

@@ -7,6 +7,8 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { useJsonBodyParser } from './common/validation/json-body-text';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { PRODUCT_NAME, PRODUCT_VERSION } from './common/product';
+import { traceIdOf, traceIngestRequests } from './tracing/ingest-request-tracing';
+import { TRACING, type Tracing } from './tracing/tracing';
 
 export interface HttpAppOptions extends AppModuleOptions {
   logger: LoggerService | false;
@@ -36,6 +38,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
   app.useGlobalPipes(createValidationPipe());
   useJsonBodyParser(app);
   const fastify = app.getHttpAdapter().getInstance();
+  traceIngestRequests(fastify, app.get<Tracing>(TRACING));
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -50,6 +53,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
         route: request.routeOptions.url ?? '(unmatched)',
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        traceId: traceIdOf(request),
       };
       requestLog.log(line, 'request completed', 'HttpRequest');
     });

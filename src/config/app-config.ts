@@ -26,7 +26,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       out[key] = result.data;
     } else {
       const shown =
-        key.includes('KEY') || key.includes('TOKEN') || key === 'DATABASE_URL'
+        key.includes('KEY') ||
+        key.includes('TOKEN') ||
+        key.includes('HEADERS') ||
+        key === 'DATABASE_URL'
           ? '(hidden)'
           : JSON.stringify(raw);
       problems.push(`${key}=${shown}: ${result.error.issues.map((i) => i.message).join('; ')}`);
@@ -46,6 +49,11 @@ function crossProblems(config: Parsed): string[] {
   if (config.WORKER_LEASE_MS < 2 * config.DELIVERY_TIMEOUT_MS) {
     problems.push(
       `WORKER_LEASE_MS=${config.WORKER_LEASE_MS}: must be at least 2 × DELIVERY_TIMEOUT_MS=${config.DELIVERY_TIMEOUT_MS} (${2 * config.DELIVERY_TIMEOUT_MS}), or a delivery still being sent when its lease ends is sent again by another worker`,
+    );
+  }
+  if (config.OTEL_BSP_MAX_EXPORT_BATCH_SIZE > config.OTEL_BSP_MAX_QUEUE_SIZE) {
+    problems.push(
+      `OTEL_BSP_MAX_EXPORT_BATCH_SIZE=${config.OTEL_BSP_MAX_EXPORT_BATCH_SIZE}: must not exceed OTEL_BSP_MAX_QUEUE_SIZE=${config.OTEL_BSP_MAX_QUEUE_SIZE}`,
     );
   }
   return problems;

@@ -100,6 +100,51 @@ export function outboundIpProblem(entry: string): string | null {
   }
 }
 
+/**
+ * OpenTelemetry's `key1=value1,key2=value2` lists (OTEL_RESOURCE_ATTRIBUTES, OTLP headers),
+ * values percent-decoded as the specification says.
+ */
+const keyValueList = z.string().transform((value, ctx): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const entry of value.split(',')) {
+    if (entry.trim() === '') continue;
+    const at = entry.indexOf('=');
+    const key = at > 0 ? entry.slice(0, at).trim() : '';
+    if (key === '') {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a list of key=value pairs, comma-separated',
+      });
+      return z.NEVER;
+    }
+    try {
+      out[key] = decodeURIComponent(entry.slice(at + 1).trim());
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `the value of "${key}" is not valid percent-encoding`,
+      });
+      return z.NEVER;
+    }
+  }
+  return out;
+});
+
+const httpUrl = z
+  .string()
+  .refine(
+    (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol),
+    'must be an http(s):// URL',
+  );
+
+const otlpProtocol = z.enum(['http/protobuf', 'http/json']);
+
+/** A probability for OTEL_TRACES_SAMPLER_ARG. */
+const ratio = z
+  .string()
+  .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'must be a number from 0 to 1')
+  .transform(Number);
+
 export const CONFIG_SCHEMA = {
   PORT: { schema: int(0, 65535), default: '3000', doc: 'HTTP port of the API.' },
   HOST: { schema: z.string().min(1), default: '0.0.0.0', doc: 'Interface the API listens on.' },
@@ -258,6 +303,103 @@ export const CONFIG_SCHEMA = {
     schema: bool,
     default: 'false',
     doc: 'Log one line per HTTP request (off by default: the ingest path is hot).',
+  },
+  OTEL_SDK_DISABLED: {
+    schema: bool,
+    default: 'false',
+    doc: 'OpenTelemetry: `true` turns tracing off whatever else is set.',
+  },
+  OTEL_TRACES_EXPORTER: {
+    schema: z.enum(['otlp', 'none']),
+    default: 'otlp',
+    doc: 'OpenTelemetry: `otlp` exports traces when an OTLP endpoint is set; `none` turns tracing off.',
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    schema: httpUrl.optional(),
+    default: undefined,
+    doc: 'OpenTelemetry: base URL of the OTLP/HTTP collector (traces go to `<url>/v1/traces`). Tracing is off while neither this nor `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set.',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+    schema: httpUrl.optional(),
+    default: undefined,
+    doc: 'OpenTelemetry: full URL traces are posted to (wins over `OTEL_EXPORTER_OTLP_ENDPOINT`).',
+  },
+  OTEL_EXPORTER_OTLP_PROTOCOL: {
+    schema: otlpProtocol,
+    default: 'http/protobuf',
+    doc: 'OpenTelemetry: `http/protobuf` or `http/json` (gRPC is not supported).',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: {
+    schema: otlpProtocol.optional(),
+    default: undefined,
+    doc: 'OpenTelemetry: protocol of the traces exporter (wins over `OTEL_EXPORTER_OTLP_PROTOCOL`).',
+  },
+  OTEL_EXPORTER_OTLP_HEADERS: {
+    schema: keyValueList,
+    default: '',
+    doc: "OpenTelemetry: headers of every export request, `key=value` pairs, comma-separated (e.g. the collector's API key; never logged).",
+  },
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: {
+    schema: keyValueList,
+    default: '',
+    doc: 'OpenTelemetry: headers of trace export requests (added to, and winning over, `OTEL_EXPORTER_OTLP_HEADERS`).',
+  },
+  OTEL_EXPORTER_OTLP_TIMEOUT: {
+    schema: int(1, 600_000),
+    default: '10000',
+    doc: 'OpenTelemetry: deadline of one export request, in milliseconds.',
+  },
+  OTEL_EXPORTER_OTLP_COMPRESSION: {
+    schema: z.enum(['none', 'gzip']),
+    default: 'none',
+    doc: 'OpenTelemetry: compression of export requests.',
+  },
+  OTEL_SERVICE_NAME: {
+    schema: z.string().min(1),
+    default: 'hookrelay',
+    doc: 'OpenTelemetry: `service.name` of the spans.',
+  },
+  OTEL_RESOURCE_ATTRIBUTES: {
+    schema: keyValueList,
+    default: '',
+    doc: 'OpenTelemetry: more resource attributes, `key=value` pairs, comma-separated (e.g. `deployment.environment.name=prod`).',
+  },
+  OTEL_TRACES_SAMPLER: {
+    schema: z.enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ]),
+    default: 'parentbased_always_on',
+    doc: "OpenTelemetry: sampler. The `parentbased_*` ones follow a producer's sampled `traceparent`; a message's attempts follow the decision taken at its ingestion.",
+  },
+  OTEL_TRACES_SAMPLER_ARG: {
+    schema: ratio.optional(),
+    default: undefined,
+    doc: 'OpenTelemetry: sampling probability of the `*traceidratio` samplers, 0 to 1 (default 1).',
+  },
+  OTEL_BSP_SCHEDULE_DELAY: {
+    schema: int(1, 600_000),
+    default: '5000',
+    doc: 'OpenTelemetry: milliseconds between two exports of the batch span processor.',
+  },
+  OTEL_BSP_MAX_QUEUE_SIZE: {
+    schema: int(1, 1_000_000),
+    default: '2048',
+    doc: 'OpenTelemetry: spans buffered for export at most; beyond it new spans are dropped (never the deliveries).',
+  },
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: {
+    schema: int(1, 1_000_000),
+    default: '512',
+    doc: 'OpenTelemetry: spans per export request at most (no more than `OTEL_BSP_MAX_QUEUE_SIZE`).',
+  },
+  OTEL_BSP_EXPORT_TIMEOUT: {
+    schema: int(1, 600_000),
+    default: '30000',
+    doc: 'OpenTelemetry: deadline of one export by the batch span processor, in milliseconds.',
   },
 } as const;
 

@@ -41,6 +41,8 @@ export const RESERVED_HEADER_NAMES: ReadonlySet<string> = new Set([
   'webhook-id',
   'webhook-timestamp',
   'webhook-signature',
+  // Sent by the service when the endpoint's sendTraceContext is on.
+  'traceparent',
 ]);
 
 export function endpointUrlProblem(value: string): string | null {

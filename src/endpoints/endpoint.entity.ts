@@ -19,6 +19,7 @@ export class EndpointEntity {
   @Column('integer', { name: 'retry_schedule', array: true, nullable: true }) retrySchedule!:
     number[] | null;
   @Column('text', { name: 'signature_header', nullable: true }) signatureHeader!: string | null;
+  @Column('boolean', { name: 'send_trace_context' }) sendTraceContext!: boolean;
   @Column('jsonb') metadata!: Record<string, unknown>;
   @Column('bytea', { name: 'secret_enc' }) secretEnc!: Buffer;
   @Column('bytea', { name: 'previous_secret_enc', nullable: true })

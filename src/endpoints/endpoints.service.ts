@@ -56,6 +56,7 @@ export class EndpointsService {
       rateLimit: dto.rateLimit ?? null,
       retrySchedule: retryScheduleToSeconds(dto.retrySchedule) ?? null,
       signatureHeader: dto.signatureHeader ?? null,
+      sendTraceContext: dto.sendTraceContext ?? false,
       metadata: dto.metadata ?? {},
       secretEnc: this.box.seal(dto.secret ?? generateSigningSecret(), secretContext(id)),
       previousSecretEnc: null,
@@ -148,6 +149,7 @@ export class EndpointsService {
     if (dto.retrySchedule !== undefined)
       patch.retrySchedule = retryScheduleToSeconds(dto.retrySchedule) ?? null;
     if (dto.signatureHeader !== undefined) patch.signatureHeader = dto.signatureHeader;
+    if (dto.sendTraceContext !== undefined) patch.sendTraceContext = dto.sendTraceContext;
     if (dto.metadata !== undefined) patch.metadata = dto.metadata;
     const disabled = dto.disabled ?? current.disabled;
     this.policy.checkDisabledReason(disabled, dto.disabledReason);

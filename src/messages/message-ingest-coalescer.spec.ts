@@ -67,6 +67,7 @@ function aPendingIngest(overrides: Partial<NewMessageRow> = {}, endpoints = 1): 
       eventType: 'order.created',
       eventId: null,
       payloadText: '{}',
+      traceContext: null,
       ...overrides,
     },
     deliveries: Array.from({ length: endpoints }, (_, i) => ({

@@ -4,6 +4,7 @@ import { FOREIGN_KEY_VIOLATION, isPgError } from '../common/database-errors';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { IngestSpan } from '../tracing/tracing';
 import { MetricsService } from '../metrics/metrics.service';
 import { AppRoutingCache } from '../routing/app-routing.cache';
 import { AppIdResolver } from './app-id.resolver';
@@ -81,6 +82,7 @@ export class MessageIngestService implements OnModuleDestroy {
     body: unknown,
     idempotencyKey?: string,
     bodyText?: string,
+    trace: IngestSpan | null = null,
   ): Promise<IngestedMessage> {
     const write: RowsWrite = ([message], deliveries) =>
       this.coalescer.submit({ message, deliveries });
@@ -89,6 +91,7 @@ export class MessageIngestService implements OnModuleDestroy {
       [this.parser.parseOne(body, idempotencyKey, bodyText)],
       () => '',
       write,
+      trace,
     );
     return message;
   }
@@ -102,12 +105,14 @@ export class MessageIngestService implements OnModuleDestroy {
     body: unknown,
     idempotencyKey?: string,
     bodyText?: string,
+    trace: IngestSpan | null = null,
   ): Promise<IngestedMessage[]> {
     return this.ingest(
       appIdOrUid,
       this.parser.parseBatch(body, idempotencyKey, bodyText),
       (index) => `messages[${index}].`,
       (rows, deliveries) => this.messages.ingest(rows, deliveries),
+      trace,
     );
   }
 
@@ -116,6 +121,7 @@ export class MessageIngestService implements OnModuleDestroy {
     messages: PreparedMessage[],
     fieldPrefix: (index: number) => string,
     write: RowsWrite,
+    trace: IngestSpan | null,
   ): Promise<IngestedMessage[]> {
     const appId = await this.apps.resolve(appIdOrUid);
     const [matcher] = await Promise.all([
@@ -124,6 +130,8 @@ export class MessageIngestService implements OnModuleDestroy {
     ]);
     const now = this.clock.now();
     const at = now.getTime();
+    // The ingest span's context, stored with each message: its attempts' spans join the trace.
+    const traceContext = trace === null ? null : trace.traceparent;
     const rows: NewMessageRow[] = [];
     const deliveries: NewDeliveryRow[] = [];
     const firstIndexOf = new Map<string, number>();
@@ -140,6 +148,7 @@ export class MessageIngestService implements OnModuleDestroy {
         eventType: message.eventType,
         eventId: message.eventId,
         payloadText: message.payloadText,
+        traceContext,
       };
       rows.push(row);
       for (const { endpointId } of matcher.match(message.eventType, message.payload)) {
@@ -179,6 +188,7 @@ export class MessageIngestService implements OnModuleDestroy {
         answers.push({ ...this.original(existing, plan.row.eventId as string), duplicate: true });
       }
     }
+    trace?.annotate({ appId, messages: answers, deliveriesCreated: result.deliveriesCreated });
     return answers;
   }
 

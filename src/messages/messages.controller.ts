@@ -14,6 +14,8 @@ import type { FastifyReply } from 'fastify';
 import { ApiErrors, ErrorResponseDto } from '../common/openapi/api-errors.decorator';
 import { Page } from '../common/pagination';
 import { JsonBodyText, KEEP_JSON_BODY_TEXT } from '../common/validation/json-body-text';
+import { IngestTrace, TRACE_INGEST } from '../tracing/ingest-request-tracing';
+import type { IngestSpan } from '../tracing/tracing';
 import { MessageQueryDto } from './dto/message-query.dto';
 import {
   CreateMessageBatchDto,
@@ -26,6 +28,14 @@ import {
 } from './dto/message.dto';
 import { MessageFeedService } from './message-feed.service';
 import { MessageIngestService } from './message-ingest.service';
+
+/** W3C Trace Context: the producer's span becomes the parent of the ingest span (tracing on). */
+const TRACEPARENT = {
+  name: 'traceparent',
+  required: false,
+  description:
+    "W3C Trace Context of the producer's request: with tracing on, the ingest span and every delivery attempt of these messages join this trace.",
+};
 
 const TOO_LARGE = {
   status: 413,
@@ -48,11 +58,12 @@ export class MessagesController {
   ) {}
 
   @Post()
-  @RouteConfig(KEEP_JSON_BODY_TEXT)
+  @RouteConfig({ ...KEEP_JSON_BODY_TEXT, ...TRACE_INGEST })
   @ApiOperation({
     summary: 'Send a message: stored with one delivery per matching endpoint before the answer',
   })
   @ApiBody({ type: CreateMessageDto })
+  @ApiHeader(TRACEPARENT)
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -72,17 +83,19 @@ export class MessagesController {
     @Body() body: unknown,
     @JsonBodyText() bodyText: string | undefined,
     @Headers('idempotency-key') key: string | undefined,
+    @IngestTrace() trace: IngestSpan | null,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const message = await this.ingest.ingestOne(appId, body, key, bodyText);
+    const message = await this.ingest.ingestOne(appId, body, key, bodyText, trace);
     void reply.status(message.duplicate ? 200 : 202).send(MessageAcceptedDto.from(message));
   }
 
   @Post('batch')
-  @RouteConfig(KEEP_JSON_BODY_TEXT)
+  @RouteConfig({ ...KEEP_JSON_BODY_TEXT, ...TRACE_INGEST })
   @HttpCode(202)
   @ApiOperation({ summary: 'Send 1 to 1,000 messages, all or nothing' })
   @ApiBody({ type: CreateMessageBatchDto })
+  @ApiHeader(TRACEPARENT)
   @ApiAcceptedResponse({
     type: MessageBatchAcceptedDto,
     description: 'All stored (repeated eventIds answer their original, duplicate: true)',
@@ -93,9 +106,10 @@ export class MessagesController {
     @Body() body: unknown,
     @JsonBodyText() bodyText: string | undefined,
     @Headers('idempotency-key') key: string | undefined,
+    @IngestTrace() trace: IngestSpan | null,
   ): Promise<MessageBatchAcceptedDto> {
     return {
-      data: (await this.ingest.ingestBatch(appId, body, key, bodyText)).map((m) => ({
+      data: (await this.ingest.ingestBatch(appId, body, key, bodyText, trace)).map((m) => ({
         ...MessageAcceptedDto.from(m),
         duplicate: m.duplicate,
       })),

@@ -30,6 +30,8 @@ export interface NewMessageRow {
   eventType: string;
   eventId: string | null;
   payloadText: string;
+  /** W3C traceparent of the ingest span (null: tracing off). */
+  traceContext: string | null;
 }
 
 export interface NewDeliveryRow {
@@ -72,9 +74,9 @@ export const DELIVERIES_CHANNEL = 'hookrelay_deliveries';
  */
 const INGEST_SQL = `
 WITH inserted AS (
-  INSERT INTO message (id, app_id, event_type, event_id, payload, created_at)
-  SELECT m.id, m.app_id, m.event_type, m.event_id, m.payload, m.created_at
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS m(id, app_id, event_type, event_id, payload, created_at)
+  INSERT INTO message (id, app_id, event_type, event_id, payload, created_at, trace_context)
+  SELECT m.id, m.app_id, m.event_type, m.event_id, m.payload, m.created_at, m.trace_context
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $10::text[]) AS m(id, app_id, event_type, event_id, payload, created_at, trace_context)
   ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
   RETURNING id, app_id, created_at
 ), fanned_out AS (
@@ -130,6 +132,7 @@ export class MessagesRepository {
         deliveries.map((d) => d.id),
         deliveries.map((d) => d.messageId),
         deliveries.map((d) => d.endpointId),
+        messages.map((m) => m.traceContext),
       ],
     });
     return {

@@ -22,6 +22,7 @@ export interface EndpointView {
   rateLimit: number | null;
   retrySchedule: string[] | null;
   signatureHeader: string | null;
+  sendTraceContext: boolean;
   metadata: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;

@@ -1,3 +1,4 @@
+import { traceIdOf } from '../../tracing/ingest-request-tracing';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -62,14 +63,18 @@ export class ErrorResponseFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
-    const body = this.toBody(exception, http.getRequest<FastifyRequest | undefined>()?.id);
+    const request = http.getRequest<FastifyRequest | undefined>();
+    const body = this.toBody(exception, request?.id, request && traceIdOf(request));
     // RFC 6750: a 401 names the scheme that would have been accepted.
     if (body.statusCode === 401) void reply.header('www-authenticate', 'Bearer');
     void reply.status(body.statusCode).header('content-type', 'application/json').send(body);
   }
 
-  /** `requestId` goes into the log line of a 500, beside the error id the client is given. */
-  toBody(exception: unknown, requestId?: string): ErrorBody {
+  /**
+   * `requestId` (and the request's `traceId` when it is traced) go into the log line of a 500,
+   * beside the error id the client is given.
+   */
+  toBody(exception: unknown, requestId?: string, traceId?: string): ErrorBody {
     if (exception instanceof DomainError) {
       return {
         statusCode: exception.status,
@@ -112,7 +117,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
       // Not a bug: the database is down, restarting or out of connections. 503: retry later.
       const err = exception as Error;
       this.logger.error(
-        { errorId, requestId, err: { name: err.name, message: err.message } },
+        { errorId, requestId, traceId, err: { name: err.name, message: err.message } },
         'database unavailable',
       );
       return {
@@ -126,6 +131,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
       {
         errorId,
         requestId,
+        traceId,
         err:
           exception instanceof Error
             ? { name: exception.name, message: exception.message, stack: exception.stack }

@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/app-config';
 import { SignatureSigner } from '../signing/signature-signer';
 import type { ClaimedDelivery } from '../worker/claimed-delivery';
 import type { EndpointDeliveryConfig } from '../worker/endpoint-config';
+import { NO_TRACING } from '../../tracing/tracing';
 import { DeliverySender } from './delivery-sender';
 
 const TIMEOUT_MS = 1000;
@@ -36,6 +37,7 @@ const delivery: ClaimedDelivery = {
   endpointUpdatedAt: new Date(),
   endpointDisabled: false,
   endpointDeleted: false,
+  traceContext: null,
 };
 
 describe('DeliverySender', () => {
@@ -66,6 +68,7 @@ describe('DeliverySender', () => {
       rotationSigner: null,
       previousSecretExpiresAt: null,
       signatureHeader: null,
+      sendTraceContext: false,
       retrySchedule: null,
       updatedAt: 0,
     };
@@ -75,6 +78,7 @@ describe('DeliverySender', () => {
     sut = new DeliverySender(
       { next: () => agent, assertAllowed: () => undefined },
       loadConfig({ DELIVERY_TIMEOUT_MS: String(TIMEOUT_MS) }),
+      NO_TRACING,
     );
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { TRACING, type Tracing } from '../../tracing/tracing';
 import { honoursRetryAfter, parseRetryAfterSeconds } from '../retry/retry-after';
 import { hexBodySignature } from '../signing/signature-signer';
 import { signerAt, type EndpointDeliveryConfig } from '../worker/endpoint-config';
@@ -41,6 +42,7 @@ export class DeliverySender implements OnApplicationShutdown {
   constructor(
     @Inject(DELIVERY_EGRESS) private readonly egress: DeliveryEgress,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {
     this.timeoutMs = config.DELIVERY_TIMEOUT_MS;
     this.sweepEveryMs = Math.max(
@@ -53,12 +55,39 @@ export class DeliverySender implements OnApplicationShutdown {
     this.stopSweep();
   }
 
-  /** @param abort the worker's shutdown signal: aborts sends still running after the grace period. */
+  /**
+   * @param abort the worker's shutdown signal: aborts sends still running after the grace period.
+   * With tracing on, the attempt is a span of the message's trace (see src/tracing/).
+   */
   async send(
     delivery: ClaimedDelivery,
     endpoint: EndpointDeliveryConfig,
     attemptAt: Date,
     abort: AbortSignal,
+  ): Promise<AttemptResult> {
+    if (!this.tracing.enabled) return this.exchange(delivery, endpoint, attemptAt, abort, null);
+    const span = this.tracing.startAttempt({
+      parent: delivery.traceContext,
+      appId: delivery.appId,
+      messageId: delivery.messageId,
+      deliveryId: delivery.id,
+      endpointId: delivery.endpointId,
+      eventType: delivery.eventType,
+      attempt: delivery.attempts + 1,
+      host: endpoint.url.host,
+    });
+    const traceparent = span !== null && endpoint.sendTraceContext ? span.traceparent : null;
+    const result = await this.exchange(delivery, endpoint, attemptAt, abort, traceparent);
+    span?.end(result);
+    return span === null ? result : { ...result, traceId: span.traceId };
+  }
+
+  private async exchange(
+    delivery: ClaimedDelivery,
+    endpoint: EndpointDeliveryConfig,
+    attemptAt: Date,
+    abort: AbortSignal,
+    traceparent: string | null,
   ): Promise<AttemptResult> {
     const started = performance.now();
     let response: CollectedResponse;
@@ -76,6 +105,8 @@ export class DeliverySender implements OnApplicationShutdown {
         ),
       );
       const headers = headersFor(delivery, endpoint, attemptAt, body);
+      // Outside the signed content, like every header.
+      if (traceparent !== null) headers.push('traceparent', traceparent);
       response = await new Promise<CollectedResponse>((resolve) => {
         const collector = new ResponseCollector(started + this.timeoutMs, (r) => {
           this.inFlight.delete(collector);

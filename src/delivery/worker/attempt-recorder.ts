@@ -23,6 +23,8 @@ const RECORD_GATHER_MS = 10;
 interface Pending {
   record: AttemptRecord;
   eventType: string;
+  /** The attempt span's trace (tracing on), for the attempt's log lines. */
+  traceId: string | undefined;
 }
 
 /**
@@ -69,6 +71,7 @@ export class AttemptRecorder {
     this.buffer.push({
       record: this.judge(delivery, schedule, result, attemptAt),
       eventType: delivery.eventType,
+      traceId: result.traceId,
     });
     this.writing ??= this.writeLoop();
   }
@@ -214,7 +217,7 @@ export class AttemptRecorder {
 
   private afterCommit(batch: readonly Pending[]): void {
     const outcomes: RecordedOutcome[] = [];
-    for (const { record: r, eventType } of batch) {
+    for (const { record: r, eventType, traceId } of batch) {
       const outcome =
         r.status === 'succeeded' ? 'succeeded' : r.status === 'pending' ? 'retrying' : 'failed';
       this.metrics.recordAttempt(outcome, r.errorClass, r.durationMs);
@@ -226,6 +229,7 @@ export class AttemptRecorder {
           statusCode: r.statusCode,
           errorClass: r.errorClass,
           error: r.error,
+          traceId,
         };
         if (r.status === 'failed') this.logger.warn({ ...line }, 'delivery failed for good');
         else

@@ -19,6 +19,8 @@ export interface ClaimedDelivery {
   endpointUpdatedAt: Date;
   endpointDisabled: boolean;
   endpointDeleted: boolean;
+  /** W3C traceparent stored with the message at ingestion (null: tracing was off). */
+  traceContext: string | null;
 }
 
 /** What sending one attempt produced, before the retry policy has judged it. */
@@ -33,6 +35,8 @@ export interface AttemptResult {
   retryAfterSeconds: number | null;
   /** A failure that no retry can fix (blocked destination): final at once. */
   final: boolean;
+  /** The attempt span's trace, for the attempt's log lines (absent: tracing off). */
+  traceId?: string;
 }
 
 export type DeliveryStatusAfterAttempt = 'succeeded' | 'pending' | 'failed';

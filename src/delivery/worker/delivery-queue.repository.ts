@@ -41,6 +41,7 @@ interface ClaimRow {
   endpoint_updated_ms: string | null;
   endpoint_disabled: boolean | null;
   endpoint_deleted: boolean;
+  trace_context: string | null;
 }
 
 /** Connections of the queue's own pool: a claim, a record write and a release/sweep at once. */
@@ -103,7 +104,7 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
                 LIMIT $2
                 FOR UPDATE SKIP LOCKED
              ), joined AS (
-               SELECT due.ctid, due.id, m.event_type, m.payload, m.created_at AS message_created_at,
+               SELECT due.ctid, due.id, m.event_type, m.payload, m.created_at AS message_created_at, m.trace_context,
                       e.updated_at AS endpoint_updated_at, e.disabled AS endpoint_disabled,
                       (e.id IS NULL OR e.deleted_at IS NOT NULL) AS endpoint_deleted
                  FROM due JOIN message m ON m.id = due.message_id
@@ -117,7 +118,7 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
                        floor(extract(epoch FROM d.retry_window_start) * 1000)::int8 AS retry_window_ms, d.retry_schedule_base,
                        j.event_type, j.payload, floor(extract(epoch FROM j.message_created_at) * 1000)::int8 AS message_created_ms,
                        floor(extract(epoch FROM j.endpoint_updated_at) * 1000)::int8 AS endpoint_updated_ms,
-                       j.endpoint_disabled, j.endpoint_deleted`,
+                       j.endpoint_disabled, j.endpoint_deleted, j.trace_context`,
       values: [now, limit, excluded, leaseUntil],
     });
     // Every row of this claim carries the lease we just set ($4, millisecond precision).
@@ -139,6 +140,7 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
       ),
       endpointDisabled: r.endpoint_disabled === true,
       endpointDeleted: r.endpoint_deleted,
+      traceContext: r.trace_context,
     }));
   }
 

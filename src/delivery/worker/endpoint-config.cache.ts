@@ -98,6 +98,7 @@ export class EndpointConfigCache {
         rotationSigner: previous ? new SignatureSigner([current, previous]) : null,
         previousSecretExpiresAt: row.previous_secret_expires_at,
         signatureHeader: row.signature_header ? row.signature_header.toLowerCase() : null,
+        sendTraceContext: row.send_trace_context,
         retrySchedule: row.retry_schedule ?? row.app_retry_schedule,
         updatedAt: row.updated_at.getTime(),
       };
@@ -109,8 +110,13 @@ export class EndpointConfigCache {
   }
 }
 
-/** Headers the sender sets on every attempt: a custom header of the same name gives way. */
-const PER_ATTEMPT_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+/** Headers the sender sets on attempts: a custom header of the same name gives way. */
+const PER_ATTEMPT_HEADERS = new Set([
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'traceparent',
+]);
 
 function headerList(
   headers: Readonly<Record<string, string>>,

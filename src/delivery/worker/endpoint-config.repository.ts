@@ -9,6 +9,7 @@ export interface EndpointConfigRow {
   headers: Record<string, string>;
   auth_token_enc: Buffer | null;
   signature_header: string | null;
+  send_trace_context: boolean;
   secret_enc: Buffer;
   previous_secret_enc: Buffer | null;
   previous_secret_expires_at: Date | null;
@@ -25,7 +26,7 @@ export class EndpointConfigRepository {
   async findMany(ids: readonly string[]): Promise<EndpointConfigRow[]> {
     const { rows } = await this.pool.query<EndpointConfigRow>({
       name: 'delivery_endpoint_configs',
-      text: `SELECT e.id, e.app_id, e.url, e.headers, e.auth_token_enc, e.signature_header, e.secret_enc,
+      text: `SELECT e.id, e.app_id, e.url, e.headers, e.auth_token_enc, e.signature_header, e.send_trace_context, e.secret_enc,
                     e.previous_secret_enc, e.previous_secret_expires_at, e.retry_schedule,
                     a.retry_schedule AS app_retry_schedule, e.updated_at
                FROM endpoint e JOIN app a ON a.id = e.app_id

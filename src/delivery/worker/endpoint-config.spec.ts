@@ -18,6 +18,7 @@ function config(previous: boolean): EndpointDeliveryConfig {
     rotationSigner: previous ? new SignatureSigner([CURRENT, PREVIOUS]) : null,
     previousSecretExpiresAt: previous ? EXPIRES : null,
     signatureHeader: null,
+    sendTraceContext: false,
     retrySchedule: null,
     updatedAt: 0,
   };

@@ -19,6 +19,8 @@ export interface EndpointDeliveryConfig {
   rotationSigner: SignatureSigner | null;
   previousSecretExpiresAt: Date | null;
   signatureHeader: string | null;
+  /** Add a `traceparent` header (the attempt span's) to each request. */
+  sendTraceContext: boolean;
   /** Endpoint schedule, else the app's; null = the default schedule. */
   retrySchedule: number[] | null;
   updatedAt: number;

@@ -120,6 +120,15 @@ class EndpointFieldsDto {
   @Satisfies('isSignatureHeader', stringRule(signatureHeaderProblem))
   signatureHeader?: string | null;
 
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Send a W3C `traceparent` header (the delivery attempt\'s span, when tracing is on) so the receiver can join the trace. Off by default: trace ids are not handed to third parties unasked. Not part of the signed content.',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  sendTraceContext?: boolean;
+
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IsOptionalNotNull()
   @IsJsonObject(METADATA_MAX_BYTES)
@@ -220,6 +229,8 @@ export class EndpointResponseDto {
   @ApiProperty({ type: Number, nullable: true }) rateLimit!: number | null;
   @ApiProperty(RETRY_SCHEDULE_DOC) retrySchedule!: string[] | null;
   @ApiProperty({ type: String, nullable: true }) signatureHeader!: string | null;
+  @ApiProperty({ description: 'A `traceparent` header is sent with each delivery attempt.' })
+  sendTraceContext!: boolean;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -243,6 +254,7 @@ export class EndpointResponseDto {
       rateLimit: entity.rateLimit,
       retrySchedule: retryScheduleToApi(entity.retrySchedule),
       signatureHeader: entity.signatureHeader,
+      sendTraceContext: entity.sendTraceContext,
       metadata: entity.metadata,
       createdAt: entity.createdAt.toISOString(),
       updatedAt: entity.updatedAt.toISOString(),
