@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JsonLogger } from '../src/common/logging/json-logger';
 import { loadConfig } from '../src/config/app-config';
 import { createHttpApp } from '../src/http-app';
-import { eventually } from './delivery.fixtures';
+import { eventually } from './support/eventually';
 import { ApiClient } from './support/api-client';
 import { createApp, createEndpoint } from './support/builders';
 import { startOtlpCollector, type OtlpCollector } from './support/otlp-collector';

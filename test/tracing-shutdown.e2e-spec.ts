@@ -1,6 +1,6 @@
 import { ApiClient } from './support/api-client';
 import { createApp } from './support/builders';
-import { eventually } from './delivery.fixtures';
+import { eventually } from './support/eventually';
 import { startOtlpCollector, type OtlpCollector } from './support/otlp-collector';
 import { startServiceProcess, type ServiceProcess } from './support/service-process';
 import { TEST_ADMIN_KEY } from './support/test-app';

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { FakeClock } from '../src/common/clock';
 import { DeliveryWorker } from '../src/delivery/worker/delivery-worker';
-import { eventually } from './delivery.fixtures';
+import { eventually } from './support/eventually';
 import { createApp, createEndpoint, type EndpointView } from './support/builders';
 import {
   startOtlpCollector,

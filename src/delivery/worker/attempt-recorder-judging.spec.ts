@@ -35,6 +35,7 @@ function claimed(overrides: Partial<ClaimedDelivery> = {}): ClaimedDelivery {
     endpointUpdatedAt: new Date(T0),
     endpointDisabled: false,
     endpointDeleted: false,
+    traceContext: null,
     ...overrides,
   };
 }
