@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, LookupAddress, LookupFunction } from 'node:net';
+import type { LookupAddress } from 'node:dns';
+import type { AddressInfo, LookupFunction } from 'node:net';
 import { request } from 'undici';
 import { loadConfig } from '../src/config/app-config';
 import { OutboundDispatchers } from '../src/egress/outbound-dispatchers';

@@ -308,6 +308,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
    */
   private stopSendingTo(job: Job, mono: number): void {
     this.gone.markGone(job.endpointId, mono);
+    // Claims skip it meanwhile: claim again when the hold ends (re-enabled, or never disabled).
+    setTimeout(() => this.wake(), this.gone.holdMs + 1).unref();
     const waiting = this.queues.takeWaitingOf(job.endpointId).map((j) => j.delivery);
     if (waiting.length === 0) return;
     this.backlog -= waiting.length;

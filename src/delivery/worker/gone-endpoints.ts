@@ -2,17 +2,17 @@
  * Endpoints whose receiver just answered 410 Gone. Disabling them goes through the database
  * (the endpoint-health observer, after the attempt batch is written): about 200 ms in which
  * this worker went on starting sends, 32 more to a receiver that had said it is gone. The
- * worker stops sending to them at once instead, for long enough that the disable has landed
- * (then their deliveries are parked and no longer claimed); if the disable never comes (the
- * endpoint re-enabled meanwhile), sending resumes after the hold. Pure: the caller passes
- * the (monotonic) time.
+ * worker stops sending to them at once instead, for about ten times as long as the disable
+ * takes to land (then their deliveries are parked and no longer claimed). Short, because an
+ * endpoint re-enabled meanwhile waits for the hold to end. Pure: the caller passes the
+ * (monotonic) time.
  */
-export const GONE_HOLD_MS = 30_000;
+export const GONE_HOLD_MS = 2_000;
 
 export class GoneEndpoints {
   private readonly until = new Map<string, number>();
 
-  constructor(private readonly holdMs: number = GONE_HOLD_MS) {}
+  constructor(readonly holdMs: number = GONE_HOLD_MS) {}
 
   markGone(endpointId: string, now: number): void {
     this.until.set(endpointId, now + this.holdMs);
