@@ -103,10 +103,27 @@ const body: fc.Arbitrary<string | Buffer> = fc.oneof(
     ),
 );
 
-/** A path or query value: random bytes, percent-encoded (so NUL and broken UTF-8 get through). */
-const rawValue = fc
-  .uint8Array({ minLength: 1, maxLength: 12 })
-  .map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''));
+/**
+ * A path or query value: random bytes, percent-encoded (so NUL and broken UTF-8 get through),
+ * or one of the values known to have broken something (NUL, a lone surrogate's bytes, a
+ * cursor decoding to garbage or to SQL).
+ */
+const rawValue = fc.oneof(
+  fc
+    .uint8Array({ minLength: 1, maxLength: 12 })
+    .map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')),
+  fc.constantFrom(
+    '%00',
+    'a%00b',
+    'AA',
+    'JyBPUiAxPTEgLS0',
+    '%ED%A0%80',
+    '%C3%28',
+    '%FF',
+    '-1',
+    '1e400',
+  ),
+);
 
 describe('Hardening: fuzzing every write and list route', () => {
   let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
