@@ -28,6 +28,8 @@ export interface AppModuleOptions {
   keys: RuntimeKeys;
   /** Tests inject a FakeClock; production uses the system clock. */
   clock?: Clock;
+  /** Why the database server is gone for good (main.ts: the embedded supervisor gave up). */
+  databaseFailure?: () => string | null;
 }
 
 /** The public API: what ROLE=api (and all) serves. */
@@ -54,7 +56,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(options.config),
         CoreModule.forRoot(options.keys, options.clock ?? new SystemClock()),
-        DatabaseModule.forRoot(options.databaseUrl),
+        DatabaseModule.forRoot(options.databaseUrl, options.databaseFailure),
         ScheduleModule.forRoot(),
         TracingModule,
         HealthModule,

@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AppModule, AppModuleOptions } from './app.module';
+import { serializeReply } from './common/raw-json';
 import { useJsonBodyParser } from './common/validation/json-body-text';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { PRODUCT_NAME, PRODUCT_VERSION } from './common/product';
@@ -39,6 +40,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
   useJsonBodyParser(app);
   const fastify = app.getHttpAdapter().getInstance();
   traceIngestRequests(fastify, app.get<Tracing>(TRACING));
+  fastify.setReplySerializer(serializeReply);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -27,6 +27,7 @@ async function bootstrap(): Promise<void> {
   }
   const logger = new JsonLogger(config.LOG_LEVEL);
   let database: DatabaseServer | undefined;
+  let stop: ((signal: string, exitCode?: number) => Promise<void>) | undefined;
   try {
     database = config.DATABASE_URL
       ? externalDatabase(config.DATABASE_URL)
@@ -34,9 +35,29 @@ async function bootstrap(): Promise<void> {
           dataDir: config.DATA_DIR,
           port: config.EMBEDDED_POSTGRES_PORT,
           log: (l) => logger.warn(l, 'EmbeddedDatabase'),
+          logger: {
+            warn: (fields, message) => logger.warn(fields, message, 'EmbeddedDatabase'),
+            error: (fields, message) => logger.error(fields, message, 'EmbeddedDatabase'),
+          },
+          onUnrecoverable: (reason) => {
+            // Liveness fails from now on; stopping also lets a supervisor restart us at once.
+            logger.fatal(
+              { reason },
+              'the embedded database cannot be restarted: stopping',
+              'Bootstrap',
+            );
+            void stop?.('embedded database lost', 1);
+          },
         });
+    const server = database;
     const keys = resolveRuntimeKeys(config, database.embedded, logger);
-    const app = await createHttpApp({ config, databaseUrl: database.url, keys, logger });
+    const app = await createHttpApp({
+      config,
+      databaseUrl: database.url,
+      keys,
+      logger,
+      databaseFailure: () => server.failure(),
+    });
     await app.listen(config.PORT, config.HOST);
     logger.log(
       {
@@ -49,26 +70,35 @@ async function bootstrap(): Promise<void> {
     );
 
     let stopping = false;
-    const stop = async (signal: string): Promise<void> => {
+    stop = async (signal: string, exitCode = 0): Promise<void> => {
       if (stopping) return;
       stopping = true;
-      logger.log(`${signal} received: shutting down`, 'Bootstrap');
+      logger.log(`${signal}: shutting down`, 'Bootstrap');
       try {
         await app.close();
       } finally {
         await database?.stop();
         logger.log('stopped', 'Bootstrap');
         logger.flush();
-        process.exit(0);
+        process.exit(exitCode);
       }
     };
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop?.('SIGTERM received'));
+    process.on('SIGINT', () => void stop?.('SIGINT received'));
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
     } else {
-      logger.fatal(err instanceof Error ? err : String(err), 'Bootstrap');
+      // Never "undefined": a start-up that fails says why (and a rejection without a reason says so).
+      const error =
+        err instanceof Error
+          ? err
+          : new Error(err === undefined ? 'start-up failed without a reason' : String(err));
+      logger.fatal(
+        { err: { name: error.name, message: error.message, stack: error.stack } },
+        `start-up failed: ${error.message}`,
+        'Bootstrap',
+      );
     }
     await database?.stop().catch(() => undefined);
     logger.flush();

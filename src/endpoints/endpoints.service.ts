@@ -4,7 +4,7 @@ import { retryScheduleToSeconds } from '../apps/dto/retry-schedule.validator';
 import { CLOCK, type Clock } from '../common/clock';
 import { SECRET_BOX, SecretBox } from '../common/crypto/secret-box';
 import { NotFoundError } from '../common/errors/domain-error';
-import { newId } from '../common/ids';
+import { isId, newId } from '../common/ids';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { generateSigningSecret } from '../common/signing-secret';
 import { AppRoutingCache } from '../routing/app-routing.cache';
@@ -87,7 +87,7 @@ export class EndpointsService {
     const rows = await this.endpoints.list(
       app.id,
       limit,
-      decodeCursor(query.cursor),
+      decodeCursor(query.cursor, (k) => isId('ep', k)),
       query.disabled,
     );
     return toPage(

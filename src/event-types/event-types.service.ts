@@ -3,6 +3,7 @@ import { CLOCK, type Clock } from '../common/clock';
 import { isPgError, UNIQUE_VIOLATION } from '../common/database-errors';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-error';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { isValidEventTypeName } from '../common/event-type-name';
 import {
   CreateEventTypeDto,
   EventTypeQueryDto,
@@ -42,7 +43,11 @@ export class EventTypesService {
 
   async list(query: EventTypeQueryDto): Promise<Page<EventTypeResponseDto>> {
     const limit = pageLimit(query);
-    const rows = await this.types.list(limit, decodeCursor(query.cursor), query.archived);
+    const rows = await this.types.list(
+      limit,
+      decodeCursor(query.cursor, isValidEventTypeName),
+      query.archived,
+    );
     return toPage(rows, limit, (t) => t.name, EventTypeResponseDto.from);
   }
 
@@ -73,7 +78,8 @@ export class EventTypesService {
     if (problems.length > 0) {
       throw new ValidationError(
         `schema is not a valid JSON Schema: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
-        problems,
+        // details name the field, as every other 422 does (the README's convention).
+        problems.map((p) => ({ field: p.path, message: `${p.path} ${p.message}` })),
         'invalid_schema',
       );
     }

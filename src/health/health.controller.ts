@@ -22,10 +22,11 @@ export class HealthController {
   @Get('live')
   @HealthCheck()
   @ApiOperation({
-    summary: 'Liveness: 200 while the process and its event loop run (no dependency is checked)',
+    summary:
+      'Liveness: 200 while the process and its event loop run and its embedded database (if any) has not been lost for good; 503 otherwise',
   })
   live() {
-    return this.health.check([]);
+    return this.health.check([() => this.database.checkServerAlive()]);
   }
 
   @Get('ready')

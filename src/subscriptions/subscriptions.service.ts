@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
 import { NotFoundError } from '../common/errors/domain-error';
-import { newId } from '../common/ids';
+import { isId, newId } from '../common/ids';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/pagination';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import { AppRoutingCache } from '../routing/app-routing.cache';
@@ -53,7 +53,11 @@ export class SubscriptionsService {
   ): Promise<Page<SubscriptionResponseDto>> {
     const endpoint = await this.endpoints.get(appIdOrUid, endpointId);
     const limit = pageLimit(query);
-    const rows = await this.subscriptions.list(endpoint.id, limit, decodeCursor(query.cursor));
+    const rows = await this.subscriptions.list(
+      endpoint.id,
+      limit,
+      decodeCursor(query.cursor, (k) => isId('sub', k)),
+    );
     return toPage(rows, limit, (s) => s.id, SubscriptionResponseDto.from);
   }
 

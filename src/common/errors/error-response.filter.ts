@@ -2,6 +2,7 @@ import { traceIdOf } from '../../tracing/ingest-request-tracing';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { clientDataErrorState } from '../database-errors';
 import { isDatabaseUnavailable } from './database-unavailable';
 import { DomainError } from './domain-error';
 
@@ -110,6 +111,16 @@ export class ErrorResponseFilter implements ExceptionFilter {
         statusCode: status,
         code: statusCode(status),
         message: String((exception as Error).message),
+      };
+    }
+    const sqlState = clientDataErrorState(exception);
+    if (sqlState !== null) {
+      // The last line of defence: the request carried a value the database cannot store.
+      this.logger.warn({ requestId, sqlState }, 'request value refused by the database');
+      return {
+        statusCode: 422,
+        code: 'invalid_value',
+        message: `a value in the request cannot be stored (SQLSTATE ${sqlState})`,
       };
     }
     const errorId = randomUUID();

@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger as Pino } from 'pino';
+import { RepeatedLineLimiter } from './repeated-line-limiter';
 
 /** Keys whose values never reach a log line, wherever they appear. */
 const REDACTED = [
@@ -20,14 +21,28 @@ const REDACTED = [
   '*.body',
 ];
 
+/** Fields that differ on every line of the same event: they do not make a line new. */
+const PER_OCCURRENCE_FIELDS = new Set(['errorId', 'requestId']);
+
+function kindOf(fields: Record<string, unknown>): string {
+  return JSON.stringify(fields, (key, value: unknown) =>
+    PER_OCCURRENCE_FIELDS.has(key) ? undefined : value,
+  );
+}
+
 /**
  * Nest's LoggerService on pino: one JSON object per line, `context` = the class name.
  * Nest's `new Logger(Context)` calls land here once `app.useLogger()` has been called.
  */
 export class JsonLogger implements LoggerService {
   private readonly pino: Pino;
+  private readonly repeats = new RepeatedLineLimiter();
 
-  constructor(level: string, destination?: pino.DestinationStream) {
+  constructor(
+    level: string,
+    destination?: pino.DestinationStream,
+    private readonly now: () => number = Date.now,
+  ) {
     this.pino = pino(
       {
         level,
@@ -69,19 +84,28 @@ export class JsonLogger implements LoggerService {
     const context =
       typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
     const extra = rest.slice(0, context === undefined ? rest.length : -1);
+    let fields: Record<string, unknown>;
+    let text: string | undefined;
     if (typeof message === 'object' && message !== null && !(message instanceof Error)) {
-      const text = typeof extra[0] === 'string' ? extra[0] : undefined;
-      this.pino[level]({ context, ...(message as Record<string, unknown>) }, text);
-      return;
+      text = typeof extra[0] === 'string' ? extra[0] : undefined;
+      fields = { context, ...(message as Record<string, unknown>) };
+    } else if (message instanceof Error) {
+      text = message.message;
+      fields = {
+        context,
+        err: { name: message.name, message: message.message, stack: message.stack },
+      };
+    } else {
+      const stack = typeof extra[0] === 'string' ? extra[0] : undefined;
+      text = String(message);
+      fields = { context, ...(stack ? { stack } : {}) };
     }
-    if (message instanceof Error) {
-      this.pino[level](
-        { context, err: { name: message.name, message: message.message, stack: message.stack } },
-        message.message,
-      );
-      return;
+    // Warnings and errors repeat when a dependency is down; fatal and info lines are never held.
+    if (level === 'warn' || level === 'error') {
+      const decision = this.repeats.decide(`${level}|${text ?? ''}|${kindOf(fields)}`, this.now());
+      if (!decision.write) return;
+      if (decision.suppressed > 0) fields.repeatsNotLogged = decision.suppressed;
     }
-    const stack = typeof extra[0] === 'string' ? extra[0] : undefined;
-    this.pino[level]({ context, ...(stack ? { stack } : {}) }, String(message));
+    this.pino[level](fields, text);
   }
 }

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto, ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { Page, PageQueryDto } from '../../common/pagination';
+import { NoBodyDto } from '../../common/validation/no-body.dto';
 import { DeliveriesService } from './deliveries.service';
 import {
   AttemptPageDto,
@@ -74,7 +75,11 @@ export class DeliveriesController {
     description:
       'Being sent right now (`delivery_in_flight`), cancelled (`delivery_cancelled`), or its endpoint is disabled (`endpoint_disabled`).',
   })
-  retry(@Param('appId') appId: string, @Param('deliveryId') deliveryId: string): Promise<void> {
+  retry(
+    @Param('appId') appId: string,
+    @Param('deliveryId') deliveryId: string,
+    @Body() _body: NoBodyDto,
+  ): Promise<void> {
     return this.deliveries.retry(appId, deliveryId);
   }
 

@@ -9,7 +9,9 @@ export function parseRetryAfterSeconds(
   const raw = Array.isArray(value) ? value[0] : value;
   if (raw === undefined) return null;
   const text = raw.trim();
-  if (/^\d{1,9}$/.test(text)) return Number(text);
+  // Any number of digits: a huge delay is still a request to wait long, which the retry
+  // policy caps (at 1 h), not garbage to be replaced by the short default.
+  if (/^\d+$/.test(text)) return Math.min(Number(text), Number.MAX_SAFE_INTEGER);
   const at = Date.parse(text);
   if (Number.isNaN(at) || !/[a-z]/i.test(text)) return null;
   return Math.max(0, Math.ceil((at - now.getTime()) / 1000));

@@ -22,6 +22,7 @@ import type { EndpointDeliveryConfig } from './endpoint-config';
 import { EndpointConfigCache } from './endpoint-config.cache';
 import { EndpointQueues } from './endpoint-queues';
 import { StallHolds } from './stall-holds';
+import { GoneEndpoints } from './gone-endpoints';
 import { PayloadBudget, workerCapacity } from './worker-capacity';
 
 const SWEEP = 'delivery-sweep';
@@ -66,6 +67,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private wokenWhileClaiming = false;
   /** Endpoints left out of the last claim because of local saturation. */
   private locallyExcluded = new Set<string>();
+  private readonly gone = new GoneEndpoints();
   /** Claimed and not yet sent (waiting or sending). */
   private backlog = 0;
   private readonly aborted: ClaimedDelivery[] = [];
@@ -211,7 +213,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const now = this.clock.now();
     const mono = performance.now();
     this.locallyExcluded = this.queues.excluded(mono, new Set());
-    const excluded = this.gates.excludedEndpointIds(now, new Set(this.locallyExcluded));
+    const excluded = this.gates.excludedEndpointIds(
+      now,
+      this.gone.addTo(new Set(this.locallyExcluded), mono),
+    );
     let claimed: ClaimedDelivery[];
     try {
       claimed = await this.queue.claim(
@@ -286,13 +291,29 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const now = this.clock.now();
     const nowMs = now.getTime();
     let expiring: ClaimedDelivery[] | null = null;
+    const mono = performance.now();
     for (const job of this.queues.takeStartable((endpointId, wanted) =>
-      this.permits.take(endpointId, wanted, now),
+      this.gone.isGone(endpointId, mono) ? 0 : this.permits.take(endpointId, wanted, now),
     )) {
       if (job.delivery.leaseUntil.getTime() - nowMs >= this.leaseToSendMs) void this.run(job);
       else (expiring ??= []).push(this.unstarted(job));
     }
     if (expiring) void this.releaseExpiring(expiring, now);
+  }
+
+  /**
+   * 410 Gone: nothing more is started for the endpoint here (see GoneEndpoints) while its
+   * disable is written; what waits for it locally goes back to the queue, where the disable
+   * parks it.
+   */
+  private stopSendingTo(job: Job, mono: number): void {
+    this.gone.markGone(job.endpointId, mono);
+    // Claims skip it meanwhile: claim again when the hold ends (re-enabled, or never disabled).
+    setTimeout(() => this.wake(), this.gone.holdMs + 1).unref();
+    const waiting = this.queues.takeWaitingOf(job.endpointId).map((j) => j.delivery);
+    if (waiting.length === 0) return;
+    this.backlog -= waiting.length;
+    void this.releaseQuietly(waiting, this.clock.now(), 'endpoint answered 410 Gone');
   }
 
   /** A job taken to send that will not be: its slot and backlog place are given back. */
@@ -331,6 +352,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
     const mono = performance.now();
     this.queues.finished(job.endpointId, mono);
+    if (result.statusCode === 410 && !(endpoint instanceof Error)) this.stopSendingTo(job, mono);
     this.pump();
     if (
       this.idle &&

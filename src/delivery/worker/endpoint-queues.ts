@@ -185,6 +185,17 @@ export class EndpointQueues<T extends QueuedItem> {
     return out;
   }
 
+  /** Removes and returns everything waiting for one endpoint (it answered 410 Gone). */
+  takeWaitingOf(endpointId: string): T[] {
+    const state = this.endpoints.get(endpointId);
+    if (!state || state.waiting.length === 0) return [];
+    const out: T[] = [];
+    state.waiting.takeInto(state.waiting.length, out);
+    this.waitingCount -= out.length;
+    if (state.sending === 0) this.endpoints.delete(endpointId);
+    return out;
+  }
+
   takeAllWaiting(): T[] {
     return this.takeWaitingSince(Number.POSITIVE_INFINITY);
   }

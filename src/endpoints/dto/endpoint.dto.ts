@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
+  IsDefined,
   IsInt,
   IsOptional,
   IsString,
@@ -166,10 +167,13 @@ export class CreateEndpointDto extends EndpointFieldsDto {
   @ApiPropertyOptional({
     type: [String],
     example: ['invoice.*', 'user.created'],
-    description: 'The first subscription\'s event type patterns; default ["*"].',
+    description:
+      'The first subscription\'s event type patterns; default ["*"]. Required with filter.',
   })
-  @IsOptional()
+  // A filter without eventTypes used to apply to "*" silently; the filter's doc says it needs them.
+  @ValidateIf((o: CreateEndpointDto) => o.eventTypes != null || o.filter !== undefined)
   @IsEventTypePatterns()
+  @IsDefined({ message: 'eventTypes is required when filter is given' })
   eventTypes?: string[];
 
   @ApiPropertyOptional({
@@ -270,8 +274,8 @@ export class EndpointResponseDto {
 export class EndpointPageDto extends PageResponse(EndpointResponseDto, 'EndpointPage') {}
 
 export class RotateSecretDto {
-  @ApiPropertyOptional({ description: 'The new secret; generated when absent.' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'The new secret; generated when absent (null is refused).' })
+  @IsOptionalNotNull()
   @Satisfies('isSigningSecret', secretRule)
   key?: string;
 }

@@ -1,7 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Pool } from 'pg';
-import { PG_POOL } from '../../database/pg-pool';
+import {
+  DATABASE_SERVER_FAILURE,
+  type DatabaseServerFailure,
+  PG_POOL,
+} from '../../database/pg-pool';
 
 /** A probe that waits longer than this is as good as a failed one. */
 export const DATABASE_CHECK_TIMEOUT_MS = 2_000;
@@ -17,7 +21,21 @@ export class DatabaseHealthIndicator {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly indicators: HealthIndicatorService,
+    @Inject(DATABASE_SERVER_FAILURE) private readonly serverFailure: DatabaseServerFailure,
   ) {}
+
+  /**
+   * For liveness: no query (an outage being recovered from must not restart the process),
+   * only whether the embedded server was lost for good, which no wait will mend.
+   */
+  checkServerAlive() {
+    const indicator = this.indicators.check('databaseServer');
+    const failure = this.serverFailure();
+    // Public answer: the reason (paths, PostgreSQL's own lines) is in the log, not here.
+    return failure === null
+      ? indicator.up()
+      : indicator.down({ message: 'the database server was lost and could not be restarted' });
+  }
 
   check() {
     return this.indicators

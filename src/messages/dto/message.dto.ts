@@ -1,3 +1,4 @@
+import { RawJson, storedJsonValue } from '../../common/raw-json';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EVENT_TYPE_NAME_MAX_LENGTH, EVENT_TYPE_NAME_RULE } from '../../common/event-type-name';
 import { PageResponse } from '../../common/pagination';
@@ -85,12 +86,12 @@ export class MessageResponseDto extends MessageAcceptedDto {
     additionalProperties: true,
     description: 'Only with ?withPayload=true.',
   })
-  payload?: Record<string, unknown>;
+  payload?: Record<string, unknown> | RawJson;
 
   static withPayload(message: StoredMessage, include: boolean): MessageResponseDto {
     const out: MessageResponseDto = MessageAcceptedDto.from(message);
     if (include && message.payloadText !== undefined)
-      out.payload = JSON.parse(message.payloadText) as Record<string, unknown>;
+      out.payload = storedJsonValue(message.payloadText);
     return out;
   }
 }
@@ -128,7 +129,7 @@ export class MessageDetailDto extends MessageAcceptedDto {
     additionalProperties: true,
     description: 'The payload as stored (and delivered).',
   })
-  payload!: Record<string, unknown>;
+  payload!: Record<string, unknown> | RawJson;
 
   @ApiProperty({
     type: DeliveryStatusDto,
@@ -140,7 +141,7 @@ export class MessageDetailDto extends MessageAcceptedDto {
   static fromParts(message: StoredMessage, deliveries: DeliveryStatusRow[]): MessageDetailDto {
     return {
       ...MessageAcceptedDto.from(message),
-      payload: JSON.parse(message.payloadText ?? '{}') as Record<string, unknown>,
+      payload: storedJsonValue(message.payloadText ?? '{}'),
       deliveries: deliveries.map(DeliveryStatusDto.from),
     };
   }
