@@ -56,6 +56,7 @@ export class EndpointsService {
       rateLimit: dto.rateLimit ?? null,
       retrySchedule: retryScheduleToSeconds(dto.retrySchedule) ?? null,
       signatureHeader: dto.signatureHeader ?? null,
+      ordering: dto.ordering ?? 'none',
       metadata: dto.metadata ?? {},
       secretEnc: this.box.seal(dto.secret ?? generateSigningSecret(), secretContext(id)),
       previousSecretEnc: null,
@@ -149,6 +150,7 @@ export class EndpointsService {
       patch.retrySchedule = retryScheduleToSeconds(dto.retrySchedule) ?? null;
     if (dto.signatureHeader !== undefined) patch.signatureHeader = dto.signatureHeader;
     if (dto.metadata !== undefined) patch.metadata = dto.metadata;
+    if (dto.ordering !== undefined) patch.ordering = dto.ordering;
     const disabled = dto.disabled ?? current.disabled;
     this.policy.checkDisabledReason(disabled, dto.disabledReason);
     if (dto.disabled === true || (disabled && dto.disabledReason !== undefined)) {

@@ -36,6 +36,7 @@ const delivery: ClaimedDelivery = {
   endpointUpdatedAt: new Date(),
   endpointDisabled: false,
   endpointDeleted: false,
+  fifo: null,
 };
 
 describe('DeliverySender', () => {

@@ -25,6 +25,7 @@ const delivery = (id: string): ClaimedDelivery => ({
   endpointUpdatedAt: clock.now(),
   endpointDisabled: false,
   endpointDeleted: false,
+  fifo: null,
 });
 
 const succeeded: AttemptResult = {

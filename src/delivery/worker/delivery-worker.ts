@@ -39,6 +39,12 @@ const STALL_HOLD_MAX_MS = 15_000;
 const SEND_LEASE_MARGIN_MAX_MS = 1000;
 /** On shutdown, time the recorder gets for its last writes even when the grace is spent. */
 const RECORD_DRAIN_MIN_MS = 1000;
+/**
+ * Due FIFO rows one claim looks at per row it may claim: the rest of what it looks at are
+ * blocked streams' successors, which it takes out of the due range as it goes.
+ */
+const FIFO_SCAN_PER_ROW = 2;
+const FIFO_SCAN_MIN = 32;
 /** Payload bytes (characters) that claimed, unsent rows may hold at once. */
 const CLAIMED_PAYLOAD_BUDGET = 64 * 1024 * 1024;
 
@@ -62,6 +68,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private claiming: Promise<void> | null = null;
   /** The last claim found less than it asked for: wait for a wake-up before claiming again. */
   private idle = false;
+  /**
+   * The same for FIFO deliveries (their own claim). Kept apart so that a worker with no FIFO
+   * work runs that claim once per wake-up, not once per batch; its own recorded FIFO results
+   * (which make successors due) wake it too.
+   */
+  private fifoIdle = false;
   /** A wake-up arrived while a claim was running: its snapshot may predate the new rows. */
   private wokenWhileClaiming = false;
   /** Endpoints left out of the last claim because of local saturation. */
@@ -119,6 +131,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     });
     setMaxListeners(0, this.shutdown.signal);
     permits.onAvailable(() => this.pump());
+    recorder.onStreamsAdvanced(() => this.wakeFifo());
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -137,6 +150,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   /** New work may be due (NOTIFY, sweep, a route): claim again. */
   wake(): void {
     this.idle = false;
+    this.fifoIdle = false;
+    if (this.claiming) this.wokenWhileClaiming = true;
+    this.maybeClaim();
+  }
+
+  /** FIFO deliveries were made due (a recorded head finished): claim them. */
+  private wakeFifo(): void {
+    this.fifoIdle = false;
     if (this.claiming) this.wokenWhileClaiming = true;
     this.maybeClaim();
   }
@@ -192,7 +213,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private maybeClaim(): void {
-    if (!this.running || this.claiming || this.idle) return;
+    if (!this.running || this.claiming || (this.idle && this.fifoIdle)) return;
     this.handBackStalled();
     // Unrecorded results count too once they pile up (a slow database): claim no faster than we record.
     const capacity = Math.min(this.claimCapacity, this.payloadBudget.rows());
@@ -212,25 +233,36 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const mono = performance.now();
     this.locallyExcluded = this.queues.excluded(mono, new Set());
     const excluded = this.gates.excludedEndpointIds(now, new Set(this.locallyExcluded));
-    let claimed: ClaimedDelivery[];
+    const leaseUntil = new Date(now.getTime() + this.config.WORKER_LEASE_MS);
+    const excludedIds = [...excluded];
+    let claimed: ClaimedDelivery[] = [];
     try {
-      claimed = await this.queue.claim(
-        now,
-        limit,
-        [...excluded],
-        new Date(now.getTime() + this.config.WORKER_LEASE_MS),
-      );
+      if (!this.fifoIdle) {
+        const scan = Math.max(FIFO_SCAN_MIN, limit * FIFO_SCAN_PER_ROW);
+        const fifo = await this.queue.claimFifo(now, limit, excludedIds, leaseUntil, scan);
+        claimed = fifo.claimed;
+        if (!fifo.more && !this.wokenWhileClaiming) this.fifoIdle = true;
+      }
+      const rest = limit - claimed.length;
+      if (!this.idle && rest > 0) {
+        const unordered = await this.queue.claim(now, rest, excludedIds, leaseUntil);
+        // Idle until the next wake-up, unless one came during this claim (else it would be
+        // lost until the sweep: a latency tail of up to WORKER_SWEEP_INTERVAL_MS).
+        if (unordered.length < rest && !this.wokenWhileClaiming) this.idle = true;
+        claimed = claimed.length === 0 ? unordered : claimed.concat(unordered);
+      }
     } catch (err) {
       this.logger.error(
         { err: String(err) },
         'claiming deliveries failed; the sweep will try again',
       );
       this.idle = true;
-      return;
+      // What a failed second claim leaves (the FIFO rows leased by the first) is sent below.
+      if (claimed.length === 0) {
+        this.fifoIdle = true;
+        return;
+      }
     }
-    // Idle until the next wake-up, unless one came during this claim (else it would be lost
-    // until the sweep: a latency tail of up to WORKER_SWEEP_INTERVAL_MS).
-    if (claimed.length < limit && !this.wokenWhileClaiming) this.idle = true;
     if (claimed.length === 0) return;
     let payloadBytes = 0;
     for (const d of claimed) payloadBytes += d.payload.length;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -26,7 +27,7 @@ import {
   headersProblems,
   signatureHeaderProblem,
 } from '../endpoint-rules';
-import { EndpointEntity } from '../endpoint.entity';
+import { ENDPOINT_ORDERINGS, EndpointEntity, type EndpointOrdering } from '../endpoint.entity';
 import { Satisfies, stringRule } from './rule.validator';
 
 const METADATA_MAX_BYTES = 4096;
@@ -36,6 +37,17 @@ const headersRule = (value: unknown): string | null => headersProblems(value).jo
 const secretRule = stringRule((v) =>
   isValidSigningSecret(v) ? null : 'must be "whsec_" followed by the base64 of 24 to 64 bytes',
 );
+
+const ORDERING_DOC = {
+  enum: ENDPOINT_ORDERINGS,
+  default: 'none',
+  description:
+    '`none`: deliveries are sent concurrently (up to ENDPOINT_MAX_IN_FLIGHT) and retries reorder them. ' +
+    '`fifo`: deliveries of messages with the same `orderingKey` are sent one at a time, in the order the messages were accepted; ' +
+    'the next is sent only after the previous one succeeded or finally failed (its retries exhausted: recorded `failed`, ' +
+    '`message.attempt.exhausted` emitted). Messages without a key form one stream. Different keys proceed in parallel. ' +
+    'A change applies to deliveries created after it; those already queued keep the mode they were created with.',
+} as const;
 
 const HEADERS_DOC = {
   type: 'object',
@@ -124,6 +136,11 @@ class EndpointFieldsDto {
   @IsOptionalNotNull()
   @IsJsonObject(METADATA_MAX_BYTES)
   metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional(ORDERING_DOC)
+  @IsOptionalNotNull()
+  @IsIn(ENDPOINT_ORDERINGS)
+  ordering?: EndpointOrdering;
 }
 
 export class UpdateEndpointDto extends EndpointFieldsDto {
@@ -220,6 +237,7 @@ export class EndpointResponseDto {
   @ApiProperty({ type: Number, nullable: true }) rateLimit!: number | null;
   @ApiProperty(RETRY_SCHEDULE_DOC) retrySchedule!: string[] | null;
   @ApiProperty({ type: String, nullable: true }) signatureHeader!: string | null;
+  @ApiProperty(ORDERING_DOC) ordering!: EndpointOrdering;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -243,6 +261,7 @@ export class EndpointResponseDto {
       rateLimit: entity.rateLimit,
       retrySchedule: retryScheduleToApi(entity.retrySchedule),
       signatureHeader: entity.signatureHeader,
+      ordering: entity.ordering,
       metadata: entity.metadata,
       createdAt: entity.createdAt.toISOString(),
       updatedAt: entity.updatedAt.toISOString(),
