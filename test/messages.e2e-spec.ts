@@ -111,6 +111,7 @@ describe('Messages API', () => {
         id: expect.stringMatching(/^msg_[0-9A-Z]{26}$/),
         eventType: 'invoice.paid',
         eventId: null,
+        orderingKey: null,
         createdAt: clock.now().toISOString(),
       });
       const { rows } = await sut.db.query(
