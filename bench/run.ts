@@ -33,7 +33,15 @@ import { RpcClient } from './shared/rpc';
 type Step = (ctx: BenchContext, results: BenchResults) => Promise<void>;
 
 const STEPS: Array<[ScenarioName, Step]> = [
-  ['raw', async (ctx, r) => void (r.raw = await runRawLimit(ctx, ctx.options.only.has('latency')))],
+  [
+    'raw',
+    async (ctx, r) =>
+      // The steady loop's round trip is the reference of the latency and the one-key FIFO drain.
+      void (r.raw = await runRawLimit(
+        ctx,
+        ctx.options.only.has('latency') || ctx.options.only.has('fifo1'),
+      )),
+  ],
   [
     'drain',
     async (ctx, r) =>
@@ -64,6 +72,26 @@ const STEPS: Array<[ScenarioName, Step]> = [
       })),
   ],
   ['bullmq', async (ctx, r) => void (r.bullmq = await runBullmq(ctx))],
+  [
+    'fifo',
+    async (ctx, r) =>
+      void (r.fifo = await runDrain(ctx, {
+        tag: 'fifo',
+        backlog: ctx.options.backlog,
+        noisyEndpoints: [],
+        fifoKeys: 1_000,
+      })),
+  ],
+  [
+    'fifo1',
+    async (ctx, r) =>
+      void (r.fifo1 = await runDrain(ctx, {
+        tag: 'fifo1',
+        backlog: ctx.options.singleKeyBacklog,
+        noisyEndpoints: [],
+        fifoKeys: 1,
+      })),
+  ],
 ];
 
 /** Which source the measured build came from (best effort: not a git checkout → 'unknown'). */
