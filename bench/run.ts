@@ -16,7 +16,7 @@ import { runBullmq } from './scenarios/bullmq';
 import { runDrain } from './scenarios/drain';
 import { runIngestScenario } from './scenarios/ingest';
 import { runLatency } from './scenarios/latency';
-import { runRawLimit } from './scenarios/raw-limit';
+import { receiverRoundTripMs, runRawLimit } from './scenarios/raw-limit';
 import { AdminApi } from './service/admin-api';
 import { startBenchDatabase } from './service/bench-database';
 import { ServiceProcess, snapshotServiceBuild } from './service/service-process';
@@ -33,15 +33,7 @@ import { RpcClient } from './shared/rpc';
 type Step = (ctx: BenchContext, results: BenchResults) => Promise<void>;
 
 const STEPS: Array<[ScenarioName, Step]> = [
-  [
-    'raw',
-    async (ctx, r) =>
-      // The steady loop's round trip is the reference of the latency and the one-key FIFO drain.
-      void (r.raw = await runRawLimit(
-        ctx,
-        ctx.options.only.has('latency') || ctx.options.only.has('fifo1'),
-      )),
-  ],
+  ['raw', async (ctx, r) => void (r.raw = await runRawLimit(ctx, ctx.options.only.has('latency')))],
   [
     'drain',
     async (ctx, r) =>
@@ -84,13 +76,15 @@ const STEPS: Array<[ScenarioName, Step]> = [
   ],
   [
     'fifo1',
-    async (ctx, r) =>
-      void (r.fifo1 = await runDrain(ctx, {
+    async (ctx, r) => {
+      r.fifo1 = await runDrain(ctx, {
         tag: 'fifo1',
         backlog: ctx.options.singleKeyBacklog,
         noisyEndpoints: [],
         fifoKeys: 1,
-      })),
+      });
+      r.fifo1RoundTripMs = await receiverRoundTripMs(ctx);
+    },
   ],
 ];
 

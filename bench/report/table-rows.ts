@@ -191,8 +191,8 @@ export function tableRows(r: BenchResults, backlog: number, largeBacklog: number
 
 /**
  * FIFO drains: 1,000 keys against the unordered drain of the same run (target ≥ 0.5), CPU per
- * delivery; one key against the raw loop's request round trip (one delivery in flight at a
- * time: its rate can be at most 1 / round trip).
+ * delivery; one key against one signed POST's round trip to the receiver, measured right
+ * after (one delivery in flight at a time: its rate can be at most 1 / round trip).
  */
 function fifoRows(r: BenchResults): TableRow[] {
   const rows: TableRow[] = [];
@@ -227,7 +227,7 @@ function fifoRows(r: BenchResults): TableRow[] {
     });
   }
   if (r.fifo1) {
-    const rtt = r.raw?.steady?.requestLatencyMs.p50;
+    const rtt = r.fifo1RoundTripMs;
     const ceiling = rtt === undefined || rtt === null || rtt === 0 ? null : 1000 / rtt;
     rows.push({
       figure: `8b. FIFO drain, one key (${r.fifo1.backlog.toLocaleString('en-US')} messages)`,
