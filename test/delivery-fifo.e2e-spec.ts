@@ -222,6 +222,20 @@ describe('FIFO endpoints', () => {
     expect(badCreate.body.details.map((d) => d.field)).toEqual(['ordering']);
   });
 
+  it('documents ordering and orderingKey in the OpenAPI document', async () => {
+    type Schema = { properties: Record<string, { enum?: string[]; maxLength?: number }> };
+    const doc = await sut.api
+      .withKey(null)
+      .get<{ components: { schemas: Record<string, Schema> } }>('/docs-json');
+    const schemas = doc.body.components.schemas;
+    expect(schemas.CreateMessageDto.properties.orderingKey.maxLength).toBe(128);
+    expect(schemas.CreateEndpointDto.properties.ordering.enum).toEqual(['none', 'fifo']);
+    expect(schemas.UpdateEndpointDto.properties.ordering.enum).toEqual(['none', 'fifo']);
+    expect(schemas.EndpointResponseDto.properties.ordering).toBeDefined();
+    expect(schemas.AttemptResponseDto.properties.orderingKey).toBeDefined();
+    expect(schemas.MessageResponseDto.properties.orderingKey).toBeDefined();
+  });
+
   /** The operational-events app with one endpoint whose receiver keeps the events. */
   async function recorderOfEvents() {
     const events: Array<{ type: string; data: Record<string, string> }> = [];

@@ -155,7 +155,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.maybeClaim();
   }
 
-  /** FIFO deliveries were made due (a recorded head finished): claim them. */
+  private wakeUnordered(): void {
+    this.idle = false;
+    if (this.claiming) this.wokenWhileClaiming = true;
+    this.maybeClaim();
+  }
+
+  /** FIFO deliveries may be claimable (a recorded head finished, or room again): claim them. */
   private wakeFifo(): void {
     this.fifoIdle = false;
     if (this.claiming) this.wokenWhileClaiming = true;
@@ -364,13 +370,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const mono = performance.now();
     this.queues.finished(job.endpointId, mono);
     this.pump();
+    // Left out of an idle claim as saturated, the endpoint has room again: claim again, for
+    // its kind of deliveries only (an empty FIFO claim per cycle would tax unordered drains).
+    const fifo = job.delivery.fifo !== null;
     if (
-      this.idle &&
+      (fifo ? this.fifoIdle : this.idle) &&
       this.locallyExcluded.has(job.endpointId) &&
       !this.queues.isExcluded(job.endpointId, mono)
     ) {
       this.locallyExcluded.delete(job.endpointId);
-      this.wake();
+      if (fifo) this.wakeFifo();
+      else this.wakeUnordered();
     }
     // Capacity is freed when the send ends, not when it is recorded: holding slots through
     // the batched write would cap throughput at capacity / write latency. The recorder's
