@@ -11,6 +11,8 @@ export const SCENARIOS = [
   'latency',
   'scale',
   'bullmq',
+  'fifo',
+  'fifo1',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -25,6 +27,8 @@ export interface BenchOptions {
   rawSteadyMs: number;
   backlog: number;
   largeBacklog: number;
+  /** FIFO drain with one ordering key: sent one at a time, so a small backlog. */
+  singleKeyBacklog: number;
   batchSize: number;
   batchConcurrency: number;
   ingestConcurrency: number;
@@ -79,6 +83,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     rawSteadyMs: quick ? 2_000 : 5_000,
     backlog: quick ? 5_000 : 100_000,
     largeBacklog: 1_000_000,
+    singleKeyBacklog: quick ? 300 : 2_000,
     batchSize: 1_000,
     batchConcurrency: 4,
     ingestConcurrency: 64,

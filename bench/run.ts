@@ -16,7 +16,7 @@ import { runBullmq } from './scenarios/bullmq';
 import { runDrain } from './scenarios/drain';
 import { runIngestScenario } from './scenarios/ingest';
 import { runLatency } from './scenarios/latency';
-import { runRawLimit } from './scenarios/raw-limit';
+import { receiverRoundTripMs, runRawLimit } from './scenarios/raw-limit';
 import { AdminApi } from './service/admin-api';
 import { startBenchDatabase } from './service/bench-database';
 import { ServiceProcess, snapshotServiceBuild } from './service/service-process';
@@ -64,6 +64,28 @@ const STEPS: Array<[ScenarioName, Step]> = [
       })),
   ],
   ['bullmq', async (ctx, r) => void (r.bullmq = await runBullmq(ctx))],
+  [
+    'fifo',
+    async (ctx, r) =>
+      void (r.fifo = await runDrain(ctx, {
+        tag: 'fifo',
+        backlog: ctx.options.backlog,
+        noisyEndpoints: [],
+        fifoKeys: 1_000,
+      })),
+  ],
+  [
+    'fifo1',
+    async (ctx, r) => {
+      r.fifo1 = await runDrain(ctx, {
+        tag: 'fifo1',
+        backlog: ctx.options.singleKeyBacklog,
+        noisyEndpoints: [],
+        fifoKeys: 1,
+      });
+      r.fifo1RoundTripMs = await receiverRoundTripMs(ctx);
+    },
+  ],
 ];
 
 /** Which source the measured build came from (best effort: not a git checkout → 'unknown'). */

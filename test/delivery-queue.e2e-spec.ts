@@ -128,7 +128,7 @@ describe('Delivery queue statements (PostgreSQL)', () => {
       d: { id: string; appId: string; messageId: string; endpointId: string; leaseUntil: Date },
       overrides: Partial<AttemptRecord> = {},
     ): AttemptRecord => ({
-      delivery: d,
+      delivery: { ...d, fifo: null },
       attemptId: `atmpt_${d.id}_${overrides.attempt ?? 1}`,
       attempt: 1,
       succeeded: false,

@@ -119,6 +119,7 @@ describe('Messages API', () => {
         id: expect.stringMatching(/^msg_[0-9A-Z]{26}$/),
         eventType: 'invoice.paid',
         eventId: null,
+        orderingKey: null,
         createdAt: clock.now().toISOString(),
       });
       const rows = (await deliveriesIn(sut.db, { messageIds: [res.body.id] })).sort((a, b) =>

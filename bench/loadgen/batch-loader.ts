@@ -16,6 +16,15 @@ export async function runBatchLoad(params: BatchLoadParams): Promise<BatchLoadRe
   const bodyFor = (size: number): string =>
     JSON.stringify({ messages: new Array(size).fill(message) });
   const fullBody = bodyFor(params.batchSize);
+  const keys = params.orderingKeys;
+  // With ordering keys each batch is built for its own message numbers (keys differ).
+  const keyedBody = (first: number, size: number): string =>
+    JSON.stringify({
+      messages: Array.from({ length: size }, (_, i) => ({
+        ...message,
+        orderingKey: `key-${(first + i) % (keys as number)}`,
+      })),
+    });
 
   let remaining = params.total;
   let messages = 0;
@@ -27,6 +36,7 @@ export async function runBatchLoad(params: BatchLoadParams): Promise<BatchLoadRe
   const loop = async (): Promise<void> => {
     while (remaining > 0) {
       const size = Math.min(params.batchSize, remaining);
+      const first = params.total - remaining;
       remaining -= size;
       requests++;
       try {
@@ -34,7 +44,11 @@ export async function runBatchLoad(params: BatchLoadParams): Promise<BatchLoadRe
           pool,
           path,
           headers,
-          size === params.batchSize ? fullBody : bodyFor(size),
+          keys !== undefined
+            ? keyedBody(first, size)
+            : size === params.batchSize
+              ? fullBody
+              : bodyFor(size),
         );
         if (reply.status === 202 || reply.status === 200 || reply.status === 201) {
           messages += size;

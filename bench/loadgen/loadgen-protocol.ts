@@ -29,6 +29,8 @@ export interface BatchLoadParams extends ServiceTarget {
   total: number;
   batchSize: number;
   concurrency: number;
+  /** Message i gets orderingKey `key-<i mod orderingKeys>` (FIFO scenarios); absent: no key. */
+  orderingKeys?: number;
 }
 
 export interface BatchLoadResult {

@@ -13,6 +13,11 @@ export interface BenchResults {
   latency?: LatencyResult;
   scale?: DrainResult;
   bullmq?: BullmqResult;
+  /** The drain of (2) through a FIFO endpoint, 1,000 ordering keys; and with one key. */
+  fifo?: DrainResult;
+  fifo1?: DrainResult;
+  /** Median of one signed POST at a time to the receiver: what bounds one key. */
+  fifo1RoundTripMs?: number | null;
   apiPeakRssMb?: number | null;
   /** Scenario name → what went wrong (the run goes on with the others). */
   errors: Record<string, string>;

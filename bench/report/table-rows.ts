@@ -185,6 +185,60 @@ export function tableRows(r: BenchResults, backlog: number, largeBacklog: number
       met: null,
     });
   }
+  rows.push(...fifoRows(r));
+  return rows;
+}
+
+/**
+ * FIFO drains: 1,000 keys against the unordered drain of the same run (target ≥ 0.5), CPU per
+ * delivery; one key against one signed POST's round trip to the receiver, measured right
+ * after (one delivery in flight at a time: its rate can be at most 1 / round trip).
+ */
+function fifoRows(r: BenchResults): TableRow[] {
+  const rows: TableRow[] = [];
+  const drain = r.drain?.deliveriesPerSecond;
+  if (r.fifo) {
+    const fifo = r.fifo.deliveriesPerSecond;
+    const fifoRatio = ratio(fifo, drain);
+    rows.push({
+      figure: `8. FIFO drain ${r.fifo.backlog.toLocaleString('en-US')} backlog, 1,000 keys`,
+      value: fifo,
+      unit: 'deliveries/s',
+      reference: `drain ${fmt(drain, '/s')}`,
+      ratio: fifoRatio,
+      target: '≥ 0.5',
+      met: atLeast(fifoRatio, 0.5),
+    });
+    const cpu = r.fifo.cpuMicrosPerDelivery;
+    const unordered = r.drain?.cpuMicrosPerDelivery;
+    const total = cpu.worker + cpu.postgres + cpu.receiver;
+    rows.push({
+      figure: `8c. FIFO CPU per delivery: worker ${cpu.worker} + PostgreSQL ${cpu.postgres} + receiver ${cpu.receiver}`,
+      value: total,
+      unit: 'µs',
+      reference: unordered
+        ? `drain ${unordered.worker + unordered.postgres + unordered.receiver} µs`
+        : '—',
+      ratio: unordered
+        ? ratio(total, unordered.worker + unordered.postgres + unordered.receiver)
+        : null,
+      target: '—',
+      met: null,
+    });
+  }
+  if (r.fifo1) {
+    const rtt = r.fifo1RoundTripMs;
+    const ceiling = rtt === undefined || rtt === null || rtt === 0 ? null : 1000 / rtt;
+    rows.push({
+      figure: `8b. FIFO drain, one key (${r.fifo1.backlog.toLocaleString('en-US')} messages)`,
+      value: r.fifo1.deliveriesPerSecond,
+      unit: 'deliveries/s',
+      reference: `1 / raw round trip ${fmt(ceiling, '/s')}`,
+      ratio: ratio(r.fifo1.deliveriesPerSecond, ceiling),
+      target: '—',
+      met: null,
+    });
+  }
   return rows;
 }
 

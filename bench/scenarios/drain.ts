@@ -12,6 +12,8 @@ export interface DrainSpec {
   backlog: number;
   /** Extra endpoints of the same app receiving every message too (isolation: 'hole', 'fail'). */
   noisyEndpoints: Behaviour[];
+  /** A FIFO endpoint, the backlog spread round-robin over this many ordering keys. */
+  fifoKeys?: number;
 }
 
 export interface DrainResult {
@@ -51,7 +53,11 @@ export async function runDrain(ctx: BenchContext, spec: DrainSpec): Promise<Drai
   const { options, admin, receiverOrigin } = ctx;
   const appId = await admin.createApp(`bench-${spec.tag}`);
   const healthyPath = receiverPath('ok', spec.tag);
-  const healthyId = await admin.createEndpoint(appId, receiverOrigin + healthyPath);
+  const healthyId = await admin.createEndpoint(
+    appId,
+    receiverOrigin + healthyPath,
+    spec.fifoKeys === undefined ? undefined : 'fifo',
+  );
   const noisyPaths = spec.noisyEndpoints.map((b) => receiverPath(b, spec.tag));
   const noisyIds: string[] = [];
   for (const path of noisyPaths)
@@ -67,6 +73,7 @@ export async function runDrain(ctx: BenchContext, spec: DrainSpec): Promise<Drai
     total: spec.backlog,
     batchSize: options.batchSize,
     concurrency: options.batchConcurrency,
+    orderingKeys: spec.fifoKeys,
   });
   const loadCpuMicrosPerMessage = CpuMeter.perUnit(
     CpuMeter.since(beforeLoad, loadCpu.snapshot()),

@@ -15,6 +15,22 @@ export interface RawLimitResult {
 }
 
 /**
+ * One signed POST at a time to the receiver (no persistence): the round trip that bounds a
+ * single FIFO key, which has one delivery in flight at a time. Median, in milliseconds.
+ */
+export async function receiverRoundTripMs(ctx: BenchContext): Promise<number | null> {
+  const result = await ctx.loadgen.call('raw', {
+    origin: ctx.receiverOrigin,
+    path: receiverPath('ok', 'raw-sequential'),
+    secret: generateSigningSecret(),
+    concurrency: 1,
+    count: 500,
+    maxMs: 2_000,
+  });
+  return result.latencyMs.p50;
+}
+
+/**
  * (1) The raw limit: a bare undici loop, signing every request, against the same receiver.
  * Tried at the worker's default per-endpoint concurrency (16) and higher; the best counts.
  */

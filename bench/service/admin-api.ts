@@ -41,8 +41,9 @@ export class AdminApi {
     return AdminApi.field(await this.call('POST', '/apps', { name }), 'id');
   }
 
-  async createEndpoint(appId: string, url: string): Promise<string> {
-    return AdminApi.field(await this.call('POST', `/apps/${appId}/endpoints`, { url }), 'id');
+  async createEndpoint(appId: string, url: string, ordering?: 'fifo'): Promise<string> {
+    const body = ordering === undefined ? { url } : { url, ordering };
+    return AdminApi.field(await this.call('POST', `/apps/${appId}/endpoints`, body), 'id');
   }
 
   async endpointSecret(appId: string, endpointId: string): Promise<string> {

@@ -1,5 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+export const ENDPOINT_ORDERINGS = ['none', 'fifo'] as const;
+export type EndpointOrdering = (typeof ENDPOINT_ORDERINGS)[number];
+
 /**
  * The API-owned columns of `endpoint`, plus the health columns re-enabling resets. The worker
  * owns the rate-limit bucket and writes health columns with its own SQL; the API therefore
@@ -20,6 +23,8 @@ export class EndpointEntity {
     number[] | null;
   @Column('text', { name: 'signature_header', nullable: true }) signatureHeader!: string | null;
   @Column('boolean', { name: 'send_trace_context' }) sendTraceContext!: boolean;
+  /** 'fifo': deliveries of one ordering key are sent one at a time, in accepted order. */
+  @Column('text') ordering!: EndpointOrdering;
   @Column('jsonb') metadata!: Record<string, unknown>;
   @Column('bytea', { name: 'secret_enc' }) secretEnc!: Buffer;
   @Column('bytea', { name: 'previous_secret_enc', nullable: true })

@@ -57,6 +57,7 @@ export class EndpointsService {
       retrySchedule: retryScheduleToSeconds(dto.retrySchedule) ?? null,
       signatureHeader: dto.signatureHeader ?? null,
       sendTraceContext: dto.sendTraceContext ?? false,
+      ordering: dto.ordering ?? 'none',
       metadata: dto.metadata ?? {},
       secretEnc: this.box.seal(dto.secret ?? generateSigningSecret(), secretContext(id)),
       previousSecretEnc: null,
@@ -151,6 +152,7 @@ export class EndpointsService {
     if (dto.signatureHeader !== undefined) patch.signatureHeader = dto.signatureHeader;
     if (dto.sendTraceContext !== undefined) patch.sendTraceContext = dto.sendTraceContext;
     if (dto.metadata !== undefined) patch.metadata = dto.metadata;
+    if (dto.ordering !== undefined) patch.ordering = dto.ordering;
     const disabled = dto.disabled ?? current.disabled;
     this.policy.checkDisabledReason(disabled, dto.disabledReason);
     if (dto.disabled === true || (disabled && dto.disabledReason !== undefined)) {

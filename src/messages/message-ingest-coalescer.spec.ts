@@ -66,6 +66,7 @@ function aPendingIngest(overrides: Partial<NewMessageRow> = {}, endpoints = 1): 
       createdAt: new Date(0),
       eventType: 'order.created',
       eventId: null,
+      orderingKey: null,
       payloadText: '{}',
       traceContext: null,
       ...overrides,
@@ -74,6 +75,7 @@ function aPendingIngest(overrides: Partial<NewMessageRow> = {}, endpoints = 1): 
       id: `dlv_${sequence}_${i}`,
       messageId: id,
       endpointId: `ep_${i}`,
+      ordered: false,
     })),
   };
 }

@@ -147,12 +147,13 @@ export class MessageIngestService implements OnModuleDestroy {
         createdAt: now,
         eventType: message.eventType,
         eventId: message.eventId,
+        orderingKey: message.orderingKey,
         payloadText: message.payloadText,
         traceContext,
       };
       rows.push(row);
-      for (const { endpointId } of matcher.match(message.eventType, message.payload)) {
-        deliveries.push({ id: newId('dlv', at), messageId: row.id, endpointId });
+      for (const { endpointId, ordered } of matcher.match(message.eventType, message.payload)) {
+        deliveries.push({ id: newId('dlv', at), messageId: row.id, endpointId, ordered });
       }
       return { row };
     });
@@ -181,6 +182,7 @@ export class MessageIngestService implements OnModuleDestroy {
           id: plan.row.id,
           eventType: plan.row.eventType,
           eventId: plan.row.eventId,
+          orderingKey: plan.row.orderingKey,
           createdAt: now,
           duplicate: false,
         });

@@ -26,8 +26,60 @@ describe('MessageInputParser', () => {
       expect(sut.parseOne({ eventType: 'a.b', payload, eventId: 'k' }, undefined)).toEqual({
         eventType: 'a.b',
         eventId: 'k',
+        orderingKey: null,
         payload,
         payloadText: JSON.stringify(payload),
+      });
+    });
+
+    describe('orderingKey', () => {
+      it.each([
+        ['absent', undefined, null],
+        ['null', null, null],
+        ['one character', 'u', 'u'],
+        ['128 characters', 'k'.repeat(128), 'k'.repeat(128)],
+        ['non-ASCII with a surrogate pair', 'user-é😀', 'user-é😀'],
+      ])('accepts it %s', (_case, orderingKey, expected) => {
+        expect(
+          sut.parseOne({ eventType: 'a', payload: {}, orderingKey }, undefined).orderingKey,
+        ).toBe(expected);
+      });
+
+      it.each([
+        ['empty', ''],
+        ['of 129 characters', 'k'.repeat(129)],
+        ['not a string', 42],
+        ['with a control character', 'a\u0000b'],
+        ['with an unpaired surrogate', 'a\ud800'],
+      ])('refuses it %s, naming the field', (_case, orderingKey) => {
+        expect(
+          problemFields(() =>
+            sut.parseOne({ eventType: 'a', payload: {}, orderingKey }, undefined),
+          ),
+        ).toEqual(['orderingKey']);
+      });
+
+      it('names a bad one in a batch by index', () => {
+        expect(
+          problemFields(() =>
+            sut.parseBatch({
+              messages: [
+                { eventType: 'a', payload: {}, orderingKey: 'ok' },
+                { eventType: 'a', payload: {}, orderingKey: 'k'.repeat(129) },
+              ],
+            }),
+          ),
+        ).toEqual(['messages[1].orderingKey']);
+      });
+
+      it('keeps each batch item its own key', () => {
+        const parsed = sut.parseBatch({
+          messages: [
+            { eventType: 'a', payload: {}, orderingKey: 'u1' },
+            { eventType: 'a', payload: {} },
+          ],
+        });
+        expect(parsed.map((m) => m.orderingKey)).toEqual(['u1', null]);
       });
     });
 

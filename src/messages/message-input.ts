@@ -6,14 +6,20 @@ import { locateBatchPayloadTexts, locatePayloadText } from './payload-text-locat
 
 export const MAX_BATCH_MESSAGES = 1000;
 export const EVENT_ID_MAX_LENGTH = 256;
+export const ORDERING_KEY_MAX_LENGTH = 128;
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 /** A 1,000-item batch with a bad field in every item still gets a readable answer. */
 const MAX_REPORTED_PROBLEMS = 50;
-const MESSAGE_FIELDS: ReadonlySet<string> = new Set(['eventType', 'payload', 'eventId']);
+const MESSAGE_FIELDS: ReadonlySet<string> = new Set([
+  'eventType',
+  'payload',
+  'eventId',
+  'orderingKey',
+]);
 const BATCH_FIELDS: ReadonlySet<string> = new Set(['messages']);
 
 /**
- * C0 controls, DEL, C1 controls and unpaired UTF-16 surrogates: PostgreSQL refuses NUL in text
+ * In an eventId or orderingKey: C0 controls, DEL, C1 controls and unpaired UTF-16 surrogates: PostgreSQL refuses NUL in text
  * (a 500 before this check), a lone surrogate would be stored as U+FFFD (another key than the
  * one given), and the rest make a key that cannot be shown, logged or typed back.
  */
@@ -25,6 +31,8 @@ const UNUSABLE_IN_EVENT_ID =
 export interface PreparedMessage {
   eventType: string;
   eventId: string | null;
+  /** Deliveries to FIFO endpoints with the same key are sent one at a time, in accepted order. */
+  orderingKey: string | null;
   /** Parsed: for schema checks and subscription filters. */
   payload: Record<string, unknown>;
   /**
@@ -152,7 +160,7 @@ export class MessageInputParser {
           message: `property ${prefix}${key} should not exist`,
         });
     }
-    const { eventType, payload, eventId } = value;
+    const { eventType, payload, eventId, orderingKey } = value;
     if (typeof eventType !== 'string') {
       problems.push({
         field: `${prefix}eventType`,
@@ -173,6 +181,8 @@ export class MessageInputParser {
     // null is how answers show "no eventId", so a producer echoing one back means "none".
     if (eventId !== undefined && eventId !== null)
       this.checkEventId(eventId, `${prefix}eventId`, problems);
+    if (orderingKey !== undefined && orderingKey !== null)
+      checkKey(orderingKey, `${prefix}orderingKey`, ORDERING_KEY_MAX_LENGTH, problems);
     if (problems.length > before) return null;
     const payloadText = this.payloadTextOf(payload, sourceText);
     if (this.tooLarge(payloadText)) {
@@ -182,6 +192,7 @@ export class MessageInputParser {
     return {
       eventType: eventType as string,
       eventId: (eventId as string | undefined) ?? null,
+      orderingKey: (orderingKey as string | undefined) ?? null,
       payload: payload as Record<string, unknown>,
       payloadText,
     };
@@ -200,17 +211,7 @@ export class MessageInputParser {
   }
 
   private checkEventId(value: unknown, field: string, problems: FieldProblem[]): void {
-    if (typeof value !== 'string' || value.length === 0 || value.length > EVENT_ID_MAX_LENGTH) {
-      problems.push({
-        field,
-        message: `${field} must be a string of 1 to ${EVENT_ID_MAX_LENGTH} characters`,
-      });
-    } else if (UNUSABLE_IN_EVENT_ID.test(value)) {
-      problems.push({
-        field,
-        message: `${field} must not contain control characters (U+0000-U+001F, U+007F-U+009F) or unpaired surrogates`,
-      });
-    }
+    checkKey(value, field, EVENT_ID_MAX_LENGTH, problems);
   }
 
   private throwIfAny(problems: FieldProblem[], oversized: string[]): void {
@@ -233,6 +234,23 @@ export class MessageInputParser {
     if (text.length > this.maxPayloadBytes) return true;
     if (text.length * 3 <= this.maxPayloadBytes) return false;
     return Buffer.byteLength(text, 'utf8') > this.maxPayloadBytes;
+  }
+}
+
+/** An eventId or orderingKey: a usable string of 1 to `maxLength` characters. */
+function checkKey(
+  value: unknown,
+  field: string,
+  maxLength: number,
+  problems: FieldProblem[],
+): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
+    problems.push({ field, message: `${field} must be a string of 1 to ${maxLength} characters` });
+  } else if (UNUSABLE_IN_EVENT_ID.test(value)) {
+    problems.push({
+      field,
+      message: `${field} must not contain control characters (U+0000-U+001F, U+007F-U+009F) or unpaired surrogates`,
+    });
   }
 }
 

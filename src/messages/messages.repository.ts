@@ -7,6 +7,7 @@ export interface StoredMessage {
   id: string;
   eventType: string;
   eventId: string | null;
+  orderingKey: string | null;
   createdAt: Date;
   /** Present when the query asked for it. */
   payloadText?: string;
@@ -29,6 +30,7 @@ export interface NewMessageRow {
   createdAt: Date;
   eventType: string;
   eventId: string | null;
+  orderingKey: string | null;
   payloadText: string;
   /** W3C traceparent of the ingest span (null: tracing off). */
   traceContext: string | null;
@@ -38,6 +40,8 @@ export interface NewDeliveryRow {
   id: string;
   messageId: string;
   endpointId: string;
+  /** To a FIFO endpoint: queued in its message's stream (ordering key) with a sequence number. */
+  ordered: boolean;
 }
 
 export interface IngestResult {
@@ -68,22 +72,31 @@ export const DELIVERIES_CHANNEL = 'hookrelay_deliveries';
  * is checked at the end of the statement, after both inserts. App and time are per row: a
  * statement carries a batch of one app, or a group of single messages of several apps
  * (MessageIngestCoalescer).
+ * Deliveries to FIFO endpoints get their stream (the ordering key, '' for none) and a number
+ * from delivery_fifo_seq, drawn in the order of the arrays (ORDER BY the ordinality: PostgreSQL
+ * evaluates a volatile target list after the sort), so a batch's messages keep their order;
+ * across statements a later number means a later nextval call, so a message accepted before
+ * another was posted is ahead of it. Unordered deliveries draw nothing.
  * No NOTIFY here: PostgreSQL holds one database-wide lock from a notifying transaction's
  * pre-commit until its commit record is flushed, so a NOTIFY in every ingest serializes all
  * ingest commits (measured: ~5x fewer ingests/s). DeliveryWaker sends it after commit instead.
  */
 const INGEST_SQL = `
 WITH inserted AS (
-  INSERT INTO message (id, app_id, event_type, event_id, payload, created_at, trace_context)
-  SELECT m.id, m.app_id, m.event_type, m.event_id, m.payload, m.created_at, m.trace_context
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $10::text[]) AS m(id, app_id, event_type, event_id, payload, created_at, trace_context)
+  INSERT INTO message (id, app_id, event_type, event_id, payload, created_at, ordering_key, trace_context)
+  SELECT m.id, m.app_id, m.event_type, m.event_id, m.payload, m.created_at, m.ordering_key, m.trace_context
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $10::text[], $12::text[])
+      AS m(id, app_id, event_type, event_id, payload, created_at, ordering_key, trace_context)
   ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
-  RETURNING id, app_id, created_at
+  RETURNING id, app_id, created_at, ordering_key
 ), fanned_out AS (
-  INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
-  SELECT d.id, inserted.app_id, d.message_id, d.endpoint_id, 'pending', 0, inserted.created_at, inserted.created_at, inserted.created_at
-    FROM unnest($7::text[], $8::text[], $9::text[]) AS d(id, message_id, endpoint_id)
+  INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at, fifo_key, fifo_seq)
+  SELECT d.id, inserted.app_id, d.message_id, d.endpoint_id, 'pending', 0, inserted.created_at, inserted.created_at, inserted.created_at,
+         CASE WHEN d.ordered THEN COALESCE(inserted.ordering_key, '') END,
+         CASE WHEN d.ordered THEN nextval('delivery_fifo_seq') END
+    FROM unnest($7::text[], $8::text[], $9::text[], $11::bool[]) WITH ORDINALITY AS d(id, message_id, endpoint_id, ordered, n)
     JOIN inserted ON inserted.id = d.message_id
+   ORDER BY d.n
   RETURNING 1
 )
 SELECT (SELECT array_agg(id) FROM inserted) AS inserted_ids,
@@ -93,6 +106,7 @@ interface MessageRow {
   id: string;
   event_type: string;
   event_id: string | null;
+  ordering_key: string | null;
   created_at: Date;
   payload?: string;
 }
@@ -102,6 +116,7 @@ function toStoredMessage(row: MessageRow): StoredMessage {
     id: row.id,
     eventType: row.event_type,
     eventId: row.event_id,
+    orderingKey: row.ordering_key,
     createdAt: row.created_at,
     payloadText: row.payload,
   };
@@ -132,6 +147,8 @@ export class MessagesRepository {
         deliveries.map((d) => d.id),
         deliveries.map((d) => d.messageId),
         deliveries.map((d) => d.endpointId),
+        messages.map((m) => m.orderingKey),
+        deliveries.map((d) => d.ordered),
         messages.map((m) => m.traceContext),
       ],
     });
@@ -148,7 +165,7 @@ export class MessagesRepository {
 
   async findByEventIds(appId: string, eventIds: string[]): Promise<StoredMessage[]> {
     const { rows } = await this.pool.query<MessageRow>(
-      'SELECT id, event_type, event_id, created_at FROM message WHERE app_id = $1 AND event_id = ANY($2::text[])',
+      'SELECT id, event_type, event_id, ordering_key, created_at FROM message WHERE app_id = $1 AND event_id = ANY($2::text[])',
       [appId, eventIds],
     );
     return rows.map(toStoredMessage);
@@ -166,7 +183,7 @@ export class MessagesRepository {
     if (query.eventId !== undefined) where.push(`event_id = ${param(query.eventId)}`);
     if (query.idBelow !== undefined) where.push(`id < ${param(query.idBelow)}`);
     if (query.idAtLeast !== undefined) where.push(`id >= ${param(query.idAtLeast)}`);
-    const columns = `id, event_type, event_id, created_at${query.withPayload ? ', payload' : ''}`;
+    const columns = `id, event_type, event_id, ordering_key, created_at${query.withPayload ? ', payload' : ''}`;
     const { rows } = await this.pool.query<MessageRow>(
       `SELECT ${columns} FROM message WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${param(query.limit + 1)}`,
       values,
@@ -176,7 +193,7 @@ export class MessagesRepository {
 
   async find(appId: string, messageId: string): Promise<StoredMessage | null> {
     const { rows } = await this.pool.query<MessageRow>(
-      'SELECT id, event_type, event_id, created_at, payload FROM message WHERE app_id = $1 AND id = $2',
+      'SELECT id, event_type, event_id, ordering_key, created_at, payload FROM message WHERE app_id = $1 AND id = $2',
       [appId, messageId],
     );
     return rows.length > 0 ? toStoredMessage(rows[0]) : null;

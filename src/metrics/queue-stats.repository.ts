@@ -17,17 +17,22 @@ export interface QueueSnapshot {
 const STATEMENT_TIMEOUT_MS = 2_000;
 
 /**
- * One statement, every subquery on an index or a small table: the three pending ones on the
- * partial delivery_due_idx (only claimable rows), `delivering` on delivery_leased_idx, the
+ * One statement, every subquery on an index or a small table: the pending ones on the partial
+ * delivery_due_idx (unordered rows) and delivery_fifo_due_idx (FIFO rows), one each, `delivering` on delivery_leased_idx, the
  * endpoint ones on a table with one row per customer endpoint. Parked deliveries (pending
  * with no next_attempt_at: their endpoint is disabled) are neither due nor scheduled — they
- * wait for a re-enable, and counting them would make the oldest-due age grow for ever.
+ * wait for a re-enable, and counting them would make the oldest-due age grow for ever. Nor are
+ * FIFO deliveries waiting for an earlier one of their key (next_attempt_at = infinity).
  */
 const SNAPSHOT_SQL = `
 SELECT
-  (SELECT count(*) FROM delivery WHERE status = 'pending' AND next_attempt_at <= $1)::bigint AS due,
-  (SELECT count(*) FROM delivery WHERE status = 'pending' AND next_attempt_at > $1)::bigint AS scheduled,
-  (SELECT min(next_attempt_at) FROM delivery WHERE status = 'pending' AND next_attempt_at <= $1) AS oldest_due_at,
+  (SELECT count(*) FROM delivery WHERE status = 'pending' AND fifo_seq IS NULL AND next_attempt_at <= $1)::bigint
+    + (SELECT count(*) FROM delivery WHERE status = 'pending' AND fifo_seq IS NOT NULL AND next_attempt_at <= $1)::bigint AS due,
+  (SELECT count(*) FROM delivery WHERE status = 'pending' AND fifo_seq IS NULL AND next_attempt_at > $1)::bigint
+    + (SELECT count(*) FROM delivery WHERE status = 'pending' AND fifo_seq IS NOT NULL AND next_attempt_at > $1
+          AND next_attempt_at < 'infinity')::bigint AS scheduled,
+  LEAST((SELECT min(next_attempt_at) FROM delivery WHERE status = 'pending' AND fifo_seq IS NULL AND next_attempt_at <= $1),
+        (SELECT min(next_attempt_at) FROM delivery WHERE status = 'pending' AND fifo_seq IS NOT NULL AND next_attempt_at <= $1)) AS oldest_due_at,
   (SELECT count(*) FROM delivery WHERE status = 'delivering')::bigint AS leased,
   (SELECT count(*) FROM endpoint WHERE deleted_at IS NULL AND circuit_open_until > $1)::bigint AS open_circuits,
   (SELECT count(*) FROM endpoint WHERE deleted_at IS NULL AND disabled)::bigint AS disabled_endpoints`;

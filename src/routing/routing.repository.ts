@@ -8,6 +8,7 @@ interface RoutableSubscriptionRow {
   endpoint_id: string;
   event_types: string[];
   filter: PayloadFilter | null;
+  ordered: boolean;
 }
 
 @Injectable()
@@ -16,12 +17,12 @@ export class RoutingRepository {
 
   /**
    * The subscriptions that can route a message of the app: those of endpoints neither deleted
-   * nor disabled. Raw SQL on the pool: this runs on the ingest path whenever a cache entry is
+   * nor disabled, with whether the endpoint delivers in order (FIFO). Raw SQL on the pool: this runs on the ingest path whenever a cache entry is
    * missing. Ordered by endpoint then subscription id, so match results are stable.
    */
   async routableSubscriptions(appId: string): Promise<MatchableSubscription[]> {
     const { rows } = await this.pool.query<RoutableSubscriptionRow>(
-      `SELECT s.id, s.endpoint_id, s.event_types, s.filter
+      `SELECT s.id, s.endpoint_id, s.event_types, s.filter, e.ordering = 'fifo' AS ordered
          FROM subscription s
          JOIN endpoint e ON e.id = s.endpoint_id
         WHERE s.app_id = $1 AND e.deleted_at IS NULL AND NOT e.disabled
@@ -33,6 +34,7 @@ export class RoutingRepository {
       endpointId: row.endpoint_id,
       eventTypes: row.event_types,
       filter: row.filter,
+      ordered: row.ordered,
     }));
   }
 }

@@ -5,6 +5,7 @@ import { DeliveryRetryWindow1764100000000 } from './1764100000000-delivery-retry
 import { OutboundIpsState1764200000000 } from './1764200000000-outbound-ips-state';
 import { DropMessageCreatedIndex1764300000000 } from './1764300000000-drop-message-created-index';
 import { TraceContext1764301600000 } from './1764301600000-trace-context';
+import { FifoOrdering1764600000000 } from './1764600000000-fifo-ordering';
 
 /** Every migration, in order. New ones are appended here (timestamped names). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   OutboundIpsState1764200000000,
   DropMessageCreatedIndex1764300000000,
   TraceContext1764301600000,
+  FifoOrdering1764600000000,
 ];

@@ -68,6 +68,10 @@ export class DeliveriesController {
   @ApiOperation({
     summary:
       'Send a delivery again now (also after it succeeded or failed), with a fresh retry window',
+    description:
+      'On a FIFO endpoint (`ordering: "fifo"`) a delivery that had finished goes to the end of its ordering key\'s queue: ' +
+      'it is sent after every delivery of that key accepted before this request, one at a time like them. ' +
+      'A pending one keeps its place: sent now if it is next in its key, else when its turn comes.',
   })
   @ApiAcceptedResponse({ description: 'Queued; a worker sends it at once.' })
   @ApiConflictResponse({
@@ -88,6 +92,9 @@ export class DeliveriesController {
   @ApiOperation({
     summary:
       "Re-queue an endpoint's failed deliveries created since a time, each with a fresh retry window",
+    description:
+      "On a FIFO endpoint the re-queued deliveries go to the end of their ordering keys' queues, in their original order " +
+      '(after every delivery of the key accepted before this request).',
   })
   @ApiAcceptedResponse({ type: RecoverResponseDto })
   @ApiConflictResponse({

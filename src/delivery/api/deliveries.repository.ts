@@ -13,6 +13,7 @@ export interface DeliveryRecordRow {
   last_attempt_at: Date | null;
   last_status_code: number | null;
   last_error: string | null;
+  ordering_key: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -29,16 +30,32 @@ export interface AttemptRecordRow {
   error: string | null;
   response_body: string | null;
   duration_ms: number;
+  ordering_key: string | null;
   created_at: Date;
 }
 
 /** What a manual re-queue did: re-queued, or why not. */
 export type RequeueOutcome = 'requeued' | 'in_flight' | 'endpoint_disabled';
 
+/** Read as `d` joined with its message `m` (for the ordering key). */
 const DELIVERY_COLUMNS =
-  'id, message_id, endpoint_id, status, attempts, next_attempt_at, last_attempt_at, last_status_code, last_error, created_at, updated_at';
+  'd.id, d.message_id, d.endpoint_id, d.status, d.attempts, d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error, m.ordering_key, d.created_at, d.updated_at';
+/** Read as `a` joined with its message `m` (for the ordering key). */
 const ATTEMPT_COLUMNS =
-  'id, delivery_id, message_id, endpoint_id, attempt, succeeded, status_code, error_class, error, response_body, duration_ms, created_at';
+  'a.id, a.delivery_id, a.message_id, a.endpoint_id, a.attempt, a.succeeded, a.status_code, a.error_class, a.error, a.response_body, a.duration_ms, m.ordering_key, a.created_at';
+const WITH_MESSAGE_OF_DELIVERY = 'delivery d LEFT JOIN message m ON m.id = d.message_id';
+const WITH_MESSAGE_OF_ATTEMPT = 'attempt a LEFT JOIN message m ON m.id = a.message_id';
+
+/**
+ * SET clause of a manual re-queue of a FIFO delivery that had finished: it goes to the end of
+ * its stream with a new number (after every delivery of its key accepted before the re-queue),
+ * so it never runs beside, or jumps ahead of, deliveries already queued. $new_seq is the
+ * number, NULL for unordered rows (whose fifo_seq stays NULL).
+ */
+function requeueAtStreamEnd(newSeq: string): string {
+  return `fifo_seq = ${newSeq}, fifo_ready = NULL`;
+}
+const NEXT_FIFO_SEQ = `nextval('delivery_fifo_seq')`;
 
 /** Cold-path reads and the operator's re-queue writes; keyset pagination on ULID ids. */
 @Injectable()
@@ -63,7 +80,7 @@ export class DeliveriesRepository {
 
   async findDelivery(appId: string, deliveryId: string): Promise<DeliveryRecordRow | null> {
     const { rows } = await this.pool.query<DeliveryRecordRow>(
-      `SELECT ${DELIVERY_COLUMNS} FROM delivery WHERE id = $1 AND app_id = $2`,
+      `SELECT ${DELIVERY_COLUMNS} FROM ${WITH_MESSAGE_OF_DELIVERY} WHERE d.id = $1 AND d.app_id = $2`,
       [deliveryId, appId],
     );
     return rows[0] ?? null;
@@ -75,7 +92,8 @@ export class DeliveriesRepository {
     after: string | undefined,
   ): Promise<DeliveryRecordRow[]> {
     const { rows } = await this.pool.query<DeliveryRecordRow>(
-      `SELECT ${DELIVERY_COLUMNS} FROM delivery WHERE message_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
+      `SELECT ${DELIVERY_COLUMNS} FROM ${WITH_MESSAGE_OF_DELIVERY}
+        WHERE d.message_id = $1 AND ($2::text IS NULL OR d.id > $2) ORDER BY d.id LIMIT $3`,
       [messageId, after ?? null, limit + 1],
     );
     return rows;
@@ -88,7 +106,8 @@ export class DeliveriesRepository {
     before: string | undefined,
   ): Promise<AttemptRecordRow[]> {
     const { rows } = await this.pool.query<AttemptRecordRow>(
-      `SELECT ${ATTEMPT_COLUMNS} FROM attempt WHERE message_id = $1 AND ($2::text IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
+      `SELECT ${ATTEMPT_COLUMNS} FROM ${WITH_MESSAGE_OF_ATTEMPT}
+        WHERE a.message_id = $1 AND ($2::text IS NULL OR a.id < $2) ORDER BY a.id DESC LIMIT $3`,
       [messageId, before ?? null, limit + 1],
     );
     return rows;
@@ -102,9 +121,9 @@ export class DeliveriesRepository {
     before: string | undefined,
   ): Promise<AttemptRecordRow[]> {
     const { rows } = await this.pool.query<AttemptRecordRow>(
-      `SELECT ${ATTEMPT_COLUMNS} FROM attempt
-        WHERE endpoint_id = $1 AND ($2::boolean IS NULL OR succeeded = $2) AND ($3::text IS NULL OR id < $3)
-        ORDER BY id DESC LIMIT $4`,
+      `SELECT ${ATTEMPT_COLUMNS} FROM ${WITH_MESSAGE_OF_ATTEMPT}
+        WHERE a.endpoint_id = $1 AND ($2::boolean IS NULL OR a.succeeded = $2) AND ($3::text IS NULL OR a.id < $3)
+        ORDER BY a.id DESC LIMIT $4`,
       [endpointId, succeeded, before ?? null, limit + 1],
     );
     return rows;
@@ -115,12 +134,15 @@ export class DeliveriesRepository {
    * flight or cancelled; the NOTIFY (delivered on commit) wakes an idle worker at once. Not
    * while its endpoint is disabled: the endpoint row is read FOR SHARE first, so a concurrent
    * disable either committed before (seen here) or waits and then parks the row itself.
+   * A finished FIFO delivery goes to the end of its stream (requeueAtStreamEnd); a pending one
+   * keeps its place (due now: sent at once if it is its stream's head, else when its turn comes).
    */
   async requeue(deliveryId: string, endpointId: string, now: Date): Promise<RequeueOutcome> {
     return this.inTransaction(async (client) => {
       if (await this.endpointDisabled(client, endpointId)) return 'endpoint_disabled';
       const { rowCount } = await client.query(
-        `UPDATE delivery SET status = 'pending', lease_until = NULL, ${requeueNowSet('$2')}
+        `UPDATE delivery SET status = 'pending', lease_until = NULL, ${requeueNowSet('$2')},
+                ${requeueAtStreamEnd(`CASE WHEN fifo_seq IS NOT NULL AND status <> 'pending' THEN ${NEXT_FIFO_SEQ} ELSE fifo_seq END`)}
           WHERE id = $1 AND status IN ('pending', 'succeeded', 'failed')`,
         [deliveryId, now],
       );
@@ -133,14 +155,21 @@ export class DeliveriesRepository {
   /**
    * Failed deliveries of the endpoint created since `since`, due now with a fresh retry
    * window; one statement along delivery_endpoint_idx (endpoint_id, status). null while the
-   * endpoint is disabled (read FOR SHARE, as in requeue).
+   * endpoint is disabled (read FOR SHARE, as in requeue). FIFO deliveries go to the end of
+   * their streams in their original order (numbers drawn after sorting by the old ones).
    */
   async requeueFailed(endpointId: string, since: Date, now: Date): Promise<number | null> {
     return this.inTransaction(async (client) => {
       if (await this.endpointDisabled(client, endpointId)) return null;
       const { rowCount } = await client.query(
-        `UPDATE delivery SET status = 'pending', ${requeueNowSet('$3')}
-          WHERE endpoint_id = $1 AND status = 'failed' AND created_at >= $2`,
+        `WITH failed AS (
+           SELECT id, CASE WHEN fifo_seq IS NOT NULL THEN ${NEXT_FIFO_SEQ} END AS new_seq
+             FROM delivery WHERE endpoint_id = $1 AND status = 'failed' AND created_at >= $2
+            ORDER BY fifo_seq
+         )
+         UPDATE delivery d SET status = 'pending', ${requeueNowSet('$3')}, ${requeueAtStreamEnd('f.new_seq')}
+           FROM failed f
+          WHERE d.id = f.id AND d.status = 'failed'`,
         [endpointId, since, now],
       );
       const requeued = rowCount ?? 0;

@@ -38,6 +38,7 @@ const delivery: ClaimedDelivery = {
   endpointDisabled: false,
   endpointDeleted: false,
   traceContext: null,
+  fifo: null,
 };
 
 describe('DeliverySender', () => {

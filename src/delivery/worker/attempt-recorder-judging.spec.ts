@@ -36,6 +36,7 @@ function claimed(overrides: Partial<ClaimedDelivery> = {}): ClaimedDelivery {
     endpointDisabled: false,
     endpointDeleted: false,
     traceContext: null,
+    fifo: null,
     ...overrides,
   };
 }

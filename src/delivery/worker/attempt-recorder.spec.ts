@@ -26,6 +26,7 @@ const delivery = (id: string): ClaimedDelivery => ({
   endpointDisabled: false,
   endpointDeleted: false,
   traceContext: null,
+  fifo: null,
 });
 
 const succeeded: AttemptResult = {
@@ -99,4 +100,40 @@ describe('AttemptRecorder.drain (shutdown)', () => {
     expect(queue.writes).toBe(writes);
     await sut.idle();
   });
+});
+
+describe('AttemptRecorder and FIFO streams', () => {
+  const failedForNow: AttemptResult = { ...succeeded, succeeded: false, statusCode: 500 };
+  const inStream = (id: string): ClaimedDelivery => ({
+    ...delivery(id),
+    fifo: { key: 'user-1', seq: '7' },
+  });
+
+  it.each([
+    ['a FIFO delivery that succeeded', inStream('dlv_f'), succeeded, 1],
+    [
+      'a FIFO delivery that will be retried (its successor still waits)',
+      inStream('dlv_r'),
+      failedForNow,
+      0,
+    ],
+    ['an unordered delivery', delivery('dlv_u'), succeeded, 0],
+  ])(
+    'after writing %s, wakes the FIFO claim only if its stream moved on',
+    async (_case, claimed, result, calls) => {
+      const queue = Object.assign(new FlakyQueue(), { up: true });
+      const sut = new AttemptRecorder(
+        queue as unknown as DeliveryQueueRepository,
+        new MetricsService(),
+        new DeliveryOutcomeObservers(),
+        clock,
+      );
+      let advanced = 0;
+      sut.onStreamsAdvanced(() => advanced++);
+      sut.add(claimed, [60], result, clock.now());
+      await sut.idle();
+      expect(queue.recorded.map((r) => r.delivery.fifo)).toEqual([claimed.fifo]);
+      expect(advanced).toBe(calls);
+    },
+  );
 });

@@ -27,6 +27,11 @@ interface Pending {
   traceId: string | undefined;
 }
 
+/** A FIFO delivery that finished: the next one of its stream waits for this write. */
+function advancesStream(record: AttemptRecord): boolean {
+  return record.delivery.fifo !== null && record.status !== 'pending';
+}
+
 /**
  * Judges each attempt with the retry policy and writes results in batches: whatever finished
  * while the previous write was in flight goes out in the next single statement, so under
@@ -48,6 +53,9 @@ export class AttemptRecorder {
   private abandoned = false;
   /** Ends the wait before the next retry early (a drain giving up). */
   private interruptRetryWait: (() => void) | null = null;
+  /** Buffered records that finish a FIFO delivery (their stream's successor waits for them). */
+  private streamsWaiting = 0;
+  private readonly streamsAdvanced: Array<() => void> = [];
 
   constructor(
     private readonly queue: DeliveryQueueRepository,
@@ -68,12 +76,15 @@ export class AttemptRecorder {
     result: AttemptResult,
     attemptAt: Date,
   ): void {
-    this.buffer.push({
-      record: this.judge(delivery, schedule, result, attemptAt),
-      eventType: delivery.eventType,
-      traceId: result.traceId,
-    });
+    const record = this.judge(delivery, schedule, result, attemptAt);
+    this.buffer.push({ record, eventType: delivery.eventType, traceId: result.traceId });
+    if (advancesStream(record)) this.streamsWaiting++;
     this.writing ??= this.writeLoop();
+  }
+
+  /** Called after a write that finished FIFO deliveries committed: their successors are due. */
+  onStreamsAdvanced(listener: () => void): void {
+    this.streamsAdvanced.push(listener);
   }
 
   /** Resolves after the next write commits (at once when nothing is pending). */
@@ -104,6 +115,7 @@ export class AttemptRecorder {
     const left = [...this.buffer, ...this.inWriteBatch];
     this.abandoned = true;
     this.buffer = [];
+    this.streamsWaiting = 0;
     this.interruptRetryWait?.();
     this.releaseWaiters();
     this.logger.warn(
@@ -146,6 +158,7 @@ export class AttemptRecorder {
         messageId: delivery.messageId,
         endpointId: delivery.endpointId,
         leaseUntil: delivery.leaseUntil,
+        fifo: delivery.fifo,
       },
       attemptId: newId('atmpt', attemptAt.getTime()),
       attempt,
@@ -165,9 +178,11 @@ export class AttemptRecorder {
     // Let the sends that finish in this same tick join the batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.buffer.length > 0) {
-      if (this.buffer.length < GATHER_BELOW)
+      // Not while a FIFO stream waits on a record: its next delivery is sent only after it.
+      if (this.buffer.length < GATHER_BELOW && this.streamsWaiting === 0)
         await new Promise<void>((resolve) => setTimeout(resolve, RECORD_GATHER_MS));
       const batch = this.buffer.splice(0, MAX_BATCH);
+      this.streamsWaiting = this.buffer.reduce((n, p) => n + (advancesStream(p.record) ? 1 : 0), 0);
       this.inWriteBatch = batch;
       this.inWrite = batch.length;
       try {
@@ -186,6 +201,10 @@ export class AttemptRecorder {
           'recording attempts failed; retrying',
         );
         this.buffer.unshift(...batch);
+        this.streamsWaiting = this.buffer.reduce(
+          (n, p) => n + (advancesStream(p.record) ? 1 : 0),
+          0,
+        );
         await this.retryWait();
         continue;
       }
@@ -216,6 +235,8 @@ export class AttemptRecorder {
   }
 
   private afterCommit(batch: readonly Pending[]): void {
+    if (this.streamsAdvanced.length > 0 && batch.some((p) => advancesStream(p.record)))
+      for (const listener of this.streamsAdvanced) listener();
     const outcomes: RecordedOutcome[] = [];
     for (const { record: r, eventType, traceId } of batch) {
       const outcome =

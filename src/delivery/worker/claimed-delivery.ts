@@ -21,6 +21,17 @@ export interface ClaimedDelivery {
   endpointDeleted: boolean;
   /** W3C traceparent stored with the message at ingestion (null: tracing was off). */
   traceContext: string | null;
+  /**
+   * Set on deliveries to a FIFO endpoint: its stream (the ordering key, '' for none) and its
+   * place in it (int8 as text). Finishing it makes the stream's next delivery claimable.
+   */
+  fifo: FifoPlace | null;
+}
+
+/** A FIFO delivery's stream and sequence number within it. */
+export interface FifoPlace {
+  key: string;
+  seq: string;
 }
 
 /** What sending one attempt produced, before the retry policy has judged it. */

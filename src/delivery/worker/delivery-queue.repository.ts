@@ -1,13 +1,26 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '../../database/pg-pool';
-import type { ClaimedDelivery, DeliveryStatusAfterAttempt } from './claimed-delivery';
+import type { ClaimedDelivery, DeliveryStatusAfterAttempt, FifoPlace } from './claimed-delivery';
+import {
+  CLAIM_JOINED,
+  CLAIM_RETURNING,
+  FIFO_CLAIM_SQL,
+  RECORD_FIFO_SQL,
+  RECORD_SQL,
+} from './delivery-queue.sql';
 
 /** What recording needs of a claimed delivery (not its payload, which may be large). */
 export type LeasedDelivery = Pick<
   ClaimedDelivery,
-  'id' | 'appId' | 'messageId' | 'endpointId' | 'leaseUntil'
+  'id' | 'appId' | 'messageId' | 'endpointId' | 'leaseUntil' | 'fifo'
 >;
+
+/** A FIFO claim: the heads it leased, and whether more due rows may be left to look at. */
+export interface FifoClaim {
+  claimed: ClaimedDelivery[];
+  more: boolean;
+}
 
 /** One attempt to record, with the delivery state the retry policy chose. */
 export interface AttemptRecord {
@@ -42,6 +55,14 @@ interface ClaimRow {
   endpoint_disabled: boolean | null;
   endpoint_deleted: boolean;
   trace_context: string | null;
+}
+
+/** A FIFO claim row: a claimed head (with its stream), or only the count when none was. */
+interface FifoClaimRow extends Omit<ClaimRow, 'id'> {
+  id: string | null;
+  fifo_key: string;
+  fifo_seq: string;
+  scanned: number;
 }
 
 /** Connections of the queue's own pool: a claim, a record write and a release/sweep at once. */
@@ -82,8 +103,8 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
    * Leases up to `limit` due deliveries and returns everything needed to send them.
    * SKIP LOCKED lets any number of workers claim concurrently without waiting on or taking
    * each other's rows; the lease (status 'delivering' + lease_until) keeps them ours after the
-   * transaction ends, and expires if this process dies. The scan walks delivery_due_idx in
-   * due order; `excluded` are endpoints that must not be claimed now (saturated here,
+   * transaction ends, and expires if this process dies. The scan walks delivery_due_idx (whose
+   * predicate keeps FIFO deliveries out: they have their own claim, claimFifo) in due order; `excluded` are endpoints that must not be claimed now (saturated here,
    * disabled, gated). The endpoint is LEFT JOINed so a delivery whose endpoint row is gone is
    * still claimed (and cancelled by the caller) instead of being skipped forever. The UPDATE
    * finds the locked rows by ctid (stable while this statement holds their row locks) rather
@@ -99,49 +120,56 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
       name: 'delivery_claim',
       text: `WITH due AS (
                SELECT ctid, id, message_id, endpoint_id FROM delivery
-                WHERE status = 'pending' AND next_attempt_at <= $1 AND endpoint_id <> ALL($3::text[])
+                WHERE status = 'pending' AND fifo_seq IS NULL AND next_attempt_at <= $1 AND endpoint_id <> ALL($3::text[])
                 ORDER BY next_attempt_at
                 LIMIT $2
                 FOR UPDATE SKIP LOCKED
-             ), joined AS (
-               SELECT due.ctid, due.id, m.event_type, m.payload, m.created_at AS message_created_at, m.trace_context,
-                      e.updated_at AS endpoint_updated_at, e.disabled AS endpoint_disabled,
-                      (e.id IS NULL OR e.deleted_at IS NOT NULL) AS endpoint_deleted
-                 FROM due JOIN message m ON m.id = due.message_id
-                 LEFT JOIN endpoint e ON e.id = due.endpoint_id
-             )
+             ), ${CLAIM_JOINED}
              UPDATE delivery d SET status = 'delivering', lease_until = $4, updated_at = $1
                FROM joined j
               WHERE d.ctid = j.ctid
-             RETURNING d.id, d.app_id, d.message_id, d.endpoint_id, d.attempts,
-                       floor(extract(epoch FROM d.first_attempt_at) * 1000)::int8 AS first_attempt_ms,
-                       floor(extract(epoch FROM d.retry_window_start) * 1000)::int8 AS retry_window_ms, d.retry_schedule_base,
-                       j.event_type, j.payload, floor(extract(epoch FROM j.message_created_at) * 1000)::int8 AS message_created_ms,
-                       floor(extract(epoch FROM j.endpoint_updated_at) * 1000)::int8 AS endpoint_updated_ms,
-                       j.endpoint_disabled, j.endpoint_deleted, j.trace_context`,
+             RETURNING ${CLAIM_RETURNING}`,
       values: [now, limit, excluded, leaseUntil],
     });
     // Every row of this claim carries the lease we just set ($4, millisecond precision).
-    return rows.map((r) => ({
-      id: r.id,
-      appId: r.app_id,
-      messageId: r.message_id,
-      endpointId: r.endpoint_id,
-      attempts: r.attempts,
-      firstAttemptAt: r.first_attempt_ms === null ? null : new Date(Number(r.first_attempt_ms)),
-      retryWindowStart: r.retry_window_ms === null ? null : new Date(Number(r.retry_window_ms)),
-      retryScheduleBase: r.retry_schedule_base,
-      leaseUntil,
-      eventType: r.event_type,
-      payload: r.payload,
-      messageCreatedAt: new Date(Number(r.message_created_ms)),
-      endpointUpdatedAt: new Date(
-        r.endpoint_updated_ms === null ? 0 : Number(r.endpoint_updated_ms),
-      ),
-      endpointDisabled: r.endpoint_disabled === true,
-      endpointDeleted: r.endpoint_deleted,
-      traceContext: r.trace_context,
-    }));
+    return rows.map((r) => toClaimed(r, leaseUntil, null));
+  }
+
+  /**
+   * The claim of FIFO endpoints' deliveries (delivery_fifo_due_idx; the unordered claim above
+   * never sees them). A due row is a head — claimable — only when no earlier delivery of its
+   * stream (endpoint, key) is unfinished in this statement's snapshot: a row another worker
+   * is claiming right now is either seen leased or is skipped here (locked), and its
+   * successors then see it pending; so two deliveries of one stream are never leased at once,
+   * and an expired lease's row, requeued, is again the head its successors wait for.
+   *
+   * Due rows that are not heads are taken out of the due range (next_attempt_at = infinity),
+   * so later claims do not walk past a blocked stream's backlog; the stream's head, when it
+   * finishes, makes its successor due again and marks it fifo_ready (record()). A row marked
+   * ready is never moved out (its predecessor finished after this snapshot was taken); nor is
+   * a row changed after the snapshot at all (its new version is not the one found by ctid).
+   * Looks at up to `scan` due rows; `more` says whether it may have stopped short.
+   */
+  async claimFifo(
+    now: Date,
+    limit: number,
+    excluded: readonly string[],
+    leaseUntil: Date,
+    scan: number,
+  ): Promise<FifoClaim> {
+    const { rows } = await this.pool.query<FifoClaimRow>({
+      name: 'delivery_claim_fifo',
+      text: FIFO_CLAIM_SQL,
+      values: [now, limit, excluded, leaseUntil, scan],
+    });
+    const claimed: ClaimedDelivery[] = [];
+    for (const r of rows)
+      if (r.id !== null)
+        claimed.push(
+          toClaimed(r as ClaimRow, leaseUntil, { key: r.fifo_key, seq: String(r.fifo_seq) }),
+        );
+    const scanned = rows.length > 0 ? rows[0].scanned : 0;
+    return { claimed, more: scanned >= scan || claimed.length >= limit };
   }
 
   /**
@@ -188,33 +216,13 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
       error[i] = r.error;
       responseBody[i] = r.responseBody;
     }
-    // Times travel as epoch milliseconds and become timestamptz in SQL (exact: interval
-    // arithmetic in microseconds); ids, numbers and flags as ready-made array literals.
-    const result = await this.pool.query({
-      name: 'delivery_record',
-      text: `WITH r AS (
-               SELECT r.delivery_id, r.attempt_id, r.attempt, r.succeeded, r.status_code, r.error_class, r.error,
-                      r.response_body, r.duration_ms, timestamptz 'epoch' + r.attempted_ms * interval '1 millisecond' AS attempted_at,
-                      r.status, timestamptz 'epoch' + r.next_attempt_ms * interval '1 millisecond' AS next_attempt_at,
-                      timestamptz 'epoch' + r.lease_ms * interval '1 millisecond' AS lease_until,
-                      r.app_id, r.message_id, r.endpoint_id
-                 FROM unnest($1::text[], $2::text[], $3::int[], $4::bool[], $5::int[], $6::text[], $7::text[],
-                             $8::text[], $9::int[], $10::int8[], $11::text[], $12::int8[],
-                             $13::int8[], $14::text[], $15::text[], $16::text[])
-                   AS r(delivery_id, attempt_id, attempt, succeeded, status_code, error_class, error, response_body,
-                        duration_ms, attempted_ms, status, next_attempt_ms, lease_ms, app_id, message_id, endpoint_id)
-             ), logged AS (
-               INSERT INTO attempt (id, app_id, delivery_id, message_id, endpoint_id, attempt, succeeded, status_code,
-                                    error_class, error, response_body, duration_ms, created_at)
-               SELECT attempt_id, app_id, delivery_id, message_id, endpoint_id, attempt, succeeded, status_code,
-                      error_class, error, response_body, duration_ms, attempted_at FROM r
-             )
-             UPDATE delivery d
-                SET status = r.status, attempts = r.attempt, next_attempt_at = r.next_attempt_at, lease_until = NULL,
-                    first_attempt_at = COALESCE(d.first_attempt_at, r.attempted_at), last_attempt_at = r.attempted_at,
-                    last_status_code = r.status_code, last_error = r.error, updated_at = $17
-               FROM r
-              WHERE d.id = r.delivery_id AND d.status = 'delivering' AND d.lease_until = r.lease_until`,
+    // Ids, numbers and flags travel as ready-made array literals (see RECORD_SQL for times).
+    // Batches holding FIFO deliveries also make their streams' next deliveries due, in the
+    // same statement (atomic with the finish: a crash between them would block the stream).
+    const fifo = records.some((r) => r.delivery.fifo !== null);
+    const result = await this.pool.query<{ updated: number }>({
+      name: fifo ? 'delivery_record_fifo' : 'delivery_record',
+      text: fifo ? RECORD_FIFO_SQL : RECORD_SQL,
       values: [
         plainArray(deliveryId),
         plainArray(attemptId),
@@ -235,7 +243,7 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
         now,
       ],
     });
-    return result.rowCount ?? 0;
+    return fifo ? result.rows[0].updated : (result.rowCount ?? 0);
   }
 
   /**
@@ -341,6 +349,28 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
     });
     return result.rowCount ?? 0;
   }
+}
+
+function toClaimed(r: ClaimRow, leaseUntil: Date, fifo: FifoPlace | null): ClaimedDelivery {
+  return {
+    id: r.id,
+    appId: r.app_id,
+    messageId: r.message_id,
+    endpointId: r.endpoint_id,
+    attempts: r.attempts,
+    firstAttemptAt: r.first_attempt_ms === null ? null : new Date(Number(r.first_attempt_ms)),
+    retryWindowStart: r.retry_window_ms === null ? null : new Date(Number(r.retry_window_ms)),
+    retryScheduleBase: r.retry_schedule_base,
+    leaseUntil,
+    eventType: r.event_type,
+    payload: r.payload,
+    messageCreatedAt: new Date(Number(r.message_created_ms)),
+    endpointUpdatedAt: new Date(r.endpoint_updated_ms === null ? 0 : Number(r.endpoint_updated_ms)),
+    endpointDisabled: r.endpoint_disabled === true,
+    endpointDeleted: r.endpoint_deleted,
+    traceContext: r.trace_context,
+    fifo,
+  };
 }
 
 /** Characters an unquoted array element may be made of without any escaping (ids, numbers, flags). */

@@ -40,6 +40,12 @@ const STALL_HOLD_MAX_MS = 15_000;
 const SEND_LEASE_MARGIN_MAX_MS = 1000;
 /** On shutdown, time the recorder gets for its last writes even when the grace is spent. */
 const RECORD_DRAIN_MIN_MS = 1000;
+/**
+ * Due FIFO rows one claim looks at per row it may claim: the rest of what it looks at are
+ * blocked streams' successors, which it takes out of the due range as it goes.
+ */
+const FIFO_SCAN_PER_ROW = 2;
+const FIFO_SCAN_MIN = 32;
 /** Payload bytes (characters) that claimed, unsent rows may hold at once. */
 const CLAIMED_PAYLOAD_BUDGET = 64 * 1024 * 1024;
 
@@ -63,6 +69,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private claiming: Promise<void> | null = null;
   /** The last claim found less than it asked for: wait for a wake-up before claiming again. */
   private idle = false;
+  /**
+   * The same for FIFO deliveries (their own claim). Kept apart so that a worker with no FIFO
+   * work runs that claim once per wake-up, not once per batch; its own recorded FIFO results
+   * (which make successors due) wake it too.
+   */
+  private fifoIdle = false;
   /** A wake-up arrived while a claim was running: its snapshot may predate the new rows. */
   private wokenWhileClaiming = false;
   /** Endpoints left out of the last claim because of local saturation. */
@@ -121,6 +133,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     });
     setMaxListeners(0, this.shutdown.signal);
     permits.onAvailable(() => this.pump());
+    recorder.onStreamsAdvanced(() => this.wakeFifo());
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -139,6 +152,20 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   /** New work may be due (NOTIFY, sweep, a route): claim again. */
   wake(): void {
     this.idle = false;
+    this.fifoIdle = false;
+    if (this.claiming) this.wokenWhileClaiming = true;
+    this.maybeClaim();
+  }
+
+  private wakeUnordered(): void {
+    this.idle = false;
+    if (this.claiming) this.wokenWhileClaiming = true;
+    this.maybeClaim();
+  }
+
+  /** FIFO deliveries may be claimable (a recorded head finished, or room again): claim them. */
+  private wakeFifo(): void {
+    this.fifoIdle = false;
     if (this.claiming) this.wokenWhileClaiming = true;
     this.maybeClaim();
   }
@@ -194,7 +221,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private maybeClaim(): void {
-    if (!this.running || this.claiming || this.idle) return;
+    if (!this.running || this.claiming || (this.idle && this.fifoIdle)) return;
     this.handBackStalled();
     // Unrecorded results count too once they pile up (a slow database): claim no faster than we record.
     const capacity = Math.min(this.claimCapacity, this.payloadBudget.rows());
@@ -217,25 +244,36 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       now,
       this.gone.addTo(new Set(this.locallyExcluded), mono),
     );
-    let claimed: ClaimedDelivery[];
+    const leaseUntil = new Date(now.getTime() + this.config.WORKER_LEASE_MS);
+    const excludedIds = [...excluded];
+    let claimed: ClaimedDelivery[] = [];
     try {
-      claimed = await this.queue.claim(
-        now,
-        limit,
-        [...excluded],
-        new Date(now.getTime() + this.config.WORKER_LEASE_MS),
-      );
+      if (!this.fifoIdle) {
+        const scan = Math.max(FIFO_SCAN_MIN, limit * FIFO_SCAN_PER_ROW);
+        const fifo = await this.queue.claimFifo(now, limit, excludedIds, leaseUntil, scan);
+        claimed = fifo.claimed;
+        if (!fifo.more && !this.wokenWhileClaiming) this.fifoIdle = true;
+      }
+      const rest = limit - claimed.length;
+      if (!this.idle && rest > 0) {
+        const unordered = await this.queue.claim(now, rest, excludedIds, leaseUntil);
+        // Idle until the next wake-up, unless one came during this claim (else it would be
+        // lost until the sweep: a latency tail of up to WORKER_SWEEP_INTERVAL_MS).
+        if (unordered.length < rest && !this.wokenWhileClaiming) this.idle = true;
+        claimed = claimed.length === 0 ? unordered : claimed.concat(unordered);
+      }
     } catch (err) {
       this.logger.error(
         { err: String(err) },
         'claiming deliveries failed; the sweep will try again',
       );
       this.idle = true;
-      return;
+      // What a failed second claim leaves (the FIFO rows leased by the first) is sent below.
+      if (claimed.length === 0) {
+        this.fifoIdle = true;
+        return;
+      }
     }
-    // Idle until the next wake-up, unless one came during this claim (else it would be lost
-    // until the sweep: a latency tail of up to WORKER_SWEEP_INTERVAL_MS).
-    if (claimed.length < limit && !this.wokenWhileClaiming) this.idle = true;
     if (claimed.length === 0) return;
     let payloadBytes = 0;
     for (const d of claimed) payloadBytes += d.payload.length;
@@ -354,13 +392,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.queues.finished(job.endpointId, mono);
     if (result.statusCode === 410 && !(endpoint instanceof Error)) this.stopSendingTo(job, mono);
     this.pump();
+    // Left out of an idle claim as saturated, the endpoint has room again: claim again, for
+    // its kind of deliveries only (an empty FIFO claim per cycle would tax unordered drains).
+    const fifo = job.delivery.fifo !== null;
     if (
-      this.idle &&
+      (fifo ? this.fifoIdle : this.idle) &&
       this.locallyExcluded.has(job.endpointId) &&
       !this.queues.isExcluded(job.endpointId, mono)
     ) {
       this.locallyExcluded.delete(job.endpointId);
-      this.wake();
+      if (fifo) this.wakeFifo();
+      else this.wakeUnordered();
     }
     // Capacity is freed when the send ends, not when it is recorded: holding slots through
     // the batched write would cap throughput at capacity / write latency. The recorder's

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsDefined,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -27,7 +28,7 @@ import {
   headersProblems,
   signatureHeaderProblem,
 } from '../endpoint-rules';
-import { EndpointEntity } from '../endpoint.entity';
+import { ENDPOINT_ORDERINGS, EndpointEntity, type EndpointOrdering } from '../endpoint.entity';
 import { Satisfies, stringRule } from './rule.validator';
 
 const METADATA_MAX_BYTES = 4096;
@@ -37,6 +38,17 @@ const headersRule = (value: unknown): string | null => headersProblems(value).jo
 const secretRule = stringRule((v) =>
   isValidSigningSecret(v) ? null : 'must be "whsec_" followed by the base64 of 24 to 64 bytes',
 );
+
+const ORDERING_DOC = {
+  enum: ENDPOINT_ORDERINGS,
+  default: 'none',
+  description:
+    '`none`: deliveries are sent concurrently (up to ENDPOINT_MAX_IN_FLIGHT) and retries reorder them. ' +
+    '`fifo`: deliveries of messages with the same `orderingKey` are sent one at a time, in the order the messages were accepted; ' +
+    'the next is sent only after the previous one succeeded or finally failed (its retries exhausted: recorded `failed`, ' +
+    '`message.attempt.exhausted` emitted). Messages without a key form one stream. Different keys proceed in parallel. ' +
+    'A change applies to deliveries created after it; those already queued keep the mode they were created with.',
+} as const;
 
 const HEADERS_DOC = {
   type: 'object',
@@ -124,7 +136,7 @@ class EndpointFieldsDto {
   @ApiPropertyOptional({
     default: false,
     description:
-      'Send a W3C `traceparent` header (the delivery attempt\'s span, when tracing is on) so the receiver can join the trace. Off by default: trace ids are not handed to third parties unasked. Not part of the signed content.',
+      "Send a W3C `traceparent` header (the delivery attempt's span, when tracing is on) so the receiver can join the trace. Off by default: trace ids are not handed to third parties unasked. Not part of the signed content.",
   })
   @IsOptionalNotNull()
   @IsBoolean()
@@ -134,6 +146,11 @@ class EndpointFieldsDto {
   @IsOptionalNotNull()
   @IsJsonObject(METADATA_MAX_BYTES)
   metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional(ORDERING_DOC)
+  @IsOptionalNotNull()
+  @IsIn(ENDPOINT_ORDERINGS)
+  ordering?: EndpointOrdering;
 }
 
 export class UpdateEndpointDto extends EndpointFieldsDto {
@@ -235,6 +252,7 @@ export class EndpointResponseDto {
   @ApiProperty({ type: String, nullable: true }) signatureHeader!: string | null;
   @ApiProperty({ description: 'A `traceparent` header is sent with each delivery attempt.' })
   sendTraceContext!: boolean;
+  @ApiProperty(ORDERING_DOC) ordering!: EndpointOrdering;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -259,6 +277,7 @@ export class EndpointResponseDto {
       retrySchedule: retryScheduleToApi(entity.retrySchedule),
       signatureHeader: entity.signatureHeader,
       sendTraceContext: entity.sendTraceContext,
+      ordering: entity.ordering,
       metadata: entity.metadata,
       createdAt: entity.createdAt.toISOString(),
       updatedAt: entity.updatedAt.toISOString(),

@@ -2,13 +2,20 @@ import { RawJson, storedJsonValue } from '../../common/raw-json';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EVENT_TYPE_NAME_MAX_LENGTH, EVENT_TYPE_NAME_RULE } from '../../common/event-type-name';
 import { PageResponse } from '../../common/pagination';
-import { EVENT_ID_MAX_LENGTH, MAX_BATCH_MESSAGES } from '../message-input';
+import { EVENT_ID_MAX_LENGTH, MAX_BATCH_MESSAGES, ORDERING_KEY_MAX_LENGTH } from '../message-input';
 import type { DeliveryStatusRow, StoredMessage } from '../messages.repository';
 
 /*
  * Request shapes are documented here for OpenAPI; they are validated by MessageInputParser
  * (hand-written for speed on the ingest path), which enforces exactly these rules.
  */
+
+const ORDERING_KEY_DOC =
+  'For endpoints with `ordering: "fifo"`: their deliveries of messages with the same key are sent one at a time, ' +
+  'in the order the messages were accepted (a message whose 202/200 you received before posting the next is ahead of it; ' +
+  'messages posted concurrently, or in one batch, are ordered as PostgreSQL committed them, a batch in its array order). ' +
+  'Messages without a key form one stream per FIFO endpoint. Ignored by endpoints with `ordering: "none"`. ' +
+  'No control characters; null means none.';
 
 export class CreateMessageDto {
   @ApiProperty({
@@ -39,6 +46,14 @@ export class CreateMessageDto {
       'The Idempotency-Key header may carry it instead (single messages only).',
   })
   eventId?: string;
+
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: ORDERING_KEY_MAX_LENGTH,
+    example: 'user_42',
+    description: ORDERING_KEY_DOC,
+  })
+  orderingKey?: string;
 }
 
 export class CreateMessageBatchDto {
@@ -50,6 +65,8 @@ export class MessageAcceptedDto {
   @ApiProperty({ example: 'msg_01JD7X5K0Q3R6W8Y9Z0A1B2C3D' }) id!: string;
   @ApiProperty() eventType!: string;
   @ApiProperty({ type: String, nullable: true }) eventId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The ordering key given, else null.' })
+  orderingKey!: string | null;
   @ApiProperty({ example: '2030-01-01T00:00:00.000Z' }) createdAt!: string;
 
   static from(message: StoredMessage): MessageAcceptedDto {
@@ -57,6 +74,7 @@ export class MessageAcceptedDto {
       id: message.id,
       eventType: message.eventType,
       eventId: message.eventId,
+      orderingKey: message.orderingKey,
       createdAt: message.createdAt.toISOString(),
     };
   }

@@ -50,7 +50,11 @@ describe('SubscriptionMatcher', () => {
       const sut = new SubscriptionMatcher([subscription]);
 
       expect(sut.match('user.updated', proPlan)).toEqual([
-        { endpointId: subscription.endpointId, subscriptionId: subscription.subscriptionId },
+        {
+          endpointId: subscription.endpointId,
+          subscriptionId: subscription.subscriptionId,
+          ordered: false,
+        },
       ]);
     });
 
@@ -66,7 +70,7 @@ describe('SubscriptionMatcher', () => {
       const sut = new SubscriptionMatcher([filtered, fallback]);
 
       expect(sut.match('user.updated', freePlan)).toEqual([
-        { endpointId: 'ep_a', subscriptionId: fallback.subscriptionId },
+        { endpointId: 'ep_a', subscriptionId: fallback.subscriptionId, ordered: false },
       ]);
     });
   });
@@ -78,7 +82,7 @@ describe('SubscriptionMatcher', () => {
       const sut = new SubscriptionMatcher([first, second]);
 
       expect(sut.match('invoice.paid', {})).toEqual([
-        { endpointId: 'ep_a', subscriptionId: first.subscriptionId },
+        { endpointId: 'ep_a', subscriptionId: first.subscriptionId, ordered: false },
       ]);
     });
 
@@ -207,7 +211,7 @@ function bruteForceMatch(
   subscriptions: MatchableSubscription[],
   eventType: string,
   payload: unknown,
-): Array<{ endpointId: string; subscriptionId: string }> {
+): Array<{ endpointId: string; subscriptionId: string; ordered: boolean }> {
   const endpointOrder = [...new Set(subscriptions.map((s) => s.endpointId))];
   const firstMatch = new Map<string, string>();
   for (const subscription of subscriptions) {
@@ -220,6 +224,6 @@ function bruteForceMatch(
   }
   return endpointOrder.flatMap((endpointId) => {
     const subscriptionId = firstMatch.get(endpointId);
-    return subscriptionId === undefined ? [] : [{ endpointId, subscriptionId }];
+    return subscriptionId === undefined ? [] : [{ endpointId, subscriptionId, ordered: false }];
   });
 }

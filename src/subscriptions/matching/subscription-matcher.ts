@@ -11,11 +11,14 @@ export interface MatchableSubscription {
   readonly endpointId: string;
   readonly eventTypes: readonly string[];
   readonly filter: PayloadFilter | null;
+  /** The endpoint delivers in order (FIFO per ordering key); carried through to the match. */
+  readonly ordered?: boolean;
 }
 
 export interface SubscriptionMatch {
   readonly endpointId: string;
   readonly subscriptionId: string;
+  readonly ordered: boolean;
 }
 
 export interface EndpointMatchDetail {
@@ -89,6 +92,7 @@ export class SubscriptionMatcher {
         match: Object.freeze({
           endpointId: subscription.endpointId,
           subscriptionId: subscription.subscriptionId,
+          ordered: subscription.ordered === true,
         }),
         acceptsPayload: compileFilterOf(subscription),
       };

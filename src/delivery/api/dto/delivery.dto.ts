@@ -5,6 +5,12 @@ import type { AttemptRecordRow, DeliveryRecordRow } from '../deliveries.reposito
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
+const ORDERING_KEY_DOC = {
+  type: String,
+  nullable: true,
+  description: "The message's orderingKey (null when it had none).",
+} as const;
+
 export class DeliveryResponseDto {
   @ApiProperty({ example: 'dlv_01JD7X5K0Q3R6W8Y9Z0A1B2C3D' }) id!: string;
   @ApiProperty() messageId!: string;
@@ -22,6 +28,7 @@ export class DeliveryResponseDto {
   @ApiProperty({ type: String, nullable: true }) lastAttemptAt!: string | null;
   @ApiProperty({ type: Number, nullable: true }) lastStatusCode!: number | null;
   @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+  @ApiProperty(ORDERING_KEY_DOC) orderingKey!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
@@ -36,6 +43,7 @@ export class DeliveryResponseDto {
       lastAttemptAt: iso(row.last_attempt_at),
       lastStatusCode: row.last_status_code,
       lastError: row.last_error,
+      orderingKey: row.ordering_key,
       createdAt: row.created_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),
     };
@@ -55,6 +63,7 @@ export class AttemptResponseDto {
   @ApiProperty({ type: String, nullable: true, description: 'First 4 KiB of the response body.' })
   responseBody!: string | null;
   @ApiProperty() durationMs!: number;
+  @ApiProperty(ORDERING_KEY_DOC) orderingKey!: string | null;
   @ApiProperty() createdAt!: string;
 
   static from(row: AttemptRecordRow): AttemptResponseDto {
@@ -70,6 +79,7 @@ export class AttemptResponseDto {
       error: row.error,
       responseBody: row.response_body,
       durationMs: row.duration_ms,
+      orderingKey: row.ordering_key,
       createdAt: row.created_at.toISOString(),
     };
   }
