@@ -210,7 +210,7 @@ describe('AttemptRecorder', () => {
       });
       expect(written.attemptId).toMatch(/^atmpt_/);
       expect(Object.keys(written.delivery).sort()).toEqual(
-        ['appId', 'endpointId', 'id', 'leaseUntil', 'messageId'].sort(),
+        ['appId', 'endpointId', 'fifo', 'id', 'leaseUntil', 'messageId'].sort(),
       );
     });
   });
