@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { BodyFormat } from '../common/body-shape';
 
 /**
  * The API-owned columns of `endpoint`, plus the health columns re-enabling resets. The worker
@@ -20,6 +21,10 @@ export class EndpointEntity {
     number[] | null;
   @Column('text', { name: 'signature_header', nullable: true }) signatureHeader!: string | null;
   @Column('jsonb') metadata!: Record<string, unknown>;
+  @Column('text', { name: 'body_format' }) bodyFormat!: BodyFormat;
+  @Column('text', { name: 'omit_fields', array: true }) omitFields!: string[];
+  @Column('jsonb', { name: 'event_type_aliases' }) eventTypeAliases!: Record<string, string>;
+  @Column('text', { name: 'event_type_field', nullable: true }) eventTypeField!: string | null;
   @Column('bytea', { name: 'secret_enc' }) secretEnc!: Buffer;
   @Column('bytea', { name: 'previous_secret_enc', nullable: true })
   previousSecretEnc!: Buffer | null;

@@ -36,6 +36,7 @@ const delivery: ClaimedDelivery = {
   endpointUpdatedAt: new Date(),
   endpointDisabled: false,
   endpointDeleted: false,
+  bodyShape: '{}',
 };
 
 describe('DeliverySender', () => {

@@ -25,6 +25,7 @@ const delivery = (id: string): ClaimedDelivery => ({
   endpointUpdatedAt: clock.now(),
   endpointDisabled: false,
   endpointDeleted: false,
+  bodyShape: '{}',
 });
 
 const succeeded: AttemptResult = {

@@ -19,6 +19,11 @@ export interface ClaimedDelivery {
   endpointUpdatedAt: Date;
   endpointDisabled: boolean;
   endpointDeleted: boolean;
+  /**
+   * The body shape frozen on the delivery at its first claim, as JSON text ('{}': the plain
+   * envelope): every attempt shapes the payload with it, so every attempt sends the same bytes.
+   */
+  bodyShape: string;
 }
 
 /** What sending one attempt produced, before the retry policy has judged it. */

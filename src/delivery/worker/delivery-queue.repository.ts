@@ -41,6 +41,7 @@ interface ClaimRow {
   endpoint_updated_ms: string | null;
   endpoint_disabled: boolean | null;
   endpoint_deleted: boolean;
+  body_shape: string | null;
 }
 
 /** Connections of the queue's own pool: a claim, a record write and a release/sweep at once. */
@@ -87,6 +88,12 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
    * still claimed (and cancelled by the caller) instead of being skipped forever. The UPDATE
    * finds the locked rows by ctid (stable while this statement holds their row locks) rather
    * than a second primary-key lookup per row.
+   *
+   * The first claim also freezes the endpoint's body shape onto the delivery (`body_shape`:
+   * '{}' for the plain envelope), read from the same endpoint row version the claim joins, so
+   * every later attempt shapes the payload the same way and sends identical bytes even if the
+   * endpoint's bodyFormat/omitFields/aliases change in between (issue 11). Once set it never
+   * changes; the row is being rewritten by this UPDATE anyway (one small jsonb more).
    */
   async claim(
     now: Date,
@@ -105,11 +112,18 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
              ), joined AS (
                SELECT due.ctid, due.id, m.event_type, m.payload, m.created_at AS message_created_at,
                       e.updated_at AS endpoint_updated_at, e.disabled AS endpoint_disabled,
-                      (e.id IS NULL OR e.deleted_at IS NOT NULL) AS endpoint_deleted
+                      (e.id IS NULL OR e.deleted_at IS NOT NULL) AS endpoint_deleted,
+                      CASE WHEN e.id IS NULL OR (e.body_format = 'envelope' AND e.omit_fields = '{}'
+                                AND e.event_type_aliases = '{}' AND e.event_type_field IS NULL)
+                           THEN '{}'::jsonb
+                           ELSE jsonb_build_object('bodyFormat', e.body_format, 'omitFields', e.omit_fields,
+                                  'eventTypeAliases', e.event_type_aliases, 'eventTypeField', e.event_type_field)
+                      END AS endpoint_body_shape
                  FROM due JOIN message m ON m.id = due.message_id
                  LEFT JOIN endpoint e ON e.id = due.endpoint_id
              )
-             UPDATE delivery d SET status = 'delivering', lease_until = $4, updated_at = $1
+             UPDATE delivery d SET status = 'delivering', lease_until = $4, updated_at = $1,
+                                   body_shape = COALESCE(d.body_shape, j.endpoint_body_shape)
                FROM joined j
               WHERE d.ctid = j.ctid
              RETURNING d.id, d.app_id, d.message_id, d.endpoint_id, d.attempts,
@@ -117,7 +131,7 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
                        floor(extract(epoch FROM d.retry_window_start) * 1000)::int8 AS retry_window_ms, d.retry_schedule_base,
                        j.event_type, j.payload, floor(extract(epoch FROM j.message_created_at) * 1000)::int8 AS message_created_ms,
                        floor(extract(epoch FROM j.endpoint_updated_at) * 1000)::int8 AS endpoint_updated_ms,
-                       j.endpoint_disabled, j.endpoint_deleted`,
+                       j.endpoint_disabled, j.endpoint_deleted, d.body_shape::text AS body_shape`,
       values: [now, limit, excluded, leaseUntil],
     });
     // Every row of this claim carries the lease we just set ($4, millisecond precision).
@@ -139,6 +153,7 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
       ),
       endpointDisabled: r.endpoint_disabled === true,
       endpointDeleted: r.endpoint_deleted,
+      bodyShape: r.body_shape ?? '{}',
     }));
   }
 

@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -15,8 +16,15 @@ import {
   RETRY_SCHEDULE_DOC,
   retryScheduleToApi,
 } from '../../apps/dto/retry-schedule.validator';
+import {
+  BODY_FORMATS,
+  type BodyFormat,
+  eventTypeAliasesProblems,
+  eventTypeFieldProblem,
+  omitFieldsProblems,
+} from '../../common/body-shape';
 import { PageQueryDto, PageResponse } from '../../common/pagination';
-import { isValidSigningSecret } from '../../common/signing-secret';
+import { signingSecretProblem } from '../../common/signing-secret';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
 import { IsOptionalNotNull } from '../../common/validation/optional-not-null.validator';
 import { FILTER_MAX_BYTES, IsEventTypePatterns } from '../../subscriptions/subscription-rules';
@@ -33,9 +41,41 @@ const METADATA_MAX_BYTES = 4096;
 const RATE_LIMIT_MAX = 100_000;
 const nullable = ValidateIf((_o, v) => v !== null);
 const headersRule = (value: unknown): string | null => headersProblems(value).join('; ') || null;
-const secretRule = stringRule((v) =>
-  isValidSigningSecret(v) ? null : 'must be "whsec_" followed by the base64 of 24 to 64 bytes',
-);
+const secretRule = stringRule(signingSecretProblem);
+const SECRET_DOC =
+  'Your own signing secret; generated (whsec_) when absent. Either "whsec_" + base64 of 24–64 bytes, or a plain shared secret of 16–256 printable ASCII characters (the hex signatureHeader is keyed with its bytes; so is webhook-signature: verify it with `new Webhook(secret, { format: "raw" })`).';
+
+const omitFieldsRule = (value: unknown): string | null =>
+  omitFieldsProblems(value).join('; ') || null;
+const aliasesRule = (value: unknown): string | null =>
+  eventTypeAliasesProblems(value).join('; ') || null;
+
+const BODY_FORMAT_DOC = {
+  enum: BODY_FORMATS,
+  default: 'envelope',
+  description:
+    '"envelope": the Standard Webhooks body `{id,type,timestamp,data}`; "payload": the body is the message payload itself, exactly as the producer sent it (after omitFields/eventTypeField). Both are signed over the body sent.',
+} as const;
+const OMIT_FIELDS_DOC: ApiPropertyOptions = {
+  type: [String],
+  example: ['attributions', 'user_attributes', 'event_properties.store'],
+  description:
+    'Dotted paths of payload object members removed before sending (paths do not index arrays); at most 64. Everything else keeps its exact source text.',
+};
+const ALIASES_DOC = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  example: { 'user.subscription.renewed': 'subscription_renewed' },
+  description:
+    "Our event type name → the name this endpoint receives: the envelope's `type`, or in payload mode the member named by eventTypeField.",
+} as const;
+const EVENT_TYPE_FIELD_DOC = {
+  type: String,
+  nullable: true,
+  example: 'event_type',
+  description:
+    'payload mode only: the top-level payload member overwritten (or added first) with the event type name (aliased when an alias applies).',
+} as const;
 
 const HEADERS_DOC = {
   type: 'object',
@@ -124,6 +164,27 @@ class EndpointFieldsDto {
   @IsOptionalNotNull()
   @IsJsonObject(METADATA_MAX_BYTES)
   metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional(BODY_FORMAT_DOC)
+  @IsOptionalNotNull()
+  @IsIn(BODY_FORMATS)
+  bodyFormat?: BodyFormat;
+
+  @ApiPropertyOptional(OMIT_FIELDS_DOC)
+  @IsOptionalNotNull()
+  @Satisfies('isOmitFields', omitFieldsRule)
+  omitFields?: string[];
+
+  @ApiPropertyOptional(ALIASES_DOC)
+  @IsOptionalNotNull()
+  @Satisfies('isEventTypeAliases', aliasesRule)
+  eventTypeAliases?: Record<string, string>;
+
+  @ApiPropertyOptional(EVENT_TYPE_FIELD_DOC)
+  @nullable
+  @IsOptional()
+  @Satisfies('isEventTypeField', stringRule(eventTypeFieldProblem))
+  eventTypeField?: string | null;
 }
 
 export class UpdateEndpointDto extends EndpointFieldsDto {
@@ -148,7 +209,7 @@ export class CreateEndpointDto extends EndpointFieldsDto {
 
   @ApiPropertyOptional({
     example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    description: 'Your own signing secret; generated when absent.',
+    description: SECRET_DOC,
   })
   @IsOptional()
   @Satisfies('isSigningSecret', secretRule)
@@ -220,6 +281,10 @@ export class EndpointResponseDto {
   @ApiProperty({ type: Number, nullable: true }) rateLimit!: number | null;
   @ApiProperty(RETRY_SCHEDULE_DOC) retrySchedule!: string[] | null;
   @ApiProperty({ type: String, nullable: true }) signatureHeader!: string | null;
+  @ApiProperty(BODY_FORMAT_DOC) bodyFormat!: BodyFormat;
+  @ApiProperty(OMIT_FIELDS_DOC) omitFields!: string[];
+  @ApiProperty(ALIASES_DOC) eventTypeAliases!: Record<string, string>;
+  @ApiProperty(EVENT_TYPE_FIELD_DOC) eventTypeField!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -243,6 +308,10 @@ export class EndpointResponseDto {
       rateLimit: entity.rateLimit,
       retrySchedule: retryScheduleToApi(entity.retrySchedule),
       signatureHeader: entity.signatureHeader,
+      bodyFormat: entity.bodyFormat,
+      omitFields: entity.omitFields,
+      eventTypeAliases: entity.eventTypeAliases,
+      eventTypeField: entity.eventTypeField,
       metadata: entity.metadata,
       createdAt: entity.createdAt.toISOString(),
       updatedAt: entity.updatedAt.toISOString(),
@@ -258,7 +327,12 @@ export class EndpointResponseDto {
 export class EndpointPageDto extends PageResponse(EndpointResponseDto, 'EndpointPage') {}
 
 export class RotateSecretDto {
-  @ApiPropertyOptional({ description: 'The new secret; generated when absent.' })
+  @ApiPropertyOptional({ description: `The new secret; generated when absent. ${SECRET_DOC}` })
+  @IsOptional()
+  @Satisfies('isSigningSecret', secretRule)
+  secret?: string;
+
+  @ApiPropertyOptional({ description: 'Older name of `secret` (give one of them).' })
   @IsOptional()
   @Satisfies('isSigningSecret', secretRule)
   key?: string;
