@@ -41,6 +41,14 @@ const ATTEMPT_COLUMNS =
   'id, delivery_id, message_id, endpoint_id, attempt, succeeded, status_code, error_class, error, response_body, duration_ms, created_at';
 
 /** Cold-path reads and the operator's re-queue writes; keyset pagination on ULID ids. */
+export interface FirstAttemptRow {
+  succeeded: boolean;
+  status_code: number | null;
+  duration_ms: number;
+  error_class: string | null;
+  response_body: string | null;
+}
+
 @Injectable()
 export class DeliveriesRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
@@ -51,6 +59,19 @@ export class DeliveriesRepository {
       [messageId, appId],
     );
     return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * The first attempt of a delivery, once recorded (the test-event route waits for it). By
+   * message id: attempt has an index on message_id, not on delivery_id.
+   */
+  async firstAttemptOf(messageId: string, deliveryId: string): Promise<FirstAttemptRow | null> {
+    const { rows } = await this.pool.query<FirstAttemptRow>(
+      `SELECT succeeded, status_code, duration_ms, error_class, response_body
+         FROM attempt WHERE message_id = $1 AND delivery_id = $2 ORDER BY attempt LIMIT 1`,
+      [messageId, deliveryId],
+    );
+    return rows[0] ?? null;
   }
 
   async endpointExists(appId: string, endpointId: string): Promise<boolean> {

@@ -87,8 +87,17 @@ export class MessageResponseDto extends MessageAcceptedDto {
   })
   payload?: Record<string, unknown>;
 
+  @ApiProperty({
+    description:
+      'A test event sent with POST …/endpoints/{endpointId}/test: delivered to that endpoint only.',
+  })
+  test!: boolean;
+
   static withPayload(message: StoredMessage, include: boolean): MessageResponseDto {
-    const out: MessageResponseDto = MessageAcceptedDto.from(message);
+    const out: MessageResponseDto = {
+      ...MessageAcceptedDto.from(message),
+      test: message.test ?? false,
+    };
     if (include && message.payloadText !== undefined)
       out.payload = JSON.parse(message.payloadText) as Record<string, unknown>;
     return out;
@@ -137,11 +146,18 @@ export class MessageDetailDto extends MessageAcceptedDto {
   })
   deliveries!: DeliveryStatusDto[];
 
+  @ApiProperty({
+    description:
+      'A test event sent with POST …/endpoints/{endpointId}/test: delivered to that endpoint only.',
+  })
+  test!: boolean;
+
   static fromParts(message: StoredMessage, deliveries: DeliveryStatusRow[]): MessageDetailDto {
     return {
       ...MessageAcceptedDto.from(message),
       payload: JSON.parse(message.payloadText ?? '{}') as Record<string, unknown>,
       deliveries: deliveries.map(DeliveryStatusDto.from),
+      test: message.test ?? false,
     };
   }
 }
