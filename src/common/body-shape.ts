@@ -33,6 +33,7 @@ export const EVENT_TYPE_ALIASES_MAX_ENTRIES = 256;
 export const EVENT_TYPE_FIELD_MAX_LENGTH = 128;
 
 /** A path segment: any member name without a dot or a control character. */
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
 const PATH_SEGMENT = /^[^.\x00-\x1f\x7f]+$/;
 
 /** The broken rule of one omitFields path, or null. */
@@ -84,6 +85,7 @@ export function eventTypeAliasesProblems(value: unknown): string[] {
 export function eventTypeFieldProblem(value: string): string | null {
   if (value.length === 0 || value.length > EVENT_TYPE_FIELD_MAX_LENGTH)
     return `must be 1 to ${EVENT_TYPE_FIELD_MAX_LENGTH} characters`;
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
   if (/[\x00-\x1f\x7f]/.test(value)) return 'must not contain control characters';
   return null;
 }
