@@ -220,12 +220,20 @@ export class MessagesRepository {
   }
 
   /**
-   * Replay's deliveries: one pending row per message for `endpointId`, due at `now`. Written
-   * here, next to ingest's fan-out, so delivery rows keep one writer per kind. Two replays
-   * of one endpoint could race between reading the page and inserting (there is no unique
-   * (message, endpoint) index: ingest never needs one), so the insert takes a transaction
-   * advisory lock on the endpoint and skips messages that meanwhile got a delivery.
-   * Returns how many were inserted.
+   * Replay's deliveries: one pending row per message for `endpointId`, written here, next to
+   * ingest's fan-out, so delivery rows keep one writer per kind.
+   *
+   * Held, not due: next_attempt_at = 'infinity', which the claim's due range (<= now) never
+   * reaches; the workers' sweep releases them a batch at a time while the endpoint has little
+   * due (DeliveryQueueRepository.releaseReplayed). All due at once, a backfill sat ahead of
+   * every newer message in the due index and a worker kept claiming its older rows: live
+   * messages to other endpoints waited up to 7.7 s in the 20k-replay e2e test; pacing the due
+   * times at a fixed rate still let them wait > 20 s whenever the endpoint drained slower.
+   *
+   * Two replays of one endpoint could race between reading the page and inserting (there is
+   * no unique (message, endpoint) index: ingest never needs one), so the insert takes a
+   * transaction advisory lock on the endpoint and skips messages that meanwhile got a
+   * delivery. Returns how many rows were inserted.
    */
   async insertReplayDeliveries(
     appId: string,
@@ -240,7 +248,7 @@ export class MessagesRepository {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`replay:${endpointId}`]);
       const { rowCount } = await client.query(
         `INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
-         SELECT d.id, $1, d.message_id, $2, 'pending', 0, $3, $3, $3
+         SELECT d.id, $1, d.message_id, $2, 'pending', 0, 'infinity', $3, $3
            FROM unnest($4::text[], $5::text[]) AS d(id, message_id)
           WHERE NOT EXISTS (SELECT 1 FROM delivery x WHERE x.message_id = d.message_id AND x.endpoint_id = $2)`,
         [appId, endpointId, now, deliveries.map((d) => d.id), deliveries.map((d) => d.messageId)],

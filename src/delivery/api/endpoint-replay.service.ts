@@ -3,7 +3,6 @@ import { CLOCK, type Clock } from '../../common/clock';
 import { ConflictError, ValidationError } from '../../common/errors/domain-error';
 import { idFloorAt, newId, timeOfId } from '../../common/ids';
 import { EndpointsService } from '../../endpoints/endpoints.service';
-import { DeliveryWaker } from '../../messages/delivery-waker';
 import { MessagesRepository, type ReplayCandidate } from '../../messages/messages.repository';
 import { AppRoutingCache } from '../../routing/app-routing.cache';
 import { ReplayDto, ReplayResultDto } from './dto/endpoint-tools.dto';
@@ -19,8 +18,9 @@ const REPLAY_MILLISECOND_MAX = 100_000;
  * per call is one page of messages; `nextSince` continues. Pages are cut at a millisecond
  * boundary (messages are paged by their time-ordered ids), so `nextSince` as a time loses
  * nothing: re-reading the cut millisecond's messages is harmless, as messages that already
- * have a delivery are skipped. Replayed deliveries queue like any other: the workers'
- * per-endpoint in-flight cap keeps a big backfill from taking the capacity live endpoints need.
+ * have a delivery are skipped. Replayed deliveries are held outside the due queue and released
+ * by the workers' sweep a batch at a time (REPLAY_RELEASE_BATCH) while the endpoint has little
+ * due, so a backfill never sits in the due queue ahead of live messages.
  */
 @Injectable()
 export class EndpointReplayService {
@@ -28,7 +28,6 @@ export class EndpointReplayService {
     private readonly endpoints: EndpointsService,
     private readonly messages: MessagesRepository,
     private readonly routing: AppRoutingCache,
-    private readonly waker: DeliveryWaker,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -65,7 +64,6 @@ export class EndpointReplayService {
         wanted.map((m) => ({ id: newId('dlv', now.getTime()), messageId: m.id })),
         now,
       );
-      this.waker.deliveriesCommitted();
     }
     return {
       count,

@@ -341,6 +341,38 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
   }
 
   /**
+   * Releases held replay deliveries (next_attempt_at = 'infinity', see
+   * MessagesRepository.insertReplayDeliveries) into the queue: per endpoint holding some, up
+   * to `batch` of them become due now, but only while fewer than `batch` of that endpoint's
+   * deliveries are due already. A backfill thus enters the due queue at the pace its endpoint
+   * drains (at most `batch` per sweep), never far ahead of live messages. The held endpoints
+   * are found on delivery_due_idx ('infinity' is its last key range); the due count per
+   * endpoint on the same index's due range.
+   */
+  async releaseReplayed(now: Date, batch: number): Promise<number> {
+    const result = await this.pool.query({
+      name: 'delivery_release_replayed',
+      text: `WITH held AS (
+               SELECT DISTINCT endpoint_id FROM delivery
+                WHERE status = 'pending' AND next_attempt_at = 'infinity'
+             ), roomy AS (
+               SELECT h.endpoint_id FROM held h
+                WHERE (SELECT count(*) FROM delivery d
+                        WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+                          AND d.endpoint_id = h.endpoint_id) < $2
+             )
+             UPDATE delivery SET next_attempt_at = $1, updated_at = $1
+              WHERE id IN (SELECT p.id FROM roomy r CROSS JOIN LATERAL (
+                             SELECT id FROM delivery
+                              WHERE endpoint_id = r.endpoint_id AND status = 'pending'
+                                AND next_attempt_at = 'infinity'
+                              ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) p)`,
+      values: [now, batch],
+    });
+    return result.rowCount ?? 0;
+  }
+
+  /**
    * Puts deliveries whose lease ran out (their worker died or stalled) back in the queue.
    * next_attempt_at is untouched: it was due when claimed, so it is claimable at once.
    */
