@@ -41,8 +41,15 @@ export class AdminApi {
     return AdminApi.field(await this.call('POST', '/apps', { name }), 'id');
   }
 
-  async createEndpoint(appId: string, url: string): Promise<string> {
-    return AdminApi.field(await this.call('POST', `/apps/${appId}/endpoints`, { url }), 'id');
+  async createEndpoint(
+    appId: string,
+    url: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<string> {
+    return AdminApi.field(
+      await this.call('POST', `/apps/${appId}/endpoints`, { url, ...extra }),
+      'id',
+    );
   }
 
   async endpointSecret(appId: string, endpointId: string): Promise<string> {
