@@ -177,6 +177,15 @@ describe('POST …/endpoints/{endpointId}/replay', () => {
     );
     // At most one sweep's batch (5,000 here) is released at a time; all 500 fit in one.
     expect(rows[0].released).toBeLessThanOrEqual(500);
+    // A held delivery reads like a parked one: no nextAttemptAt (never the number Infinity).
+    const { rows: one } = await sut.db.query<{ message_id: string }>(
+      'SELECT message_id FROM delivery WHERE endpoint_id = $1 LIMIT 1',
+      [endpoint.id],
+    );
+    const listed = await sut.api.get<{ data: Array<{ endpointId: string }> }>(
+      `/api/v1/apps/${appId}/messages/${one[0].message_id}/deliveries`,
+    );
+    expect(listed.status).toBe(200);
     await eventually(
       async () => {
         const { rows: sent } = await sut.db.query<{ n: number }>(

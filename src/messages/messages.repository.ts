@@ -315,7 +315,7 @@ export class MessagesRepository {
       last_error: string | null;
       updated_at: Date;
     }>(
-      `SELECT id, endpoint_id, status, attempts, next_attempt_at, last_status_code, last_error, updated_at
+      `SELECT id, endpoint_id, status, attempts, nullif(next_attempt_at, 'infinity') AS next_attempt_at, last_status_code, last_error, updated_at
          FROM delivery WHERE message_id = $1 ORDER BY id`,
       [messageId],
     );

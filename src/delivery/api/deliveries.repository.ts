@@ -35,8 +35,12 @@ export interface AttemptRecordRow {
 /** What a manual re-queue did: re-queued, or why not. */
 export type RequeueOutcome = 'requeued' | 'in_flight' | 'endpoint_disabled';
 
+/**
+ * A held replay delivery waits with next_attempt_at = 'infinity' (which pg would hand back as
+ * the number Infinity): shown as null, like a parked one, until a worker sweep releases it.
+ */
 const DELIVERY_COLUMNS =
-  'id, message_id, endpoint_id, status, attempts, next_attempt_at, last_attempt_at, last_status_code, last_error, created_at, updated_at';
+  "id, message_id, endpoint_id, status, attempts, nullif(next_attempt_at, 'infinity') AS next_attempt_at, last_attempt_at, last_status_code, last_error, created_at, updated_at";
 const ATTEMPT_COLUMNS =
   'id, delivery_id, message_id, endpoint_id, attempt, succeeded, status_code, error_class, error, response_body, duration_ms, created_at';
 
