@@ -53,11 +53,21 @@ export async function runDrain(ctx: BenchContext, spec: DrainSpec): Promise<Drai
   const { options, admin, receiverOrigin } = ctx;
   const appId = await admin.createApp(`bench-${spec.tag}`);
   const healthyPath = receiverPath('ok', spec.tag);
-  const healthyId = await admin.createEndpoint(
-    appId,
-    receiverOrigin + healthyPath,
-    spec.fifoKeys === undefined ? undefined : 'fifo',
-  );
+  // BENCH_SHAPED_ENDPOINT=1: the drained endpoint shapes its bodies (payload mode, two
+  // omitted members, eventTypeField), to measure the shaping's cost per delivery.
+  const shaped =
+    process.env.BENCH_SHAPED_ENDPOINT === '1'
+      ? {
+          bodyFormat: 'payload',
+          omitFields: ['customer.email', 'lines'],
+          eventTypeAliases: { 'invoice.paid': 'invoice_paid' },
+          eventTypeField: 'event_type',
+        }
+      : {};
+  const healthyId = await admin.createEndpoint(appId, receiverOrigin + healthyPath, {
+    ...shaped,
+    ...(spec.fifoKeys === undefined ? {} : { ordering: 'fifo' }),
+  });
   const noisyPaths = spec.noisyEndpoints.map((b) => receiverPath(b, spec.tag));
   const noisyIds: string[] = [];
   for (const path of noisyPaths)

@@ -41,9 +41,15 @@ export class AdminApi {
     return AdminApi.field(await this.call('POST', '/apps', { name }), 'id');
   }
 
-  async createEndpoint(appId: string, url: string, ordering?: 'fifo'): Promise<string> {
-    const body = ordering === undefined ? { url } : { url, ordering };
-    return AdminApi.field(await this.call('POST', `/apps/${appId}/endpoints`, body), 'id');
+  async createEndpoint(
+    appId: string,
+    url: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<string> {
+    return AdminApi.field(
+      await this.call('POST', `/apps/${appId}/endpoints`, { url, ...extra }),
+      'id',
+    );
   }
 
   async endpointSecret(appId: string, endpointId: string): Promise<string> {

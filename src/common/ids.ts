@@ -90,3 +90,11 @@ export function isId(prefix: IdPrefix, value: string): boolean {
 export function idFloorAt(prefix: IdPrefix, time: number): string {
   return `${prefix}_${encodeTime(time)}${'0'.repeat(16)}`;
 }
+
+/** The millisecond time an id's ULID carries (the inverse of idFloorAt's time part). */
+export function timeOfId(id: string): number {
+  const ulidPart = id.slice(id.indexOf('_') + 1, id.indexOf('_') + 11);
+  let time = 0;
+  for (const c of ulidPart) time = time * 32 + ALPHABET.indexOf(c);
+  return time;
+}

@@ -233,6 +233,11 @@ export const CONFIG_SCHEMA = {
     default: '16',
     doc: 'Concurrent deliveries per endpoint per worker.',
   },
+  REPLAY_RELEASE_BATCH: {
+    schema: int(1, 100_000),
+    default: '200',
+    doc: "Replayed deliveries wait outside the queue; each worker sweep releases at most this many per endpoint, and only while fewer than this many of the endpoint's deliveries are due or being sent, so a backfill never queues ahead of live traffic. Keep it below half of `WORKER_CONCURRENCY`.",
+  },
   SHUTDOWN_GRACE_MS: {
     schema: int(0, 600_000),
     default: '10000',

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { networkInterfaces } from 'node:os';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { deniedAddresses } from '../egress/dispatch/own-addresses';
+import { type BodyShape, eventTypeFieldFormatProblem } from '../common/body-shape';
 import { ValidationError } from '../common/errors/domain-error';
 import {
   type AddressCheck,
@@ -44,6 +45,13 @@ export class EndpointPolicy {
         problems.map((message) => ({ field: 'headers', message: `headers ${message}` })),
       );
     }
+  }
+
+  /** Cross-field rule of the delivered body (single fields are checked by the DTO). */
+  checkBodyShape(shape: BodyShape): void {
+    const message = eventTypeFieldFormatProblem(shape);
+    if (message !== null)
+      throw new ValidationError(message, [{ field: 'eventTypeField', message }]);
   }
 
   checkDisabledReason(disabled: boolean, disabledReason: string | null | undefined): void {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppsService } from '../apps/apps.service';
 import { CLOCK, type Clock } from '../common/clock';
 import { SECRET_BOX, SecretBox } from '../common/crypto/secret-box';
-import { NotFoundError } from '../common/errors/domain-error';
+import { NotFoundError, ValidationError } from '../common/errors/domain-error';
 import { generateSigningSecret } from '../common/signing-secret';
 import { AppRoutingCache } from '../routing/app-routing.cache';
 import { RotateSecretDto, SigningSecretDto } from './dto/endpoint.dto';
@@ -37,8 +37,12 @@ export class EndpointSecretsService {
     endpointId: string,
     dto: RotateSecretDto,
   ): Promise<SigningSecretDto> {
+    if (dto.secret !== undefined && dto.key !== undefined && dto.secret !== dto.key) {
+      const message = 'secret and key name the same value: give one of them';
+      throw new ValidationError(message, [{ field: 'secret', message }]);
+    }
     const app = await this.apps.get(appIdOrUid);
-    const key = dto.key ?? generateSigningSecret();
+    const key = dto.secret ?? dto.key ?? generateSigningSecret();
     const now = this.clock.now();
     const rotated = await this.repository.modify(app.id, endpointId, (current) => ({
       secretEnc: this.box.seal(key, secretContext(current.id)),

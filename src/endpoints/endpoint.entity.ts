@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { BodyFormat } from '../common/body-shape';
 
 export const ENDPOINT_ORDERINGS = ['none', 'fifo'] as const;
 export type EndpointOrdering = (typeof ENDPOINT_ORDERINGS)[number];
@@ -26,6 +27,10 @@ export class EndpointEntity {
   /** 'fifo': deliveries of one ordering key are sent one at a time, in accepted order. */
   @Column('text') ordering!: EndpointOrdering;
   @Column('jsonb') metadata!: Record<string, unknown>;
+  @Column('text', { name: 'body_format' }) bodyFormat!: BodyFormat;
+  @Column('text', { name: 'omit_fields', array: true }) omitFields!: string[];
+  @Column('jsonb', { name: 'event_type_aliases' }) eventTypeAliases!: Record<string, string>;
+  @Column('text', { name: 'event_type_field', nullable: true }) eventTypeField!: string | null;
   @Column('bytea', { name: 'secret_enc' }) secretEnc!: Buffer;
   @Column('bytea', { name: 'previous_secret_enc', nullable: true })
   previousSecretEnc!: Buffer | null;

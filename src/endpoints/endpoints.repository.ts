@@ -13,11 +13,13 @@ export type EndpointPatch = Partial<Omit<EndpointEntity, 'id' | 'appId' | 'creat
  * 'pending' (re-enabling resumes them) with no due time, so delivery_due_idx's `<= now` range
  * never reaches them. Left due, they sat at the head of the index — every claim of every
  * worker walked past them and the queue's oldest-due age grew forever. Run in the transaction
- * that disables; rows a worker holds then are parked when it hands them back.
+ * that disables; rows a worker holds then are parked when it hands them back. Held replay
+ * rows ('infinity') stay held: re-enabling must not release a whole backfill at once.
  */
 export const PARK_DELIVERIES_SQL = `
 UPDATE delivery SET next_attempt_at = NULL, updated_at = $2
- WHERE endpoint_id = ANY($1::text[]) AND status = 'pending' AND next_attempt_at IS NOT NULL`;
+ WHERE endpoint_id = ANY($1::text[]) AND status = 'pending' AND next_attempt_at IS NOT NULL
+   AND next_attempt_at <> 'infinity'`;
 
 /**
  * SET clause of a manual re-queue, due at parameter `now`: a fresh retry window (the 24 h and

@@ -40,6 +40,12 @@ export class EndpointsService {
     this.policy.checkUrl(dto.url);
     this.policy.checkHeaders(dto.headers ?? {}, dto.signatureHeader ?? null);
     this.policy.checkDisabledReason(dto.disabled ?? false, dto.disabledReason);
+    this.policy.checkBodyShape({
+      bodyFormat: dto.bodyFormat ?? 'envelope',
+      omitFields: dto.omitFields ?? [],
+      eventTypeAliases: dto.eventTypeAliases ?? {},
+      eventTypeField: dto.eventTypeField ?? null,
+    });
     assertValidFilter(dto.filter);
     const now = this.clock.now();
     const id = newId('ep', now.getTime());
@@ -58,6 +64,10 @@ export class EndpointsService {
       signatureHeader: dto.signatureHeader ?? null,
       sendTraceContext: dto.sendTraceContext ?? false,
       ordering: dto.ordering ?? 'none',
+      bodyFormat: dto.bodyFormat ?? 'envelope',
+      omitFields: dto.omitFields ?? [],
+      eventTypeAliases: dto.eventTypeAliases ?? {},
+      eventTypeField: dto.eventTypeField ?? null,
       metadata: dto.metadata ?? {},
       secretEnc: this.box.seal(dto.secret ?? generateSigningSecret(), secretContext(id)),
       previousSecretEnc: null,
@@ -153,6 +163,17 @@ export class EndpointsService {
     if (dto.sendTraceContext !== undefined) patch.sendTraceContext = dto.sendTraceContext;
     if (dto.metadata !== undefined) patch.metadata = dto.metadata;
     if (dto.ordering !== undefined) patch.ordering = dto.ordering;
+    if (dto.bodyFormat !== undefined) patch.bodyFormat = dto.bodyFormat;
+    if (dto.omitFields !== undefined) patch.omitFields = dto.omitFields;
+    if (dto.eventTypeAliases !== undefined) patch.eventTypeAliases = dto.eventTypeAliases;
+    if (dto.eventTypeField !== undefined) patch.eventTypeField = dto.eventTypeField;
+    this.policy.checkBodyShape({
+      bodyFormat: patch.bodyFormat ?? current.bodyFormat,
+      omitFields: patch.omitFields ?? current.omitFields,
+      eventTypeAliases: patch.eventTypeAliases ?? current.eventTypeAliases,
+      eventTypeField:
+        patch.eventTypeField !== undefined ? patch.eventTypeField : current.eventTypeField,
+    });
     const disabled = dto.disabled ?? current.disabled;
     this.policy.checkDisabledReason(disabled, dto.disabledReason);
     if (dto.disabled === true || (disabled && dto.disabledReason !== undefined)) {

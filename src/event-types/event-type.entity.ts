@@ -14,6 +14,10 @@ export class EventTypeEntity {
   @Column('boolean')
   archived!: boolean;
 
+  /** Example payloads (the test-event route sends the first); valid against `schema`. */
+  @Column('jsonb')
+  examples!: Record<string, unknown>[];
+
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;
 

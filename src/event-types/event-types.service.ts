@@ -24,6 +24,7 @@ export class EventTypesService {
 
   async create(dto: CreateEventTypeDto): Promise<EventTypeEntity> {
     this.checkSchema(dto.schema);
+    this.checkExamples(dto.schema ?? null, dto.examples ?? []);
     const now = this.clock.now();
     try {
       return await this.types.insert({
@@ -31,6 +32,7 @@ export class EventTypesService {
         description: dto.description ?? '',
         schema: dto.schema ?? null,
         archived: dto.archived ?? false,
+        examples: dto.examples ?? [],
         createdAt: now,
         updatedAt: now,
       });
@@ -63,6 +65,8 @@ export class EventTypesService {
     if (dto.description !== undefined) type.description = dto.description;
     if (dto.schema !== undefined) type.schema = dto.schema;
     if (dto.archived !== undefined) type.archived = dto.archived;
+    if (dto.examples !== undefined) type.examples = dto.examples;
+    this.checkExamples(type.schema, type.examples);
     type.updatedAt = this.clock.now();
     return this.types.save(type);
   }
@@ -70,6 +74,18 @@ export class EventTypesService {
   async delete(name: string): Promise<void> {
     await this.get(name);
     await this.types.delete(name);
+  }
+
+  /** Examples must satisfy the type's schema (the one being saved with them). */
+  private checkExamples(schema: Record<string, unknown> | null, examples: unknown[]): void {
+    if (schema === null) return;
+    const problems = this.schemas.examplesProblems(schema, examples);
+    if (problems.length > 0) {
+      throw new ValidationError(
+        `examples do not satisfy the schema: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+        problems.map((p) => ({ field: 'examples', message: `${p.path} ${p.message}` })),
+      );
+    }
   }
 
   private checkSchema(schema: Record<string, unknown> | undefined): void {

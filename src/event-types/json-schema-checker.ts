@@ -109,6 +109,15 @@ export class JsonSchemaChecker {
     return entry.validate(payload) ? [] : describe(entry.validate.errors, 'payload');
   }
 
+  /** Problems of example payloads against a schema (compiled once for the check, not kept). */
+  examplesProblems(schema: Record<string, unknown>, examples: readonly unknown[]): SchemaProblem[] {
+    if (examples.length === 0) return [];
+    const validate = compileAlone(schema);
+    return examples.flatMap((example, i) =>
+      validate(example) ? [] : describe(validate.errors, `examples[${i}]`),
+    );
+  }
+
   /** Drops the validator of a key that no longer has a schema (removed, or the type deleted). */
   forget(key: string): void {
     this.cache.delete(key);

@@ -23,6 +23,6 @@ import { MessagesRepository } from './messages.repository';
     DeliveryWaker,
     { provide: INGEST_COALESCING, useValue: DEFAULT_INGEST_COALESCING },
   ],
-  exports: [MessageIngestService, MessagesRepository],
+  exports: [MessageIngestService, MessagesRepository, DeliveryWaker],
 })
 export class MessageIngestModule {}

@@ -11,6 +11,8 @@ export interface StoredMessage {
   createdAt: Date;
   /** Present when the query asked for it. */
   payloadText?: string;
+  /** A test event (POST …/endpoints/{id}/test): delivered to that endpoint only. */
+  test?: boolean;
 }
 
 export interface DeliveryStatusRow {
@@ -42,6 +44,16 @@ export interface NewDeliveryRow {
   endpointId: string;
   /** To a FIFO endpoint: queued in its message's stream (ordering key) with a sequence number. */
   ordered: boolean;
+}
+
+export interface ReplayCandidate {
+  id: string;
+  eventType: string;
+  payloadText: string;
+  createdAt: Date;
+  test: boolean;
+  /** The endpoint already has a delivery of this message. */
+  delivered: boolean;
 }
 
 export interface IngestResult {
@@ -109,6 +121,7 @@ interface MessageRow {
   ordering_key: string | null;
   created_at: Date;
   payload?: string;
+  test?: boolean;
 }
 
 function toStoredMessage(row: MessageRow): StoredMessage {
@@ -119,6 +132,7 @@ function toStoredMessage(row: MessageRow): StoredMessage {
     orderingKey: row.ordering_key,
     createdAt: row.created_at,
     payloadText: row.payload,
+    test: row.test,
   };
 }
 
@@ -158,6 +172,127 @@ export class MessagesRepository {
     };
   }
 
+  /**
+   * A test message (flag `test`: never fanned out, replayed or shown as a regular event) and
+   * its one delivery to the endpoint under test, in one statement (so one transaction): the
+   * message is not routed, the delivery row is written here because this repository is the
+   * one that writes messages together with their deliveries.
+   */
+  async insertTestMessage(
+    message: NewMessageRow,
+    deliveryId: string,
+    endpointId: string,
+  ): Promise<void> {
+    await this.pool.query(
+      `WITH m AS (
+         INSERT INTO message (id, app_id, event_type, event_id, payload, created_at, test)
+         VALUES ($1, $2, $3, NULL, $4, $5, true) RETURNING id)
+       INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
+       SELECT $6, $2, m.id, $7, 'pending', 0, $5, $5, $5 FROM m`,
+      [
+        message.id,
+        message.appId,
+        message.eventType,
+        message.payloadText,
+        message.createdAt,
+        deliveryId,
+        endpointId,
+      ],
+    );
+  }
+
+  /**
+   * One bounded page of the app's messages with ids in [fromId, toId), oldest first, each
+   * with whether `endpointId` already has a delivery for it. The LIMIT applies before the
+   * per-message delivery check, so a window whose messages were all delivered already still
+   * costs one page per call (message_app_idx, then delivery_message_idx per row).
+   */
+  async replayPage(
+    appId: string,
+    endpointId: string,
+    fromId: string,
+    toId: string,
+    limit: number,
+  ): Promise<ReplayCandidate[]> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      event_type: string;
+      payload: string;
+      created_at: Date;
+      test: boolean;
+      delivered: boolean;
+    }>(
+      `SELECT p.id, p.event_type, p.payload, p.created_at, p.test,
+              EXISTS (SELECT 1 FROM delivery d WHERE d.message_id = p.id AND d.endpoint_id = $2) AS delivered
+         FROM (SELECT id, event_type, payload, created_at, test FROM message
+                WHERE app_id = $1 AND id >= $3 AND id < $4 ORDER BY id LIMIT $5) p
+        ORDER BY p.id`,
+      [appId, endpointId, fromId, toId, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      eventType: r.event_type,
+      payloadText: r.payload,
+      createdAt: r.created_at,
+      test: r.test,
+      delivered: r.delivered,
+    }));
+  }
+
+  /**
+   * Replay's deliveries: one pending row per message for `endpointId`, written here, next to
+   * ingest's fan-out, so delivery rows keep one writer per kind.
+   *
+   * Held, not due: next_attempt_at = 'infinity', which the claim's due range (<= now) never
+   * reaches; the workers' sweep releases them a batch at a time while the endpoint has little
+   * due (DeliveryQueueRepository.releaseReplayed). All due at once, a backfill sat ahead of
+   * every newer message in the due index and a worker kept claiming its older rows: live
+   * messages to other endpoints waited up to 7.7 s in the 20k-replay e2e test; pacing the due
+   * times at a fixed rate still let them wait > 20 s whenever the endpoint drained slower.
+   *
+   * Two replays of one endpoint could race between reading the page and inserting (there is
+   * no unique (message, endpoint) index: ingest never needs one), so the insert takes a
+   * transaction advisory lock on the endpoint and skips messages that meanwhile got a
+   * delivery. Returns how many rows were inserted.
+   */
+  async insertReplayDeliveries(
+    appId: string,
+    endpointId: string,
+    deliveries: ReadonlyArray<{ id: string; messageId: string }>,
+    now: Date,
+  ): Promise<number> {
+    if (deliveries.length === 0) return 0;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`replay:${endpointId}`]);
+      const { rowCount } = await client.query(
+        // A FIFO endpoint's replayed rows join its streams instead (numbers drawn in the
+        // messages' id order, due at once: the FIFO claim sends heads only and moves the rest
+        // out of the due range; held rows of a stream would wait for a promotion that no
+        // predecessor may ever make).
+        `INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at, fifo_key, fifo_seq)
+         SELECT d.id, $1, d.message_id, $2, 'pending', 0,
+                CASE WHEN e.ordering = 'fifo' THEN $3 ELSE timestamptz 'infinity' END, $3, $3,
+                CASE WHEN e.ordering = 'fifo' THEN COALESCE(m.ordering_key, '') END,
+                CASE WHEN e.ordering = 'fifo' THEN nextval('delivery_fifo_seq') END
+           FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS d(id, message_id, n)
+           JOIN endpoint e ON e.id = $2
+           LEFT JOIN message m ON m.id = d.message_id
+          WHERE NOT EXISTS (SELECT 1 FROM delivery x WHERE x.message_id = d.message_id AND x.endpoint_id = $2)
+          ORDER BY d.n`,
+        [appId, endpointId, now, deliveries.map((d) => d.id), deliveries.map((d) => d.messageId)],
+      );
+      await client.query('COMMIT');
+      return rowCount ?? 0;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
   /** Wakes idle workers (their sweep is the fallback should this be lost). */
   async notifyDeliveries(): Promise<void> {
     await this.pool.query(`SELECT pg_notify('${DELIVERIES_CHANNEL}', '')`);
@@ -183,7 +318,7 @@ export class MessagesRepository {
     if (query.eventId !== undefined) where.push(`event_id = ${param(query.eventId)}`);
     if (query.idBelow !== undefined) where.push(`id < ${param(query.idBelow)}`);
     if (query.idAtLeast !== undefined) where.push(`id >= ${param(query.idAtLeast)}`);
-    const columns = `id, event_type, event_id, ordering_key, created_at${query.withPayload ? ', payload' : ''}`;
+    const columns = `id, event_type, event_id, ordering_key, created_at, test${query.withPayload ? ', payload' : ''}`;
     const { rows } = await this.pool.query<MessageRow>(
       `SELECT ${columns} FROM message WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${param(query.limit + 1)}`,
       values,
@@ -193,7 +328,7 @@ export class MessagesRepository {
 
   async find(appId: string, messageId: string): Promise<StoredMessage | null> {
     const { rows } = await this.pool.query<MessageRow>(
-      'SELECT id, event_type, event_id, ordering_key, created_at, payload FROM message WHERE app_id = $1 AND id = $2',
+      'SELECT id, event_type, event_id, ordering_key, created_at, payload, test FROM message WHERE app_id = $1 AND id = $2',
       [appId, messageId],
     );
     return rows.length > 0 ? toStoredMessage(rows[0]) : null;
@@ -210,7 +345,7 @@ export class MessagesRepository {
       last_error: string | null;
       updated_at: Date;
     }>(
-      `SELECT id, endpoint_id, status, attempts, next_attempt_at, last_status_code, last_error, updated_at
+      `SELECT id, endpoint_id, status, attempts, nullif(next_attempt_at, 'infinity') AS next_attempt_at, last_status_code, last_error, updated_at
          FROM delivery WHERE message_id = $1 ORDER BY id`,
       [messageId],
     );

@@ -65,8 +65,11 @@ interface Span {
   end: number;
 }
 
-/** Walks valid JSON text by index; every method takes the index of a value's first character. */
-class JsonStructureScanner {
+/**
+ * Walks valid JSON text by index; every method takes the index of a value's first character.
+ * Also used by the delivery's payload shaping, which edits the text the same way.
+ */
+export class JsonStructureScanner {
   constructor(private readonly text: string) {}
 
   skipWhitespace(at: number): number {
@@ -113,7 +116,7 @@ class JsonStructureScanner {
   }
 
   /** Past the closing quote of the string starting at `at` (a quote preceded by an even run of backslashes). */
-  private skipString(at: number): number {
+  skipString(at: number): number {
     const text = this.text;
     if (text.charCodeAt(at) !== QUOTE) throw malformed(at);
     let from = at + 1;
@@ -167,6 +170,12 @@ class JsonStructureScanner {
       }
       i++;
     }
+  }
+
+  /** The decoded member name of the key string [start, end) (quotes included). */
+  keyText(start: number, end: number): string {
+    const raw = this.text.slice(start + 1, end - 1);
+    return raw.includes('\\') ? (JSON.parse(this.text.slice(start, end)) as string) : raw;
   }
 
   /** Whether the key string [start, end) (quotes included) decodes to `name`. */

@@ -3,6 +3,7 @@ import { DropAttemptCreatedIndex1763900000000 } from './1763900000000-drop-attem
 import { DropDeliveryMessageFk1764000000000 } from './1764000000000-drop-delivery-message-fk';
 import { DeliveryRetryWindow1764100000000 } from './1764100000000-delivery-retry-window';
 import { OutboundIpsState1764200000000 } from './1764200000000-outbound-ips-state';
+import { ReceiverCompatibility1764200000001 } from './1764200000001-receiver-compatibility';
 import { DropMessageCreatedIndex1764300000000 } from './1764300000000-drop-message-created-index';
 import { TraceContext1764301600000 } from './1764301600000-trace-context';
 import { FifoOrdering1764600000000 } from './1764600000000-fifo-ordering';
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   DropDeliveryMessageFk1764000000000,
   DeliveryRetryWindow1764100000000,
   OutboundIpsState1764200000000,
+  ReceiverCompatibility1764200000001,
   DropMessageCreatedIndex1764300000000,
   TraceContext1764301600000,
   FifoOrdering1764600000000,

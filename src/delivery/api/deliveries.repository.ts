@@ -37,9 +37,13 @@ export interface AttemptRecordRow {
 /** What a manual re-queue did: re-queued, or why not. */
 export type RequeueOutcome = 'requeued' | 'in_flight' | 'endpoint_disabled';
 
-/** Read as `d` joined with its message `m` (for the ordering key). */
+/**
+ * Read as `d` joined with its message `m` (for the ordering key). A held replay delivery waits
+ * with next_attempt_at = 'infinity' (which pg would hand back as the number Infinity): shown
+ * as null, like a parked one, until a worker sweep releases it.
+ */
 const DELIVERY_COLUMNS =
-  'd.id, d.message_id, d.endpoint_id, d.status, d.attempts, d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error, m.ordering_key, d.created_at, d.updated_at';
+  "d.id, d.message_id, d.endpoint_id, d.status, d.attempts, nullif(d.next_attempt_at, 'infinity') AS next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error, m.ordering_key, d.created_at, d.updated_at";
 /** Read as `a` joined with its message `m` (for the ordering key). */
 const ATTEMPT_COLUMNS =
   'a.id, a.delivery_id, a.message_id, a.endpoint_id, a.attempt, a.succeeded, a.status_code, a.error_class, a.error, a.response_body, a.duration_ms, m.ordering_key, a.created_at';
@@ -58,6 +62,14 @@ function requeueAtStreamEnd(newSeq: string): string {
 const NEXT_FIFO_SEQ = `nextval('delivery_fifo_seq')`;
 
 /** Cold-path reads and the operator's re-queue writes; keyset pagination on ULID ids. */
+export interface FirstAttemptRow {
+  succeeded: boolean;
+  status_code: number | null;
+  duration_ms: number;
+  error_class: string | null;
+  response_body: string | null;
+}
+
 @Injectable()
 export class DeliveriesRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
@@ -68,6 +80,19 @@ export class DeliveriesRepository {
       [messageId, appId],
     );
     return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * The first attempt of a delivery, once recorded (the test-event route waits for it). By
+   * message id: attempt has an index on message_id, not on delivery_id.
+   */
+  async firstAttemptOf(messageId: string, deliveryId: string): Promise<FirstAttemptRow | null> {
+    const { rows } = await this.pool.query<FirstAttemptRow>(
+      `SELECT succeeded, status_code, duration_ms, error_class, response_body
+         FROM attempt WHERE message_id = $1 AND delivery_id = $2 ORDER BY attempt LIMIT 1`,
+      [messageId, deliveryId],
+    );
+    return rows[0] ?? null;
   }
 
   async endpointExists(appId: string, endpointId: string): Promise<boolean> {

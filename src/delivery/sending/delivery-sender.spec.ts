@@ -39,6 +39,7 @@ const delivery: ClaimedDelivery = {
   endpointDeleted: false,
   traceContext: null,
   fifo: null,
+  bodyShape: '{}',
 };
 
 describe('DeliverySender', () => {

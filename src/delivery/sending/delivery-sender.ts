@@ -6,9 +6,9 @@ import { honoursRetryAfter, parseRetryAfterSeconds } from '../retry/retry-after'
 import { hexBodySignature } from '../signing/signature-signer';
 import { signerAt, type EndpointDeliveryConfig } from '../worker/endpoint-config';
 import type { AttemptResult, ClaimedDelivery } from '../worker/claimed-delivery';
-import { buildDeliveryBody } from './delivery-body';
 import { classifyDeliveryError, DeliveryDeadlineError } from './delivery-error';
 import { DELIVERY_EGRESS, type DeliveryEgress } from './delivery-egress';
+import { PayloadShapers } from './payload-shaper';
 import { ResponseCollector, type CollectedResponse } from './response-collector';
 
 export { RESPONSE_READ_LIMIT, RESPONSE_STORED_LIMIT } from './response-collector';
@@ -38,6 +38,7 @@ export class DeliverySender implements OnApplicationShutdown {
   private readonly watchedSignals = new WeakSet<AbortSignal>();
   private readonly sweepEveryMs: number;
   private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly shapers = new PayloadShapers();
 
   constructor(
     @Inject(DELIVERY_EGRESS) private readonly egress: DeliveryEgress,
@@ -96,13 +97,16 @@ export class DeliverySender implements OnApplicationShutdown {
       abort.throwIfAborted();
       this.watch(abort);
       // Encoded once: signed and sent as the same bytes (undici would encode a string itself).
+      // Shaped with the shape frozen on the delivery: identical bytes on every attempt.
       const body = Buffer.from(
-        buildDeliveryBody(
-          delivery.messageId,
-          delivery.eventType,
-          delivery.messageCreatedAt,
-          delivery.payload,
-        ),
+        this.shapers
+          .get(delivery.bodyShape)
+          .body(
+            delivery.messageId,
+            delivery.eventType,
+            delivery.messageCreatedAt,
+            delivery.payload,
+          ),
       );
       const headers = headersFor(delivery, endpoint, attemptAt, body);
       // Outside the signed content, like every header.

@@ -54,6 +54,19 @@ describe('parseSigningSecret', () => {
 
 describe('isValidSigningSecret', () => {
   it.each([
+    ['a plain secret of 16 printable characters', 'sixteen-chars-ok', true],
+    ['a plain secret with spaces', 'my own shared secret 42', true],
+    ['a plain secret of 256 characters', 'x'.repeat(256), true],
+    ['a plain secret of 15 characters', 'fifteen-chars-x', false],
+    ['a plain secret of 257 characters', 'x'.repeat(257), false],
+    ['a plain secret with a non-ASCII character', 'sixteen-chars-é-x', false],
+    ['a plain secret with a tab', 'sixteen-chars\tabc', false],
+    ['a whsec_ secret that is not valid', 'whsec_' + 'x'.repeat(20), false],
+  ])('%s → %p', (_case, secret, expected) => {
+    expect(isValidSigningSecret(secret)).toBe(expected);
+  });
+
+  it.each([
     [specVector.secret, true],
     [secretOfBytes(64), true],
     [secretOfBytes(23), false],
@@ -171,6 +184,20 @@ describe('SignatureSigner', () => {
         ).not.toThrow();
       },
     );
+
+    it('accepts our signature with a plain shared secret, keyed with its own bytes (format raw)', () => {
+      const secret = 'nami-legacy-shared-secret-0001';
+      const timestamp = nowSeconds();
+      const signature = new SignatureSigner([secret]).sign(
+        'msg_2mfTSDmzKLEs4RbMnNkz8ViN1qW',
+        timestamp,
+        body,
+      );
+
+      expect(
+        new Webhook(secret, { format: 'raw' }).verify(body, headersFor(signature, timestamp)),
+      ).toEqual(JSON.parse(body));
+    });
 
     it('is rejected for a tampered body', () => {
       const secret = generateSigningSecret();

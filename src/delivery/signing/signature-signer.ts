@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { InvalidSigningSecretError, parseSigningSecret } from '../../common/signing-secret';
+import { InvalidSigningSecretError, signingKeyOf } from '../../common/signing-secret';
 
 export {
   generateSigningSecret,
   InvalidSigningSecretError,
   isValidSigningSecret,
   parseSigningSecret,
+  signingKeyOf,
 } from '../../common/signing-secret';
 
 /**
@@ -30,7 +31,8 @@ export class SignatureSigner {
     if (secrets.length === 0) {
       throw new InvalidSigningSecretError('at least one secret is required');
     }
-    this.keys = secrets.map(parseSigningSecret);
+    // whsec_ secrets decode to their key; plain shared secrets key with their own bytes.
+    this.keys = secrets.map(signingKeyOf);
   }
 
   sign(msgId: string, timestampSeconds: number, body: string | Buffer): string {

@@ -37,6 +37,7 @@ function claimed(overrides: Partial<ClaimedDelivery> = {}): ClaimedDelivery {
     endpointDeleted: false,
     traceContext: null,
     fifo: null,
+    bodyShape: '{}',
     ...overrides,
   };
 }

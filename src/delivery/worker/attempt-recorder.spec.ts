@@ -27,6 +27,7 @@ const delivery = (id: string): ClaimedDelivery => ({
   endpointDeleted: false,
   traceContext: null,
   fifo: null,
+  bodyShape: '{}',
 });
 
 const succeeded: AttemptResult = {

@@ -26,6 +26,11 @@ export interface ClaimedDelivery {
    * place in it (int8 as text). Finishing it makes the stream's next delivery claimable.
    */
   fifo: FifoPlace | null;
+  /**
+   * The body shape frozen on the delivery at its first claim, as JSON text ('{}': the plain
+   * envelope): every attempt shapes the payload with it, so every attempt sends the same bytes.
+   */
+  bodyShape: string;
 }
 
 /** A FIFO delivery's stream and sequence number within it. */

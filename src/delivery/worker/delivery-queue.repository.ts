@@ -55,6 +55,7 @@ interface ClaimRow {
   endpoint_disabled: boolean | null;
   endpoint_deleted: boolean;
   trace_context: string | null;
+  body_shape: string | null;
 }
 
 /** A FIFO claim row: a claimed head (with its stream), or only the count when none was. */
@@ -109,6 +110,12 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
    * still claimed (and cancelled by the caller) instead of being skipped forever. The UPDATE
    * finds the locked rows by ctid (stable while this statement holds their row locks) rather
    * than a second primary-key lookup per row.
+   *
+   * The first claim also freezes the endpoint's body shape onto the delivery (`body_shape`:
+   * '{}' for the plain envelope), read from the same endpoint row version the claim joins, so
+   * every later attempt shapes the payload the same way and sends identical bytes even if the
+   * endpoint's bodyFormat/omitFields/aliases change in between (issue 11). Once set it never
+   * changes; the row is being rewritten by this UPDATE anyway (one small jsonb more).
    */
   async claim(
     now: Date,
@@ -125,7 +132,8 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
                 LIMIT $2
                 FOR UPDATE SKIP LOCKED
              ), ${CLAIM_JOINED}
-             UPDATE delivery d SET status = 'delivering', lease_until = $4, updated_at = $1
+             UPDATE delivery d SET status = 'delivering', lease_until = $4, updated_at = $1,
+                                   body_shape = COALESCE(d.body_shape, j.endpoint_body_shape)
                FROM joined j
               WHERE d.ctid = j.ctid
              RETURNING ${CLAIM_RETURNING}`,
@@ -336,6 +344,44 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
   }
 
   /**
+   * Releases held replay deliveries (next_attempt_at = 'infinity', see
+   * MessagesRepository.insertReplayDeliveries) into the queue: per endpoint holding some, up
+   * to `batch` of them become due now, but only while fewer than `batch` of that endpoint's
+   * deliveries are due or being sent. A backfill thus enters the queue at the pace its
+   * endpoint drains (at most `batch` per sweep), and a worker never holds more than `batch`
+   * of it: counting only the due rows let the workers' local queues fill with up to a claim
+   * capacity of replayed rows, ahead of live messages (2–9 s live latency in the 20k e2e
+   * test). The held endpoints are found on delivery_due_idx ('infinity' is its last key
+   * range; `fifo_seq IS NULL` is part of its predicate, and keeps FIFO rows moved out of
+   * the due range by the FIFO claim out of this), the due count on its due range, the
+   * in-flight count on delivery_endpoint_idx.
+   */
+  async releaseReplayed(now: Date, batch: number): Promise<number> {
+    const result = await this.pool.query({
+      name: 'delivery_release_replayed',
+      text: `WITH held AS (
+               SELECT DISTINCT endpoint_id FROM delivery
+                WHERE status = 'pending' AND fifo_seq IS NULL AND next_attempt_at = 'infinity'
+             ), roomy AS (
+               SELECT h.endpoint_id FROM held h
+                WHERE (SELECT count(*) FROM delivery d
+                        WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+                          AND d.endpoint_id = h.endpoint_id)
+                    + (SELECT count(*) FROM delivery d
+                        WHERE d.endpoint_id = h.endpoint_id AND d.status = 'delivering') < $2
+             )
+             UPDATE delivery SET next_attempt_at = $1, updated_at = $1
+              WHERE id IN (SELECT p.id FROM roomy r CROSS JOIN LATERAL (
+                             SELECT id FROM delivery
+                              WHERE endpoint_id = r.endpoint_id AND status = 'pending'
+                                AND fifo_seq IS NULL AND next_attempt_at = 'infinity'
+                              ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) p)`,
+      values: [now, batch],
+    });
+    return result.rowCount ?? 0;
+  }
+
+  /**
    * Puts deliveries whose lease ran out (their worker died or stalled) back in the queue.
    * next_attempt_at is untouched: it was due when claimed, so it is claimable at once.
    */
@@ -370,6 +416,7 @@ function toClaimed(r: ClaimRow, leaseUntil: Date, fifo: FifoPlace | null): Claim
     endpointDeleted: r.endpoint_deleted,
     traceContext: r.trace_context,
     fifo,
+    bodyShape: r.body_shape ?? '{}',
   };
 }
 

@@ -11,7 +11,13 @@
 export const CLAIM_JOINED = `joined AS (
                SELECT due.ctid, due.id, m.event_type, m.payload, m.created_at AS message_created_at, m.trace_context,
                       e.updated_at AS endpoint_updated_at, e.disabled AS endpoint_disabled,
-                      (e.id IS NULL OR e.deleted_at IS NOT NULL) AS endpoint_deleted
+                      (e.id IS NULL OR e.deleted_at IS NOT NULL) AS endpoint_deleted,
+                      CASE WHEN e.id IS NULL OR (e.body_format = 'envelope' AND e.omit_fields = '{}'
+                                AND e.event_type_aliases = '{}' AND e.event_type_field IS NULL)
+                           THEN '{}'::jsonb
+                           ELSE jsonb_build_object('bodyFormat', e.body_format, 'omitFields', e.omit_fields,
+                                  'eventTypeAliases', e.event_type_aliases, 'eventTypeField', e.event_type_field)
+                      END AS endpoint_body_shape
                  FROM due JOIN message m ON m.id = due.message_id
                  LEFT JOIN endpoint e ON e.id = due.endpoint_id
              )`;
@@ -22,7 +28,7 @@ export const CLAIM_RETURNING = `d.id, d.app_id, d.message_id, d.endpoint_id, d.a
                        floor(extract(epoch FROM d.retry_window_start) * 1000)::int8 AS retry_window_ms, d.retry_schedule_base,
                        j.event_type, j.payload, floor(extract(epoch FROM j.message_created_at) * 1000)::int8 AS message_created_ms,
                        floor(extract(epoch FROM j.endpoint_updated_at) * 1000)::int8 AS endpoint_updated_ms,
-                       j.endpoint_disabled, j.endpoint_deleted, j.trace_context`;
+                       j.endpoint_disabled, j.endpoint_deleted, j.trace_context, d.body_shape::text AS body_shape`;
 
 /**
  * FIFO claim ($1 now, $2 limit, $3 excluded endpoints, $4 lease, $5 rows to look at). See
@@ -49,7 +55,8 @@ export const FIFO_CLAIM_SQL = `WITH cand AS (
              ), due AS (
                SELECT ctid, id, message_id, endpoint_id FROM judged WHERE NOT blocked ORDER BY next_attempt_at LIMIT $2
              ), ${CLAIM_JOINED}, claimed AS (
-               UPDATE delivery d SET status = 'delivering', lease_until = $4, updated_at = $1
+               UPDATE delivery d SET status = 'delivering', lease_until = $4, updated_at = $1,
+                                   body_shape = COALESCE(d.body_shape, j.endpoint_body_shape)
                  FROM joined j
                 WHERE d.ctid = j.ctid
                RETURNING ${CLAIM_RETURNING}, d.fifo_key, d.fifo_seq::text AS fifo_seq

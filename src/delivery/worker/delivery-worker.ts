@@ -171,7 +171,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * The fallback path: requeue expired leases (crashed workers), refresh gates, hand back work
+   * The fallback path: requeue expired leases (crashed workers), release held replay
+   * deliveries a batch at a time, refresh gates, hand back work
    * that waited here too long, then claim whatever is due (retries become due silently).
    * Public so tests drive it after moving a FakeClock.
    */
@@ -182,6 +183,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     try {
       const requeued = await this.queue.requeueExpiredLeases(now, REQUEUE_EXPIRED_LIMIT);
       if (requeued > 0) this.logger.warn({ requeued }, 'requeued deliveries whose lease expired');
+      await this.queue.releaseReplayed(now, this.config.REPLAY_RELEASE_BATCH);
       await this.gates.refresh(now);
       await this.handBackStale(now);
     } catch (err) {

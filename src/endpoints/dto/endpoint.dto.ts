@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -17,8 +17,15 @@ import {
   RETRY_SCHEDULE_DOC,
   retryScheduleToApi,
 } from '../../apps/dto/retry-schedule.validator';
+import {
+  BODY_FORMATS,
+  type BodyFormat,
+  eventTypeAliasesProblems,
+  eventTypeFieldProblem,
+  omitFieldsProblems,
+} from '../../common/body-shape';
 import { PageQueryDto, PageResponse } from '../../common/pagination';
-import { isValidSigningSecret } from '../../common/signing-secret';
+import { signingSecretProblem } from '../../common/signing-secret';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
 import { IsOptionalNotNull } from '../../common/validation/optional-not-null.validator';
 import { FILTER_MAX_BYTES, IsEventTypePatterns } from '../../subscriptions/subscription-rules';
@@ -35,9 +42,41 @@ const METADATA_MAX_BYTES = 4096;
 const RATE_LIMIT_MAX = 100_000;
 const nullable = ValidateIf((_o, v) => v !== null);
 const headersRule = (value: unknown): string | null => headersProblems(value).join('; ') || null;
-const secretRule = stringRule((v) =>
-  isValidSigningSecret(v) ? null : 'must be "whsec_" followed by the base64 of 24 to 64 bytes',
-);
+const secretRule = stringRule(signingSecretProblem);
+const SECRET_DOC =
+  'Your own signing secret; generated (whsec_) when absent. Either "whsec_" + base64 of 24–64 bytes, or a plain shared secret of 16–256 printable ASCII characters (the hex signatureHeader is keyed with its bytes; so is webhook-signature: verify it with `new Webhook(secret, { format: "raw" })`).';
+
+const omitFieldsRule = (value: unknown): string | null =>
+  omitFieldsProblems(value).join('; ') || null;
+const aliasesRule = (value: unknown): string | null =>
+  eventTypeAliasesProblems(value).join('; ') || null;
+
+const BODY_FORMAT_DOC = {
+  enum: BODY_FORMATS,
+  default: 'envelope',
+  description:
+    '"envelope": the Standard Webhooks body `{id,type,timestamp,data}`; "payload": the body is the message payload itself, exactly as the producer sent it (after omitFields/eventTypeField). Both are signed over the body sent.',
+} as const;
+const OMIT_FIELDS_DOC: ApiPropertyOptions = {
+  type: [String],
+  example: ['attributions', 'user_attributes', 'event_properties.store'],
+  description:
+    'Dotted paths of payload object members removed before sending (paths do not index arrays); at most 64. Everything else keeps its exact source text.',
+};
+const ALIASES_DOC = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  example: { 'user.subscription.renewed': 'subscription_renewed' },
+  description:
+    "Our event type name → the name this endpoint receives: the envelope's `type`, or in payload mode the member named by eventTypeField.",
+} as const;
+const EVENT_TYPE_FIELD_DOC = {
+  type: String,
+  nullable: true,
+  example: 'event_type',
+  description:
+    'payload mode only: the top-level payload member overwritten (or added first) with the event type name (aliased when an alias applies).',
+} as const;
 
 const ORDERING_DOC = {
   enum: ENDPOINT_ORDERINGS,
@@ -151,6 +190,26 @@ class EndpointFieldsDto {
   @IsOptionalNotNull()
   @IsIn(ENDPOINT_ORDERINGS)
   ordering?: EndpointOrdering;
+  @ApiPropertyOptional(BODY_FORMAT_DOC)
+  @IsOptionalNotNull()
+  @IsIn(BODY_FORMATS)
+  bodyFormat?: BodyFormat;
+
+  @ApiPropertyOptional(OMIT_FIELDS_DOC)
+  @IsOptionalNotNull()
+  @Satisfies('isOmitFields', omitFieldsRule)
+  omitFields?: string[];
+
+  @ApiPropertyOptional(ALIASES_DOC)
+  @IsOptionalNotNull()
+  @Satisfies('isEventTypeAliases', aliasesRule)
+  eventTypeAliases?: Record<string, string>;
+
+  @ApiPropertyOptional(EVENT_TYPE_FIELD_DOC)
+  @nullable
+  @IsOptional()
+  @Satisfies('isEventTypeField', stringRule(eventTypeFieldProblem))
+  eventTypeField?: string | null;
 }
 
 export class UpdateEndpointDto extends EndpointFieldsDto {
@@ -175,7 +234,7 @@ export class CreateEndpointDto extends EndpointFieldsDto {
 
   @ApiPropertyOptional({
     example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    description: 'Your own signing secret; generated when absent.',
+    description: SECRET_DOC,
   })
   @IsOptional()
   @Satisfies('isSigningSecret', secretRule)
@@ -253,6 +312,10 @@ export class EndpointResponseDto {
   @ApiProperty({ description: 'A `traceparent` header is sent with each delivery attempt.' })
   sendTraceContext!: boolean;
   @ApiProperty(ORDERING_DOC) ordering!: EndpointOrdering;
+  @ApiProperty(BODY_FORMAT_DOC) bodyFormat!: BodyFormat;
+  @ApiProperty(OMIT_FIELDS_DOC) omitFields!: string[];
+  @ApiProperty(ALIASES_DOC) eventTypeAliases!: Record<string, string>;
+  @ApiProperty(EVENT_TYPE_FIELD_DOC) eventTypeField!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -278,6 +341,10 @@ export class EndpointResponseDto {
       signatureHeader: entity.signatureHeader,
       sendTraceContext: entity.sendTraceContext,
       ordering: entity.ordering,
+      bodyFormat: entity.bodyFormat,
+      omitFields: entity.omitFields,
+      eventTypeAliases: entity.eventTypeAliases,
+      eventTypeField: entity.eventTypeField,
       metadata: entity.metadata,
       createdAt: entity.createdAt.toISOString(),
       updatedAt: entity.updatedAt.toISOString(),
@@ -293,7 +360,12 @@ export class EndpointResponseDto {
 export class EndpointPageDto extends PageResponse(EndpointResponseDto, 'EndpointPage') {}
 
 export class RotateSecretDto {
-  @ApiPropertyOptional({ description: 'The new secret; generated when absent (null is refused).' })
+  @ApiPropertyOptional({ description: `The new secret; generated when absent. ${SECRET_DOC}` })
+  @IsOptionalNotNull()
+  @Satisfies('isSigningSecret', secretRule)
+  secret?: string;
+
+  @ApiPropertyOptional({ description: 'Older name of `secret` (give one of them).' })
   @IsOptionalNotNull()
   @Satisfies('isSigningSecret', secretRule)
   key?: string;

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import {
   EVENT_TYPE_NAME_MAX_LENGTH,
   EVENT_TYPE_NAME_PATTERN,
@@ -12,6 +22,15 @@ import { IsOptionalNotNull } from '../../common/validation/optional-not-null.val
 import { EventTypeEntity } from '../event-type.entity';
 
 const SCHEMA_MAX_BYTES = 64 * 1024;
+const EXAMPLES_MAX = 10;
+const EXAMPLES_DOC = {
+  type: 'array',
+  items: { type: 'object', additionalProperties: true },
+  maxItems: EXAMPLES_MAX,
+  example: [{ userId: '42', plan: 'pro' }],
+  description:
+    'Example payloads (objects), validated against the schema when there is one; POST …/endpoints/{id}/test sends the first when no payload is given.',
+} as const;
 
 export class CreateEventTypeDto {
   @ApiProperty({ example: 'user.subscription.purchased', description: EVENT_TYPE_NAME_RULE })
@@ -39,6 +58,13 @@ export class CreateEventTypeDto {
   @IsOptionalNotNull()
   @IsBoolean()
   archived?: boolean;
+
+  @ApiPropertyOptional(EXAMPLES_DOC)
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(EXAMPLES_MAX)
+  @IsObject({ each: true, message: 'examples must hold only JSON objects' })
+  examples?: Record<string, unknown>[];
 }
 
 export class UpdateEventTypeDto {
@@ -63,6 +89,13 @@ export class UpdateEventTypeDto {
   @IsOptionalNotNull()
   @IsBoolean()
   archived?: boolean;
+
+  @ApiPropertyOptional(EXAMPLES_DOC)
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(EXAMPLES_MAX)
+  @IsObject({ each: true, message: 'examples must hold only JSON objects' })
+  examples?: Record<string, unknown>[];
 }
 
 export class EventTypeQueryDto extends PageQueryDto {
@@ -81,6 +114,7 @@ export class EventTypeResponseDto {
     unknown
   > | null;
   @ApiProperty() archived!: boolean;
+  @ApiProperty(EXAMPLES_DOC) examples!: Record<string, unknown>[];
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
@@ -90,6 +124,7 @@ export class EventTypeResponseDto {
       description: entity.description,
       schema: entity.schema,
       archived: entity.archived,
+      examples: entity.examples,
       createdAt: entity.createdAt.toISOString(),
       updatedAt: entity.updatedAt.toISOString(),
     };

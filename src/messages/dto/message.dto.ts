@@ -106,8 +106,17 @@ export class MessageResponseDto extends MessageAcceptedDto {
   })
   payload?: Record<string, unknown> | RawJson;
 
+  @ApiProperty({
+    description:
+      'A test event sent with POST …/endpoints/{endpointId}/test: delivered to that endpoint only.',
+  })
+  test!: boolean;
+
   static withPayload(message: StoredMessage, include: boolean): MessageResponseDto {
-    const out: MessageResponseDto = MessageAcceptedDto.from(message);
+    const out: MessageResponseDto = {
+      ...MessageAcceptedDto.from(message),
+      test: message.test ?? false,
+    };
     if (include && message.payloadText !== undefined)
       out.payload = storedJsonValue(message.payloadText);
     return out;
@@ -156,11 +165,18 @@ export class MessageDetailDto extends MessageAcceptedDto {
   })
   deliveries!: DeliveryStatusDto[];
 
+  @ApiProperty({
+    description:
+      'A test event sent with POST …/endpoints/{endpointId}/test: delivered to that endpoint only.',
+  })
+  test!: boolean;
+
   static fromParts(message: StoredMessage, deliveries: DeliveryStatusRow[]): MessageDetailDto {
     return {
       ...MessageAcceptedDto.from(message),
       payload: storedJsonValue(message.payloadText ?? '{}'),
       deliveries: deliveries.map(DeliveryStatusDto.from),
+      test: message.test ?? false,
     };
   }
 }
