@@ -62,7 +62,7 @@ export class OverviewService {
       windowSeconds: windowMs / 1000,
       succeeded: totals.succeeded,
       failed: totals.failed,
-      perSecond: Math.round((count / (windowMs / 1000)) * 100) / 100,
+      perSecond: Math.round((count / (windowMs / 1000)) * 1000) / 1000,
       failureRate: count === 0 ? 0 : Math.round((totals.failed / count) * 10_000) / 10_000,
     };
   }

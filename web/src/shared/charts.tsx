@@ -40,7 +40,7 @@ function Axes({ max, unit, minutes }: { max: number; unit: string; minutes: Minu
           <g key={f}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y} y2={y} class="grid" />
             <text x={PAD.left - 4} y={y + 4} text-anchor="end">
-              {Math.round(max * f)}
+              {max * f < 10 ? Number((max * f).toFixed(1)) : Math.round(max * f)}
               {f === 1 ? unit : ''}
             </text>
           </g>

@@ -73,14 +73,20 @@ export function Card({ title, children, actions }: { title?: ComponentChildren; 
   );
 }
 
+/**
+ * A labelled control. The hint and the error sit outside the <label>, so the control's
+ * accessible name is the label alone (they are still read next to it).
+ */
 export function Field(props: { label: string; hint?: string; children: ComponentChildren; error?: string }) {
   return (
-    <label class="field">
-      <span class="field-label">{props.label}</span>
-      {props.children}
+    <div class="field">
+      <label class="field-main">
+        <span class="field-label">{props.label}</span>
+        {props.children}
+      </label>
       {props.hint && <span class="field-hint">{props.hint}</span>}
       {props.error && <span class="field-error">{props.error}</span>}
-    </label>
+    </div>
   );
 }
 

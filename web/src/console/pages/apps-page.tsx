@@ -32,8 +32,8 @@ export function AppsPage() {
             setApplied(search.trim());
           }}
         >
-          <Field label="Search apps" hint="Part of a name, or an exact id or uid.">
-            <input type="search" value={search} onInput={(e) => setSearch(valueOf(e))} />
+          <Field label="Search apps">
+            <input type="search" value={search} onInput={(e) => setSearch(valueOf(e))} placeholder="Part of a name, or an exact id or uid" />
           </Field>
           <button type="submit" class="btn">
             Search
