@@ -1,6 +1,6 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MinuteStats } from './types';
 
-const W = 720;
 const H = 180;
 const PAD = { left: 44, right: 8, top: 10, bottom: 24 };
 
@@ -19,7 +19,7 @@ function niceMax(v: number): number {
   return [1, 2, 5, 10].map((m) => m * p).find((m) => m >= v) ?? v;
 }
 
-function xLabels(minutes: MinuteStats[]) {
+function xLabels(minutes: MinuteStats[], W: number) {
   const n = minutes.length;
   const step = Math.max(1, Math.floor(n / 4));
   const out: { x: number; text: string }[] = [];
@@ -30,7 +30,7 @@ function xLabels(minutes: MinuteStats[]) {
   return out;
 }
 
-function Axes({ max, unit, minutes }: { max: number; unit: string; minutes: MinuteStats[] }) {
+function Axes({ max, unit, minutes, W }: { max: number; unit: string; minutes: MinuteStats[]; W: number }) {
   const innerH = H - PAD.top - PAD.bottom;
   return (
     <g class="axes" aria-hidden="true">
@@ -46,7 +46,7 @@ function Axes({ max, unit, minutes }: { max: number; unit: string; minutes: Minu
           </g>
         );
       })}
-      {xLabels(minutes).map((l) => (
+      {xLabels(minutes, W).map((l) => (
         <text key={l.x} x={l.x} y={H - 6} text-anchor="start">
           {l.text}
         </text>
@@ -56,7 +56,7 @@ function Axes({ max, unit, minutes }: { max: number; unit: string; minutes: Minu
 }
 
 /** A path through (i, value) points, one x step per minute. */
-function linePath(values: number[], max: number, base: number[] | null = null): string {
+function linePath(W: number, values: number[], max: number, base: number[] | null = null): string {
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const n = values.length;
@@ -70,8 +70,22 @@ function linePath(values: number[], max: number, base: number[] | null = null): 
   return d;
 }
 
+function useWidth() {
+  const ref = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState(720);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setWidth(Math.max(240, Math.round(el.clientWidth))));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, width };
+}
+
 /** Attempts per minute, failed stacked on succeeded, as two areas (cheap at 1,440 minutes). */
 export function AttemptsChart({ minutes, title }: { minutes: MinuteStats[]; title: string }) {
+  const { ref, width: W } = useWidth();
   const ok = minutes.map((m) => m.succeeded);
   const bad = minutes.map((m) => m.failed);
   const zero = minutes.map(() => 0);
@@ -79,7 +93,7 @@ export function AttemptsChart({ minutes, title }: { minutes: MinuteStats[]; titl
   const totalOk = ok.reduce((a, b) => a + b, 0);
   const totalBad = bad.reduce((a, b) => a + b, 0);
   return (
-    <figure class="chart">
+    <figure class="chart" ref={ref}>
       <figcaption>
         {title}
         <span class="legend">
@@ -87,9 +101,9 @@ export function AttemptsChart({ minutes, title }: { minutes: MinuteStats[]; titl
         </span>
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}: ${totalOk} succeeded, ${totalBad} failed`} data-succeeded={totalOk} data-failed={totalBad}>
-        <Axes max={max} unit="/min" minutes={minutes} />
-        <path d={linePath(ok, max, zero)} class="area-ok" />
-        <path d={linePath(bad, max, ok)} class="area-bad" />
+        <Axes max={max} unit="/min" minutes={minutes} W={W} />
+        <path d={linePath(W, ok, max, zero)} class="area-ok" />
+        <path d={linePath(W, bad, max, ok)} class="area-bad" />
       </svg>
     </figure>
   );
@@ -97,6 +111,7 @@ export function AttemptsChart({ minutes, title }: { minutes: MinuteStats[]; titl
 
 /** Mean and longest attempt duration per minute; minutes without attempts are left out. */
 export function LatencyChart({ minutes, title }: { minutes: MinuteStats[]; title: string }) {
+  const { ref, width: W } = useWidth();
   const max = niceMax(Math.max(0, ...minutes.map((m) => m.maxDurationMs)));
   const active = minutes.filter((m) => m.succeeded + m.failed > 0);
   const avg = active.length ? Math.round(active.reduce((a, m) => a + m.avgDurationMs * (m.succeeded + m.failed), 0) / active.reduce((a, m) => a + m.succeeded + m.failed, 0)) : 0;
@@ -106,7 +121,7 @@ export function LatencyChart({ minutes, title }: { minutes: MinuteStats[]; title
     return minutes.map((m) => (m.succeeded + m.failed > 0 ? (last = pick(m)) : last));
   };
   return (
-    <figure class="chart">
+    <figure class="chart" ref={ref}>
       <figcaption>
         {title}
         <span class="legend">
@@ -114,11 +129,11 @@ export function LatencyChart({ minutes, title }: { minutes: MinuteStats[]; title
         </span>
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}: mean ${avg} ms`}>
-        <Axes max={max} unit=" ms" minutes={minutes} />
+        <Axes max={max} unit=" ms" minutes={minutes} W={W} />
         {active.length > 0 && (
           <>
-            <path d={linePath(carry((m) => m.maxDurationMs), max)} class="line-max" />
-            <path d={linePath(carry((m) => m.avgDurationMs), max)} class="line-avg" />
+            <path d={linePath(W, carry((m) => m.maxDurationMs), max)} class="line-max" />
+            <path d={linePath(W, carry((m) => m.avgDurationMs), max)} class="line-avg" />
           </>
         )}
       </svg>

@@ -11,7 +11,12 @@ import { Badge, Card, ConfirmButton, Definition, ErrorBanner, Field, Loading, us
 import { api } from '../session';
 
 export function endpointState(e: Endpoint) {
-  if (e.disabled) return <Badge tone="bad">disabled{e.disabledReason ? `: ${e.disabledReason}` : ''}</Badge>;
+  if (e.disabled)
+    return (
+      <span title={e.disabledReason ?? undefined}>
+        <Badge tone="bad">disabled</Badge>
+      </span>
+    );
   if (e.health.circuitOpenUntil && new Date(e.health.circuitOpenUntil) > new Date()) return <Badge tone="warn">circuit open</Badge>;
   if (e.health.consecutiveFailures > 0) return <Badge tone="warn">failing</Badge>;
   return <Badge tone="ok">healthy</Badge>;

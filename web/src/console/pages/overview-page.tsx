@@ -95,7 +95,9 @@ export function OverviewPage() {
               label: 'State',
               render: (e) =>
                 e.disabled ? (
-                  <Badge tone="bad">disabled{e.disabledReason ? `: ${e.disabledReason}` : ''}</Badge>
+                  <>
+                    <Badge tone="bad">disabled</Badge> {e.disabledReason && <span class="muted break">{e.disabledReason}</span>}
+                  </>
                 ) : (
                   <Badge tone="warn">circuit open until {new Date(e.circuitOpenUntil!).toLocaleTimeString()}</Badge>
                 ),
