@@ -22,8 +22,10 @@ function Page({ path }: { path: string }) {
   if (match('apps', path)) return <AppsPage />;
   if ((m = match('apps/:appId', path))) return <AppPage appId={m.appId} />;
   if ((m = match('apps/:appId/events', path))) return <EventsPage appId={m.appId} />;
-  if ((m = match('apps/:appId/messages/:messageId', path))) return <MessagePage appId={m.appId} messageId={m.messageId} />;
-  if ((m = match('apps/:appId/endpoints/:endpointId', path))) return <EndpointPage appId={m.appId} endpointId={m.endpointId} />;
+  if ((m = match('apps/:appId/messages/:messageId', path)))
+    return <MessagePage appId={m.appId} messageId={m.messageId} />;
+  if ((m = match('apps/:appId/endpoints/:endpointId', path)))
+    return <EndpointPage appId={m.appId} endpointId={m.endpointId} />;
   if (match('event-types', path)) return <EventTypesPage />;
   return (
     <section class="card">

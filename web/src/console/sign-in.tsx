@@ -33,8 +33,13 @@ export function SignIn() {
     <main class="signin">
       <form class="card form" onSubmit={submit} aria-labelledby="signin-title">
         <h1 id="signin-title">Hookrelay console</h1>
-        {session.wasExpired() && <Notice kind="warning">Your key is no longer accepted: sign in again.</Notice>}
-        <Field label="Admin API key" hint="Kept in this tab only (session storage); never in the address bar.">
+        {session.wasExpired() && (
+          <Notice kind="warning">Your key is no longer accepted: sign in again.</Notice>
+        )}
+        <Field
+          label="Admin API key"
+          hint="Kept in this tab only (session storage); never in the address bar."
+        >
           <input
             type="password"
             name="adminKey"

@@ -52,12 +52,19 @@ export function queryString(query: Query = {}): string {
 
 /** Path segments from user data (ids, uids, names) are always encoded. */
 export function path(strings: TemplateStringsArray, ...values: string[]): string {
-  return strings.reduce((out, s, i) => out + s + (i < values.length ? encodeURIComponent(values[i]) : ''), '');
+  return strings.reduce(
+    (out, s, i) => out + s + (i < values.length ? encodeURIComponent(values[i]) : ''),
+    '',
+  );
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = options.baseUrl ?? '/api/v1';
-  async function call<T>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async function call<T>(
+    method: string,
+    p: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const auth = options.authorization();
     if (auth) headers.authorization = auth;

@@ -9,7 +9,15 @@ export function fillMinutes(since: string, until: string, data: MinuteStats[]): 
   const byMinute = new Map(data.map((m) => [new Date(m.minute).getTime(), m]));
   const out: MinuteStats[] = [];
   for (let t = new Date(since).getTime(); t < new Date(until).getTime(); t += 60_000)
-    out.push(byMinute.get(t) ?? { minute: new Date(t).toISOString(), succeeded: 0, failed: 0, avgDurationMs: 0, maxDurationMs: 0 });
+    out.push(
+      byMinute.get(t) ?? {
+        minute: new Date(t).toISOString(),
+        succeeded: 0,
+        failed: 0,
+        avgDurationMs: 0,
+        maxDurationMs: 0,
+      },
+    );
   return out;
 }
 
@@ -25,12 +33,25 @@ function xLabels(minutes: MinuteStats[], W: number) {
   const out: { x: number; text: string }[] = [];
   for (let i = 0; i < n; i += step) {
     const d = new Date(minutes[i].minute);
-    out.push({ x: PAD.left + (i / n) * (W - PAD.left - PAD.right), text: d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) });
+    out.push({
+      x: PAD.left + (i / n) * (W - PAD.left - PAD.right),
+      text: d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }),
+    });
   }
   return out;
 }
 
-function Axes({ max, unit, minutes, W }: { max: number; unit: string; minutes: MinuteStats[]; W: number }) {
+function Axes({
+  max,
+  unit,
+  minutes,
+  W,
+}: {
+  max: number;
+  unit: string;
+  minutes: MinuteStats[];
+  W: number;
+}) {
   const innerH = H - PAD.top - PAD.bottom;
   return (
     <g class="axes" aria-hidden="true">
@@ -62,7 +83,9 @@ function linePath(W: number, values: number[], max: number, base: number[] | nul
   const n = values.length;
   const x = (i: number) => PAD.left + (i / Math.max(1, n - 1)) * innerW;
   const y = (v: number) => PAD.top + innerH * (1 - v / max);
-  let d = values.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v + (base?.[i] ?? 0)).toFixed(1)}`).join('');
+  let d = values
+    .map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v + (base?.[i] ?? 0)).toFixed(1)}`)
+    .join('');
   if (base) {
     for (let i = n - 1; i >= 0; i--) d += `L${x(i).toFixed(1)},${y(base[i]).toFixed(1)}`;
     d += 'Z';
@@ -97,10 +120,17 @@ export function AttemptsChart({ minutes, title }: { minutes: MinuteStats[]; titl
       <figcaption>
         {title}
         <span class="legend">
-          <span class="key key-ok" /> succeeded {totalOk} <span class="key key-bad" /> failed {totalBad}
+          <span class="key key-ok" /> succeeded {totalOk} <span class="key key-bad" /> failed{' '}
+          {totalBad}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}: ${totalOk} succeeded, ${totalBad} failed`} data-succeeded={totalOk} data-failed={totalBad}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`${title}: ${totalOk} succeeded, ${totalBad} failed`}
+        data-succeeded={totalOk}
+        data-failed={totalBad}
+      >
         <Axes max={max} unit="/min" minutes={minutes} W={W} />
         <path d={linePath(W, ok, max, zero)} class="area-ok" />
         <path d={linePath(W, bad, max, ok)} class="area-bad" />
@@ -114,7 +144,12 @@ export function LatencyChart({ minutes, title }: { minutes: MinuteStats[]; title
   const { ref, width: W } = useWidth();
   const max = niceMax(Math.max(0, ...minutes.map((m) => m.maxDurationMs)));
   const active = minutes.filter((m) => m.succeeded + m.failed > 0);
-  const avg = active.length ? Math.round(active.reduce((a, m) => a + m.avgDurationMs * (m.succeeded + m.failed), 0) / active.reduce((a, m) => a + m.succeeded + m.failed, 0)) : 0;
+  const avg = active.length
+    ? Math.round(
+        active.reduce((a, m) => a + m.avgDurationMs * (m.succeeded + m.failed), 0) /
+          active.reduce((a, m) => a + m.succeeded + m.failed, 0),
+      )
+    : 0;
   // Gaps (no attempts) carry the previous value so the line does not dive to zero.
   const carry = (pick: (m: MinuteStats) => number) => {
     let last = 0;
@@ -132,8 +167,22 @@ export function LatencyChart({ minutes, title }: { minutes: MinuteStats[]; title
         <Axes max={max} unit=" ms" minutes={minutes} W={W} />
         {active.length > 0 && (
           <>
-            <path d={linePath(W, carry((m) => m.maxDurationMs), max)} class="line-max" />
-            <path d={linePath(W, carry((m) => m.avgDurationMs), max)} class="line-avg" />
+            <path
+              d={linePath(
+                W,
+                carry((m) => m.maxDurationMs),
+                max,
+              )}
+              class="line-max"
+            />
+            <path
+              d={linePath(
+                W,
+                carry((m) => m.avgDurationMs),
+                max,
+              )}
+              class="line-avg"
+            />
           </>
         )}
       </svg>

@@ -18,7 +18,13 @@ export function formatAgo(iso: string | null | undefined, now = Date.now()): str
   const future = s < 0;
   const a = Math.abs(s);
   const text =
-    a < 60 ? `${a}s` : a < 3600 ? `${Math.round(a / 60)}m` : a < 86400 ? `${Math.round(a / 3600)}h` : `${Math.round(a / 86400)}d`;
+    a < 60
+      ? `${a}s`
+      : a < 3600
+        ? `${Math.round(a / 60)}m`
+        : a < 86400
+          ? `${Math.round(a / 3600)}h`
+          : `${Math.round(a / 86400)}d`;
   return future ? `in ${text}` : `${text} ago`;
 }
 
@@ -29,7 +35,11 @@ export function formatDuration(ms: number): string {
 }
 
 export function formatSeconds(s: number): string {
-  return s < 120 ? `${Math.round(s)} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+  return s < 120
+    ? `${Math.round(s)} s`
+    : s < 7200
+      ? `${Math.round(s / 60)} min`
+      : `${(s / 3600).toFixed(1)} h`;
 }
 
 export function formatPercent(ratio: number): string {

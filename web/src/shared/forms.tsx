@@ -11,18 +11,23 @@ export function splitList(text: string): string[] {
 }
 
 /** Empty → null; otherwise a JSON object or a message saying why not. */
-export function parseJsonObject(text: string, field: string): { value: Record<string, unknown> | null } | { error: string } {
+export function parseJsonObject(
+  text: string,
+  field: string,
+): { value: Record<string, unknown> | null } | { error: string } {
   if (!text.trim()) return { value: null };
   try {
     const v: unknown = JSON.parse(text);
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return { error: `${field} must be a JSON object` };
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      return { error: `${field} must be a JSON object` };
     return { value: v as Record<string, unknown> };
   } catch (e) {
     return { error: `${field} is not valid JSON: ${(e as Error).message}` };
   }
 }
 
-const FILTER_HINT = 'Optional JSON payload filter, e.g. {"data.amount": {"$gte": 100}}. Empty: every payload.';
+const FILTER_HINT =
+  'Optional JSON payload filter, e.g. {"data.amount": {"$gte": 100}}. Empty: every payload.';
 
 export interface EndpointFormValue {
   url: string;
@@ -50,7 +55,9 @@ export function EndpointForm(props: {
   const [description, setDescription] = useState(e?.description ?? '');
   const [rateLimit, setRateLimit] = useState(e?.rateLimit == null ? '' : String(e.rateLimit));
   const [retry, setRetry] = useState(e?.retrySchedule?.join(', ') ?? '');
-  const [headers, setHeaders] = useState(e && Object.keys(e.headers).length ? JSON.stringify(e.headers, null, 2) : '');
+  const [headers, setHeaders] = useState(
+    e && Object.keys(e.headers).length ? JSON.stringify(e.headers, null, 2) : '',
+  );
   const [eventTypes, setEventTypes] = useState('*');
   const [filter, setFilter] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -87,29 +94,53 @@ export function EndpointForm(props: {
   return (
     <form class="form" onSubmit={submit}>
       <Field label="URL" hint="Where webhooks are POSTed (https in production).">
-        <input type="url" required value={url} onInput={(x) => setUrl(valueOf(x))} placeholder="https://example.com/webhooks" />
+        <input
+          type="url"
+          required
+          value={url}
+          onInput={(x) => setUrl(valueOf(x))}
+          placeholder="https://example.com/webhooks"
+        />
       </Field>
       <Field label="Description">
         <input value={description} onInput={(x) => setDescription(valueOf(x))} maxLength={1024} />
       </Field>
       <div class="form-row">
         <Field label="Rate limit (per second)" hint="Empty: unlimited.">
-          <input type="number" min={1} value={rateLimit} onInput={(x) => setRateLimit(valueOf(x))} />
+          <input
+            type="number"
+            min={1}
+            value={rateLimit}
+            onInput={(x) => setRateLimit(valueOf(x))}
+          />
         </Field>
         <Field label="Retry schedule" hint='e.g. "5m, 30m, 2h". Empty: the app default.'>
           <input value={retry} onInput={(x) => setRetry(valueOf(x))} />
         </Field>
       </div>
       <Field label="Extra headers (JSON object)" hint='e.g. {"X-Team": "billing"}'>
-        <textarea rows={2} value={headers} onInput={(x) => setHeaders(valueOf(x))} spellcheck={false} />
+        <textarea
+          rows={2}
+          value={headers}
+          onInput={(x) => setHeaders(valueOf(x))}
+          spellcheck={false}
+        />
       </Field>
       {!e && (
         <>
-          <Field label="Event types" hint='Patterns separated by commas: "invoice.paid", "invoice.*" or "*".'>
+          <Field
+            label="Event types"
+            hint='Patterns separated by commas: "invoice.paid", "invoice.*" or "*".'
+          >
             <input value={eventTypes} onInput={(x) => setEventTypes(valueOf(x))} />
           </Field>
           <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
-            <textarea rows={3} value={filter} onInput={(x) => setFilter(valueOf(x))} spellcheck={false} />
+            <textarea
+              rows={3}
+              value={filter}
+              onInput={(x) => setFilter(valueOf(x))}
+              spellcheck={false}
+            />
           </Field>
         </>
       )}
@@ -141,7 +172,9 @@ export function SubscriptionForm(props: {
   onCancel?: () => void;
 }) {
   const [eventTypes, setEventTypes] = useState(props.initial?.eventTypes.join(', ') ?? '');
-  const [filter, setFilter] = useState(props.initial?.filter ? JSON.stringify(props.initial.filter, null, 2) : '');
+  const [filter, setFilter] = useState(
+    props.initial?.filter ? JSON.stringify(props.initial.filter, null, 2) : '',
+  );
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (ev: Event) => {
@@ -160,11 +193,19 @@ export function SubscriptionForm(props: {
   };
   return (
     <form class="form" onSubmit={submit}>
-      <Field label="Event types" hint='Patterns separated by commas: "invoice.paid", "invoice.*" or "*".'>
+      <Field
+        label="Event types"
+        hint='Patterns separated by commas: "invoice.paid", "invoice.*" or "*".'
+      >
         <input required value={eventTypes} onInput={(x) => setEventTypes(valueOf(x))} />
       </Field>
       <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
-        <textarea rows={3} value={filter} onInput={(x) => setFilter(valueOf(x))} spellcheck={false} />
+        <textarea
+          rows={3}
+          value={filter}
+          onInput={(x) => setFilter(valueOf(x))}
+          spellcheck={false}
+        />
       </Field>
       <ErrorBanner error={error} title="Not saved" />
       <div class="actions">

@@ -13,7 +13,12 @@ export function JsonView({ value, label = 'JSON' }: { value: unknown; label?: st
     <div class="json">
       <div class="json-bar">
         <span class="muted">{label}</span>
-        <button type="button" class="btn btn-small" aria-pressed={compact} onClick={() => setCompact(!compact)}>
+        <button
+          type="button"
+          class="btn btn-small"
+          aria-pressed={compact}
+          onClick={() => setCompact(!compact)}
+        >
           {compact ? 'Pretty' : 'Compact text'}
         </button>
         <CopyButton text={compact ? text : pretty} />
@@ -26,7 +31,13 @@ export function JsonView({ value, label = 'JSON' }: { value: unknown; label?: st
 }
 
 /** Fields of a record that a page does not show on its own (e.g. added by a newer server). */
-export function ExtraFields({ record, known }: { record: Record<string, unknown>; known: string[] }) {
+export function ExtraFields({
+  record,
+  known,
+}: {
+  record: Record<string, unknown>;
+  known: string[];
+}) {
   const extra = Object.fromEntries(Object.entries(record).filter(([k]) => !known.includes(k)));
   if (Object.keys(extra).length === 0) return null;
   return (

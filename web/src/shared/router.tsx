@@ -53,14 +53,25 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return params;
 }
 
-export function Link(props: { to: string; children: ComponentChildren; class?: string; 'aria-current'?: 'page' }) {
+export function Link(props: {
+  to: string;
+  children: ComponentChildren;
+  class?: string;
+  'aria-current'?: 'page';
+}) {
   const onClick = (e: MouseEvent) => {
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
+      return;
     e.preventDefault();
     navigate(props.to);
   };
   return (
-    <a href={href(props.to)} class={props.class} onClick={onClick} aria-current={props['aria-current']}>
+    <a
+      href={href(props.to)}
+      class={props.class}
+      onClick={onClick}
+      aria-current={props['aria-current']}
+    >
       {props.children}
     </a>
   );

@@ -13,7 +13,12 @@ export interface Column<T> {
  * A table that becomes a list of cards on a phone (each cell labelled by its column, via
  * data-label and CSS), so no page scrolls sideways at 390 px.
  */
-export function DataTable<T>(props: { rows: T[]; columns: Column<T>[]; rowKey: (row: T) => string; caption?: string }) {
+export function DataTable<T>(props: {
+  rows: T[];
+  columns: Column<T>[];
+  rowKey: (row: T) => string;
+  caption?: string;
+}) {
   return (
     <div class="table-wrap">
       <table class="table">
@@ -47,11 +52,21 @@ export function Pager({ pages, label }: { pages: CursorPages<unknown>; label: st
   if (!pages.hasPrevious && !pages.hasNext) return null;
   return (
     <nav class="pager" aria-label={`${label} pages`}>
-      <button type="button" class="btn btn-small" disabled={!pages.hasPrevious || pages.loading} onClick={pages.previous}>
+      <button
+        type="button"
+        class="btn btn-small"
+        disabled={!pages.hasPrevious || pages.loading}
+        onClick={pages.previous}
+      >
         ← Previous
       </button>
       <span class="muted">Page {pages.pageNumber}</span>
-      <button type="button" class="btn btn-small" disabled={!pages.hasNext || pages.loading} onClick={pages.next}>
+      <button
+        type="button"
+        class="btn btn-small"
+        disabled={!pages.hasNext || pages.loading}
+        onClick={pages.next}
+      >
         Next →
       </button>
     </nav>
@@ -71,11 +86,18 @@ export function PagedTable<T>(props: {
     <div aria-busy={pages.loading}>
       <ErrorBanner error={pages.error} title={`Could not load ${props.label}`} />
       {pages.data === undefined ? (
-        pages.error ? null : <Loading />
+        pages.error ? null : (
+          <Loading />
+        )
       ) : pages.data.data.length === 0 ? (
         <Empty>{props.empty}</Empty>
       ) : (
-        <DataTable rows={pages.data.data} columns={props.columns} rowKey={props.rowKey} caption={props.label} />
+        <DataTable
+          rows={pages.data.data}
+          columns={props.columns}
+          rowKey={props.rowKey}
+          caption={props.label}
+        />
       )}
       <Pager pages={pages as CursorPages<unknown>} label={props.label} />
     </div>

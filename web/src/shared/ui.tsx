@@ -29,7 +29,13 @@ export function ErrorBanner({ error, title }: { error: unknown; title?: string }
   );
 }
 
-export function Notice({ children, kind = 'info' }: { children: ComponentChildren; kind?: 'info' | 'success' | 'warning' }) {
+export function Notice({
+  children,
+  kind = 'info',
+}: {
+  children: ComponentChildren;
+  kind?: 'info' | 'success' | 'warning';
+}) {
   return (
     <div class={`banner banner-${kind}`} role="status">
       {children}
@@ -51,15 +57,35 @@ export function Empty({ children }: { children: ComponentChildren }) {
 
 export type Tone = 'ok' | 'bad' | 'warn' | 'neutral';
 
-export function Badge({ tone = 'neutral', children }: { tone?: Tone; children: ComponentChildren }) {
+export function Badge({
+  tone = 'neutral',
+  children,
+}: {
+  tone?: Tone;
+  children: ComponentChildren;
+}) {
   return <span class={`badge badge-${tone}`}>{children}</span>;
 }
 
 export function deliveryTone(status: string): Tone {
-  return status === 'succeeded' ? 'ok' : status === 'failed' ? 'bad' : status === 'cancelled' ? 'neutral' : 'warn';
+  return status === 'succeeded'
+    ? 'ok'
+    : status === 'failed'
+      ? 'bad'
+      : status === 'cancelled'
+        ? 'neutral'
+        : 'warn';
 }
 
-export function Card({ title, children, actions }: { title?: ComponentChildren; children: ComponentChildren; actions?: ComponentChildren }) {
+export function Card({
+  title,
+  children,
+  actions,
+}: {
+  title?: ComponentChildren;
+  children: ComponentChildren;
+  actions?: ComponentChildren;
+}) {
   return (
     <section class="card">
       {(title || actions) && (
@@ -77,7 +103,12 @@ export function Card({ title, children, actions }: { title?: ComponentChildren; 
  * A labelled control. The hint and the error sit outside the <label>, so the control's
  * accessible name is the label alone (they are still read next to it).
  */
-export function Field(props: { label: string; hint?: string; children: ComponentChildren; error?: string }) {
+export function Field(props: {
+  label: string;
+  hint?: string;
+  children: ComponentChildren;
+  error?: string;
+}) {
   return (
     <div class="field">
       <label class="field-main">
@@ -128,7 +159,14 @@ export function ConfirmButton(props: {
   const close = () => ref.current?.close();
   return (
     <>
-      <button type="button" class={props.class ?? `btn ${props.danger ? 'btn-danger' : ''}`} onClick={() => { setError(null); ref.current?.showModal(); }}>
+      <button
+        type="button"
+        class={props.class ?? `btn ${props.danger ? 'btn-danger' : ''}`}
+        onClick={() => {
+          setError(null);
+          ref.current?.showModal();
+        }}
+      >
         {props.label}
       </button>
       <dialog ref={ref} class="dialog" aria-label={props.title}>
@@ -201,5 +239,8 @@ export function Definition({ items }: { items: [string, ComponentChildren][] }) 
   );
 }
 
-export type InputEvent = TargetedEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, Event>;
+export type InputEvent = TargetedEvent<
+  HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement,
+  Event
+>;
 export const valueOf = (e: InputEvent) => e.currentTarget.value;

@@ -7,7 +7,17 @@ import { ExtraFields, JsonView } from '../../shared/json-view';
 import { Link, navigate } from '../../shared/router';
 import { PagedTable } from '../../shared/table';
 import type { App, Endpoint, RoutingTestResult } from '../../shared/types';
-import { Badge, Card, ConfirmButton, Definition, ErrorBanner, Field, Loading, useDocumentTitle, valueOf } from '../../shared/ui';
+import {
+  Badge,
+  Card,
+  ConfirmButton,
+  Definition,
+  ErrorBanner,
+  Field,
+  Loading,
+  useDocumentTitle,
+  valueOf,
+} from '../../shared/ui';
 import { api } from '../session';
 
 export function endpointState(e: Endpoint) {
@@ -17,7 +27,8 @@ export function endpointState(e: Endpoint) {
         <Badge tone="bad">disabled</Badge>
       </span>
     );
-  if (e.health.circuitOpenUntil && new Date(e.health.circuitOpenUntil) > new Date()) return <Badge tone="warn">circuit open</Badge>;
+  if (e.health.circuitOpenUntil && new Date(e.health.circuitOpenUntil) > new Date())
+    return <Badge tone="warn">circuit open</Badge>;
   if (e.health.consecutiveFailures > 0) return <Badge tone="warn">failing</Badge>;
   return <Badge tone="ok">healthy</Badge>;
 }
@@ -27,12 +38,19 @@ export function AppPage({ appId }: { appId: string }) {
   useDocumentTitle(app.data?.name ?? 'App');
   const [editing, setEditing] = useState(false);
   const [creating, setCreating] = useState(false);
-  const endpoints = useCursorPages((cursor) => api.get<Page<Endpoint>>(path`/apps/${appId}/endpoints`, { cursor, limit: 25 }), [appId]);
+  const endpoints = useCursorPages(
+    (cursor) => api.get<Page<Endpoint>>(path`/apps/${appId}/endpoints`, { cursor, limit: 25 }),
+    [appId],
+  );
   if (app.error) return <ErrorBanner error={app.error} title="Could not load the app" />;
   if (!app.data) return <Loading />;
   const a = app.data;
   const createEndpoint = async (v: EndpointFormValue) => {
-    const body: Record<string, unknown> = { url: v.url, description: v.description, headers: v.headers };
+    const body: Record<string, unknown> = {
+      url: v.url,
+      description: v.description,
+      headers: v.headers,
+    };
     if (v.rateLimit !== null) body.rateLimit = v.rateLimit;
     if (v.retrySchedule !== null) body.retrySchedule = v.retrySchedule;
     if (v.eventTypes?.length) body.eventTypes = v.eventTypes;
@@ -51,14 +69,24 @@ export function AppPage({ appId }: { appId: string }) {
           <Link class="btn" to={path`apps/${a.id}/events`}>
             Events feed
           </Link>
-          <button type="button" class="btn" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => setEditing(!editing)}
+            aria-expanded={editing}
+          >
             Edit
           </button>
           <ConfirmButton
             label="Delete app"
             danger
             title={`Delete ${a.name}?`}
-            body={<p>This deletes the app with all its endpoints, messages, deliveries and attempts. It cannot be undone.</p>}
+            body={
+              <p>
+                This deletes the app with all its endpoints, messages, deliveries and attempts. It
+                cannot be undone.
+              </p>
+            }
             onConfirm={async () => {
               await api.del(path`/apps/${a.id}`);
               navigate('apps');
@@ -81,30 +109,66 @@ export function AppPage({ appId }: { appId: string }) {
             ['ID', <code class="break">{a.id}</code>],
             ['UID', a.uid ? <code class="break">{a.uid}</code> : '—'],
             ['Retry schedule', a.retrySchedule ? a.retrySchedule.join(', ') : 'default'],
-            ['Metadata', Object.keys(a.metadata).length ? <JsonView value={a.metadata} label="Metadata" /> : '—'],
+            [
+              'Metadata',
+              Object.keys(a.metadata).length ? (
+                <JsonView value={a.metadata} label="Metadata" />
+              ) : (
+                '—'
+              ),
+            ],
           ]}
         />
-        <ExtraFields record={a as unknown as Record<string, unknown>} known={['id', 'uid', 'name', 'metadata', 'retrySchedule', 'createdAt', 'updatedAt']} />
+        <ExtraFields
+          record={a as unknown as Record<string, unknown>}
+          known={['id', 'uid', 'name', 'metadata', 'retrySchedule', 'createdAt', 'updatedAt']}
+        />
       </Card>
       <Card
         title="Endpoints"
         actions={
-          <button type="button" class="btn btn-primary" onClick={() => setCreating(!creating)} aria-expanded={creating}>
+          <button
+            type="button"
+            class="btn btn-primary"
+            onClick={() => setCreating(!creating)}
+            aria-expanded={creating}
+          >
             New endpoint
           </button>
         }
       >
-        {creating && <EndpointForm submitLabel="Create endpoint" onSubmit={createEndpoint} onCancel={() => setCreating(false)} />}
+        {creating && (
+          <EndpointForm
+            submitLabel="Create endpoint"
+            onSubmit={createEndpoint}
+            onCancel={() => setCreating(false)}
+          />
+        )}
         <PagedTable
           pages={endpoints}
           label="endpoints"
           rowKey={(e) => e.id}
           empty="No endpoints yet: messages to this app go nowhere."
           columns={[
-            { label: 'URL', render: (e) => <Link to={path`apps/${a.id}/endpoints/${e.id}`}><span class="break">{e.url}</span></Link> },
+            {
+              label: 'URL',
+              render: (e) => (
+                <Link to={path`apps/${a.id}/endpoints/${e.id}`}>
+                  <span class="break">{e.url}</span>
+                </Link>
+              ),
+            },
             { label: 'State', render: endpointState },
-            { label: 'Failures in a row', numeric: true, render: (e) => e.health.consecutiveFailures },
-            { label: 'Rate limit', numeric: true, render: (e) => (e.rateLimit ? `${e.rateLimit}/s` : '—') },
+            {
+              label: 'Failures in a row',
+              numeric: true,
+              render: (e) => e.health.consecutiveFailures,
+            },
+            {
+              label: 'Rate limit',
+              numeric: true,
+              render: (e) => (e.rateLimit ? `${e.rateLimit}/s` : '—'),
+            },
             { label: 'Failing since', render: (e) => formatAgo(e.health.failingSince) },
           ]}
         />
@@ -128,7 +192,11 @@ function EditApp({ app, onDone }: { app: App; onDone: () => void }) {
           const m = parseJsonObject(metadata, 'metadata');
           if ('error' in m) return setError(new Error(m.error));
           try {
-            await api.patch(path`/apps/${app.id}`, { name, uid: uid.trim() || null, metadata: m.value ?? {} });
+            await api.patch(path`/apps/${app.id}`, {
+              name,
+              uid: uid.trim() || null,
+              metadata: m.value ?? {},
+            });
             onDone();
           } catch (err) {
             setError(err);
@@ -144,7 +212,12 @@ function EditApp({ app, onDone }: { app: App; onDone: () => void }) {
           </Field>
         </div>
         <Field label="Metadata (JSON object)">
-          <textarea rows={3} value={metadata} onInput={(e) => setMetadata(valueOf(e))} spellcheck={false} />
+          <textarea
+            rows={3}
+            value={metadata}
+            onInput={(e) => setMetadata(valueOf(e))}
+            spellcheck={false}
+          />
         </Field>
         <ErrorBanner error={error} title="Not saved" />
         <div class="actions">
@@ -177,7 +250,12 @@ function RoutingCheck({ appId }: { appId: string }) {
           const p = parseJsonObject(payload, 'payload');
           if ('error' in p) return setError(new Error(p.error));
           try {
-            setResult(await api.post<RoutingTestResult>(path`/apps/${appId}/subscriptions/test`, { eventType: eventType.trim(), payload: p.value ?? {} }));
+            setResult(
+              await api.post<RoutingTestResult>(path`/apps/${appId}/subscriptions/test`, {
+                eventType: eventType.trim(),
+                payload: p.value ?? {},
+              }),
+            );
           } catch (err) {
             setError(err);
           }
@@ -185,10 +263,20 @@ function RoutingCheck({ appId }: { appId: string }) {
       >
         <div class="form-row">
           <Field label="Event type">
-            <input required value={eventType} onInput={(e) => setEventType(valueOf(e))} placeholder="invoice.paid" />
+            <input
+              required
+              value={eventType}
+              onInput={(e) => setEventType(valueOf(e))}
+              placeholder="invoice.paid"
+            />
           </Field>
           <Field label="Payload (JSON object)">
-            <textarea rows={2} value={payload} onInput={(e) => setPayload(valueOf(e))} spellcheck={false} />
+            <textarea
+              rows={2}
+              value={payload}
+              onInput={(e) => setPayload(valueOf(e))}
+              spellcheck={false}
+            />
           </Field>
         </div>
         <div class="actions">

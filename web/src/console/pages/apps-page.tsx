@@ -13,12 +13,20 @@ export function AppsPage() {
   const [search, setSearch] = useState('');
   const [applied, setApplied] = useState('');
   const [creating, setCreating] = useState(false);
-  const pages = useCursorPages((cursor) => api.get<Page<App>>('/apps', { cursor, limit: 25, search: applied || undefined }), [applied]);
+  const pages = useCursorPages(
+    (cursor) => api.get<Page<App>>('/apps', { cursor, limit: 25, search: applied || undefined }),
+    [applied],
+  );
   return (
     <>
       <div class="page-head">
         <h1>Apps</h1>
-        <button type="button" class="btn btn-primary" onClick={() => setCreating(!creating)} aria-expanded={creating}>
+        <button
+          type="button"
+          class="btn btn-primary"
+          onClick={() => setCreating(!creating)}
+          aria-expanded={creating}
+        >
           New app
         </button>
       </div>
@@ -33,7 +41,12 @@ export function AppsPage() {
           }}
         >
           <Field label="Search apps">
-            <input type="search" value={search} onInput={(e) => setSearch(valueOf(e))} placeholder="Part of a name, or an exact id or uid" />
+            <input
+              type="search"
+              value={search}
+              onInput={(e) => setSearch(valueOf(e))}
+              placeholder="Part of a name, or an exact id or uid"
+            />
           </Field>
           <button type="submit" class="btn">
             Search
@@ -45,8 +58,19 @@ export function AppsPage() {
           rowKey={(a) => a.id}
           empty={applied ? `No app matches “${applied}”.` : 'No apps yet: create the first one.'}
           columns={[
-            { label: 'Name', render: (a) => <Link to={path`apps/${a.id}`}><span class="break">{a.name}</span></Link> },
-            { label: 'UID', render: (a) => (a.uid ? <code class="break">{a.uid}</code> : <span class="muted">—</span>) },
+            {
+              label: 'Name',
+              render: (a) => (
+                <Link to={path`apps/${a.id}`}>
+                  <span class="break">{a.name}</span>
+                </Link>
+              ),
+            },
+            {
+              label: 'UID',
+              render: (a) =>
+                a.uid ? <code class="break">{a.uid}</code> : <span class="muted">—</span>,
+            },
             { label: 'ID', render: (a) => <code class="break">{a.id}</code> },
             { label: 'Created', render: (a) => formatTime(a.createdAt) },
           ]}
@@ -70,7 +94,10 @@ function CreateApp({ onCancel }: { onCancel: () => void }) {
           setBusy(true);
           setError(null);
           try {
-            const app = await api.post<App>('/apps', { name: name.trim(), ...(uid.trim() ? { uid: uid.trim() } : {}) });
+            const app = await api.post<App>('/apps', {
+              name: name.trim(),
+              ...(uid.trim() ? { uid: uid.trim() } : {}),
+            });
             navigate(path`apps/${app.id}`);
           } catch (err) {
             setError(err);
@@ -81,7 +108,13 @@ function CreateApp({ onCancel }: { onCancel: () => void }) {
       >
         <div class="form-row">
           <Field label="Name">
-            <input required maxLength={256} value={name} onInput={(e) => setName(valueOf(e))} autoFocus />
+            <input
+              required
+              maxLength={256}
+              value={name}
+              onInput={(e) => setName(valueOf(e))}
+              autoFocus
+            />
           </Field>
           <Field label="UID (optional)" hint="Your own id for this app, usable in URLs.">
             <input value={uid} onInput={(e) => setUid(valueOf(e))} />

@@ -1,20 +1,59 @@
 import { useState } from 'preact/hooks';
 import { ApiError, path, type Page } from '../../shared/api';
 import { AttemptsChart, fillMinutes, LatencyChart } from '../../shared/charts';
-import { formatAgo, formatDuration, formatTime, isoToLocalInput, localInputToIso } from '../../shared/format';
+import {
+  formatAgo,
+  formatDuration,
+  formatTime,
+  isoToLocalInput,
+  localInputToIso,
+} from '../../shared/format';
 import { EndpointForm, parseJsonObject, SubscriptionForm } from '../../shared/forms';
 import { useAsync, useCursorPages } from '../../shared/hooks';
 import { ExtraFields } from '../../shared/json-view';
 import { Link, navigate } from '../../shared/router';
 import { DataTable, PagedTable } from '../../shared/table';
-import type { App, Attempt, Endpoint, EndpointStats, Subscription, TestEventOutcome } from '../../shared/types';
-import { Badge, Card, ConfirmButton, Definition, ErrorBanner, Field, Loading, Notice, useAction, useDocumentTitle, valueOf } from '../../shared/ui';
+import type {
+  App,
+  Attempt,
+  Endpoint,
+  EndpointStats,
+  Subscription,
+  TestEventOutcome,
+} from '../../shared/types';
+import {
+  Badge,
+  Card,
+  ConfirmButton,
+  Definition,
+  ErrorBanner,
+  Field,
+  Loading,
+  Notice,
+  useAction,
+  useDocumentTitle,
+  valueOf,
+} from '../../shared/ui';
 import { api } from '../session';
 import { endpointState } from './app-page';
 
 const KNOWN_FIELDS = [
-  'id', 'appId', 'url', 'description', 'disabled', 'disabledReason', 'headers', 'hasAuthToken', 'authTokenHint',
-  'rateLimit', 'retrySchedule', 'signatureHeader', 'metadata', 'createdAt', 'updatedAt', 'health',
+  'id',
+  'appId',
+  'url',
+  'description',
+  'disabled',
+  'disabledReason',
+  'headers',
+  'hasAuthToken',
+  'authTokenHint',
+  'rateLimit',
+  'retrySchedule',
+  'signatureHeader',
+  'metadata',
+  'createdAt',
+  'updatedAt',
+  'health',
 ];
 
 export function EndpointPage({ appId, endpointId }: { appId: string; endpointId: string }) {
@@ -27,22 +66,37 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
     await api.patch(base, { disabled });
     endpoint.reload();
   });
-  if (endpoint.error) return <ErrorBanner error={endpoint.error} title="Could not load the endpoint" />;
+  if (endpoint.error)
+    return <ErrorBanner error={endpoint.error} title="Could not load the endpoint" />;
   if (!endpoint.data) return <Loading />;
   const e = endpoint.data;
   return (
     <>
       <nav class="crumbs" aria-label="Breadcrumb">
-        <Link to="apps">Apps</Link> / <Link to={path`apps/${appId}`}><span class="break">{app.data?.name ?? appId}</span></Link> / <span>Endpoint</span>
+        <Link to="apps">Apps</Link> /{' '}
+        <Link to={path`apps/${appId}`}>
+          <span class="break">{app.data?.name ?? appId}</span>
+        </Link>{' '}
+        / <span>Endpoint</span>
       </nav>
       <div class="page-head">
         <h1 class="break">{e.url}</h1>
         <div class="actions">
           {endpointState(e)}
-          <button type="button" class="btn" disabled={toggle.busy} onClick={() => toggle.go(!e.disabled)}>
+          <button
+            type="button"
+            class="btn"
+            disabled={toggle.busy}
+            onClick={() => toggle.go(!e.disabled)}
+          >
             {e.disabled ? 'Enable' : 'Disable'}
           </button>
-          <button type="button" class="btn" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => setEditing(!editing)}
+            aria-expanded={editing}
+          >
             Edit
           </button>
           <ConfirmButton
@@ -65,7 +119,13 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
             submitLabel="Save"
             onCancel={() => setEditing(false)}
             onSubmit={async (v) => {
-              await api.patch(base, { url: v.url, description: v.description, rateLimit: v.rateLimit, retrySchedule: v.retrySchedule, headers: v.headers });
+              await api.patch(base, {
+                url: v.url,
+                description: v.description,
+                rateLimit: v.rateLimit,
+                retrySchedule: v.retrySchedule,
+                headers: v.headers,
+              });
               setEditing(false);
               endpoint.reload();
             }}
@@ -78,12 +138,32 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
             ['ID', <code class="break">{e.id}</code>],
             ['Description', e.description || '—'],
             ['Failures in a row', String(e.health.consecutiveFailures)],
-            ['Failing since', e.health.failingSince ? `${formatTime(e.health.failingSince)} (${formatAgo(e.health.failingSince)})` : '—'],
-            ['Circuit', e.health.circuitOpenUntil ? `open until ${formatTime(e.health.circuitOpenUntil)}` : 'closed'],
-            ['Disabled', e.disabled ? `yes${e.disabledReason ? `: ${e.disabledReason}` : ''}` : 'no'],
+            [
+              'Failing since',
+              e.health.failingSince
+                ? `${formatTime(e.health.failingSince)} (${formatAgo(e.health.failingSince)})`
+                : '—',
+            ],
+            [
+              'Circuit',
+              e.health.circuitOpenUntil
+                ? `open until ${formatTime(e.health.circuitOpenUntil)}`
+                : 'closed',
+            ],
+            [
+              'Disabled',
+              e.disabled ? `yes${e.disabledReason ? `: ${e.disabledReason}` : ''}` : 'no',
+            ],
             ['Rate limit', e.rateLimit ? `${e.rateLimit} per second` : 'unlimited'],
             ['Retry schedule', e.retrySchedule ? e.retrySchedule.join(', ') : 'app default'],
-            ['Headers', Object.keys(e.headers).length ? Object.entries(e.headers).map(([k, v]) => `${k}: ${v}`).join('; ') : '—'],
+            [
+              'Headers',
+              Object.keys(e.headers).length
+                ? Object.entries(e.headers)
+                    .map(([k, v]) => `${k}: ${v}`)
+                    .join('; ')
+                : '—',
+            ],
             ['Auth token', e.hasAuthToken ? `set (${e.authTokenHint ?? 'hidden'})` : '—'],
           ]}
         />
@@ -137,7 +217,11 @@ function StatsCharts({ base }: { base: string }) {
                   { label: 'Succeeded', numeric: true, render: (m) => m.succeeded },
                   { label: 'Failed', numeric: true, render: (m) => m.failed },
                   { label: 'Mean', numeric: true, render: (m) => formatDuration(m.avgDurationMs) },
-                  { label: 'Longest', numeric: true, render: (m) => formatDuration(m.maxDurationMs) },
+                  {
+                    label: 'Longest',
+                    numeric: true,
+                    render: (m) => formatDuration(m.maxDurationMs),
+                  },
                 ]}
               />
             )}
@@ -153,11 +237,16 @@ function SigningSecret({ base }: { base: string }) {
   const [note, setNote] = useState<string | null>(null);
   return (
     <Card title="Signing secret">
-      <p class="muted">Receivers verify signatures with it. After a rotation the previous secret keeps signing for 24 hours.</p>
+      <p class="muted">
+        Receivers verify signatures with it. After a rotation the previous secret keeps signing for
+        24 hours.
+      </p>
       {secret && (
         <div class="secret" aria-live="polite">
           {note && <Notice kind="success">{note}</Notice>}
-          <code class="break" data-testid="secret">{secret}</code>
+          <code class="break" data-testid="secret">
+            {secret}
+          </code>
         </div>
       )}
       <div class="actions">
@@ -173,7 +262,12 @@ function SigningSecret({ base }: { base: string }) {
         <ConfirmButton
           label="Rotate"
           title="Rotate the signing secret?"
-          body={<p>A new secret signs from now on; the previous one also signs for 24 hours so the receiver can switch.</p>}
+          body={
+            <p>
+              A new secret signs from now on; the previous one also signs for 24 hours so the
+              receiver can switch.
+            </p>
+          }
           onConfirm={async () => {
             setSecret((await api.post<{ key: string }>(`${base}/secret/rotate`, {})).key);
             setNote('Rotated. The new secret:');
@@ -199,7 +293,12 @@ function TestEvent({ base, onSent }: { base: string; onSent: () => void }) {
     const p = parseJsonObject(payload, 'payload');
     if ('error' in p) throw new Error(p.error);
     try {
-      setResult(await api.postWithStatus<TestEventOutcome>(`${base}/test`, { eventType: eventType.trim(), ...(p.value ? { payload: p.value } : {}) }));
+      setResult(
+        await api.postWithStatus<TestEventOutcome>(`${base}/test`, {
+          eventType: eventType.trim(),
+          ...(p.value ? { payload: p.value } : {}),
+        }),
+      );
       onSent();
     } catch (err) {
       if (err instanceof ApiError && err.status === 404 && err.message.includes('Cannot POST'))
@@ -210,12 +309,28 @@ function TestEvent({ base, onSent }: { base: string; onSent: () => void }) {
   const o = result?.body.outcome;
   return (
     <Card title="Send a test event">
-      <form class="form" onSubmit={(e) => { e.preventDefault(); void send.go(); }}>
+      <form
+        class="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send.go();
+        }}
+      >
         <Field label="Event type">
-          <input required value={eventType} onInput={(e) => setEventType(valueOf(e))} placeholder="invoice.paid" />
+          <input
+            required
+            value={eventType}
+            onInput={(e) => setEventType(valueOf(e))}
+            placeholder="invoice.paid"
+          />
         </Field>
         <Field label="Payload (JSON, optional)" hint="Empty: an example payload.">
-          <textarea rows={2} value={payload} onInput={(e) => setPayload(valueOf(e))} spellcheck={false} />
+          <textarea
+            rows={2}
+            value={payload}
+            onInput={(e) => setPayload(valueOf(e))}
+            spellcheck={false}
+          />
         </Field>
         <div class="actions">
           <button type="submit" class="btn" disabled={send.busy}>
@@ -228,11 +343,14 @@ function TestEvent({ base, onSent }: { base: string; onSent: () => void }) {
         <div role="status">
           {o ? (
             <Notice kind={o.succeeded ? 'success' : 'warning'}>
-              {o.succeeded ? 'Delivered' : 'Failed'}: {o.statusCode ?? o.errorClass ?? 'no answer'} in {formatDuration(o.durationMs)}
+              {o.succeeded ? 'Delivered' : 'Failed'}: {o.statusCode ?? o.errorClass ?? 'no answer'}{' '}
+              in {formatDuration(o.durationMs)}
               {o.responseBody && <pre tabIndex={0}>{o.responseBody.slice(0, 500)}</pre>}
             </Notice>
           ) : (
-            <Notice>Queued (still being sent). Delivery <code>{result.body.deliveryId}</code>.</Notice>
+            <Notice>
+              Queued (still being sent). Delivery <code>{result.body.deliveryId}</code>.
+            </Notice>
           )}
         </div>
       )}
@@ -241,7 +359,10 @@ function TestEvent({ base, onSent }: { base: string; onSent: () => void }) {
 }
 
 function Subscriptions({ base }: { base: string }) {
-  const pages = useCursorPages((cursor) => api.get<Page<Subscription>>(`${base}/subscriptions`, { cursor, limit: 25 }), [base]);
+  const pages = useCursorPages(
+    (cursor) => api.get<Page<Subscription>>(`${base}/subscriptions`, { cursor, limit: 25 }),
+    [base],
+  );
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const editRow = pages.data?.data.find((s) => s.id === editing);
@@ -249,7 +370,12 @@ function Subscriptions({ base }: { base: string }) {
     <Card
       title="Subscriptions"
       actions={
-        <button type="button" class="btn" onClick={() => setCreating(!creating)} aria-expanded={creating}>
+        <button
+          type="button"
+          class="btn"
+          onClick={() => setCreating(!creating)}
+          aria-expanded={creating}
+        >
           New subscription
         </button>
       }
@@ -259,7 +385,10 @@ function Subscriptions({ base }: { base: string }) {
           submitLabel="Create subscription"
           onCancel={() => setCreating(false)}
           onSubmit={async (v) => {
-            await api.post(`${base}/subscriptions`, { eventTypes: v.eventTypes, ...(v.filter ? { filter: v.filter } : {}) });
+            await api.post(`${base}/subscriptions`, {
+              eventTypes: v.eventTypes,
+              ...(v.filter ? { filter: v.filter } : {}),
+            });
             setCreating(false);
             pages.reload();
           }}
@@ -284,8 +413,27 @@ function Subscriptions({ base }: { base: string }) {
         rowKey={(s) => s.id}
         empty="No subscriptions: this endpoint receives nothing."
         columns={[
-          { label: 'Event types', render: (s) => <span class="break">{s.eventTypes.map((t) => <code key={t} class="chip">{t}</code>)}</span> },
-          { label: 'Filter', render: (s) => (s.filter ? <code class="break">{JSON.stringify(s.filter)}</code> : <span class="muted">none</span>) },
+          {
+            label: 'Event types',
+            render: (s) => (
+              <span class="break">
+                {s.eventTypes.map((t) => (
+                  <code key={t} class="chip">
+                    {t}
+                  </code>
+                ))}
+              </span>
+            ),
+          },
+          {
+            label: 'Filter',
+            render: (s) =>
+              s.filter ? (
+                <code class="break">{JSON.stringify(s.filter)}</code>
+              ) : (
+                <span class="muted">none</span>
+              ),
+          },
           {
             label: 'Actions',
             render: (s) => (
@@ -315,7 +463,15 @@ function Subscriptions({ base }: { base: string }) {
 
 function Attempts({ appId, base }: { appId: string; endpointId: string; base: string }) {
   const [status, setStatus] = useState('');
-  const pages = useCursorPages((cursor) => api.get<Page<Attempt>>(`${base}/attempts`, { cursor, limit: 25, status: status || undefined }), [base, status]);
+  const pages = useCursorPages(
+    (cursor) =>
+      api.get<Page<Attempt>>(`${base}/attempts`, {
+        cursor,
+        limit: 25,
+        status: status || undefined,
+      }),
+    [base, status],
+  );
   const [retried, setRetried] = useState<string | null>(null);
   const retry = useAction(async (deliveryId: string) => {
     await api.post(path`/apps/${appId}/deliveries/${deliveryId}/retry`);
@@ -329,7 +485,11 @@ function Attempts({ appId, base }: { appId: string; endpointId: string; base: st
         <>
           <label class="inline">
             <span class="sr-only">Show</span>
-            <select value={status} onChange={(e) => setStatus(valueOf(e))} aria-label="Show attempts">
+            <select
+              value={status}
+              onChange={(e) => setStatus(valueOf(e))}
+              aria-label="Show attempts"
+            >
               <option value="">all</option>
               <option value="failed">failed</option>
               <option value="succeeded">succeeded</option>
@@ -349,15 +509,38 @@ function Attempts({ appId, base }: { appId: string; endpointId: string; base: st
         rowKey={(a) => a.id}
         empty="No attempts yet."
         columns={[
-          { label: 'When', render: (a) => <time dateTime={a.createdAt}>{formatTime(a.createdAt)}</time> },
-          { label: 'Result', render: (a) => <Badge tone={a.succeeded ? 'ok' : 'bad'}>{a.statusCode ?? a.errorClass ?? 'no answer'}</Badge> },
+          {
+            label: 'When',
+            render: (a) => <time dateTime={a.createdAt}>{formatTime(a.createdAt)}</time>,
+          },
+          {
+            label: 'Result',
+            render: (a) => (
+              <Badge tone={a.succeeded ? 'ok' : 'bad'}>
+                {a.statusCode ?? a.errorClass ?? 'no answer'}
+              </Badge>
+            ),
+          },
           { label: 'Attempt', numeric: true, render: (a) => a.attempt },
           { label: 'Duration', numeric: true, render: (a) => formatDuration(a.durationMs) },
-          { label: 'Message', render: (a) => <Link to={path`apps/${appId}/messages/${a.messageId}`}><code class="break">{a.messageId}</code></Link> },
+          {
+            label: 'Message',
+            render: (a) => (
+              <Link to={path`apps/${appId}/messages/${a.messageId}`}>
+                <code class="break">{a.messageId}</code>
+              </Link>
+            ),
+          },
           {
             label: 'Retry',
             render: (a) => (
-              <button type="button" class="btn btn-small" disabled={retry.busy} onClick={() => retry.go(a.deliveryId)} aria-label={`Retry delivery ${a.deliveryId}`}>
+              <button
+                type="button"
+                class="btn btn-small"
+                disabled={retry.busy}
+                onClick={() => retry.go(a.deliveryId)}
+                aria-label={`Retry delivery ${a.deliveryId}`}
+              >
                 Retry
               </button>
             ),
@@ -369,7 +552,9 @@ function Attempts({ appId, base }: { appId: string; endpointId: string; base: st
 }
 
 function Recover({ base }: { base: string }) {
-  const [since, setSince] = useState(() => isoToLocalInput(new Date(Date.now() - 3_600_000).toISOString()));
+  const [since, setSince] = useState(() =>
+    isoToLocalInput(new Date(Date.now() - 3_600_000).toISOString()),
+  );
   const [done, setDone] = useState<number | null>(null);
   const recover = useAction(async () => {
     const iso = localInputToIso(since);
@@ -378,9 +563,21 @@ function Recover({ base }: { base: string }) {
   });
   return (
     <Card title="Recover failed deliveries">
-      <form class="toolbar" onSubmit={(e) => { e.preventDefault(); setDone(null); void recover.go(); }}>
+      <form
+        class="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setDone(null);
+          void recover.go();
+        }}
+      >
         <Field label="Failed since (your local time)">
-          <input type="datetime-local" required value={since} onInput={(e) => setSince(valueOf(e))} />
+          <input
+            type="datetime-local"
+            required
+            value={since}
+            onInput={(e) => setSince(valueOf(e))}
+          />
         </Field>
         <button type="submit" class="btn" disabled={recover.busy}>
           Recover

@@ -14,13 +14,26 @@ const KNOWN = ['name', 'description', 'schema', 'archived', 'createdAt', 'update
 export function EventTypesPage() {
   useDocumentTitle('Event types');
   const [archived, setArchived] = useState(false);
-  const pages = useCursorPages((cursor) => api.get<Page<EventType>>('/event-types', { cursor, limit: 50, archived: archived ? true : undefined }), [archived]);
+  const pages = useCursorPages(
+    (cursor) =>
+      api.get<Page<EventType>>('/event-types', {
+        cursor,
+        limit: 50,
+        archived: archived ? true : undefined,
+      }),
+    [archived],
+  );
   return (
     <>
       <div class="page-head">
         <h1>Event types</h1>
         <label class="inline">
-          <input type="checkbox" checked={archived} onChange={(e) => setArchived(e.currentTarget.checked)} /> archived only
+          <input
+            type="checkbox"
+            checked={archived}
+            onChange={(e) => setArchived(e.currentTarget.checked)}
+          />{' '}
+          archived only
         </label>
       </div>
       <ErrorBanner error={pages.error} title="Could not load the event types" />
@@ -28,11 +41,19 @@ export function EventTypesPage() {
         !pages.error && <Loading />
       ) : pages.data.data.length === 0 ? (
         <Card>
-          <Empty>{archived ? 'No archived event types.' : 'The catalog is empty: event types are created with POST /api/v1/event-types (optional; any name can be sent).'}</Empty>
+          <Empty>
+            {archived
+              ? 'No archived event types.'
+              : 'The catalog is empty: event types are created with POST /api/v1/event-types (optional; any name can be sent).'}
+          </Empty>
         </Card>
       ) : (
         pages.data.data.map((t) => (
-          <Card key={t.name} title={<code class="break">{t.name}</code>} actions={t.archived ? <Badge>archived</Badge> : undefined}>
+          <Card
+            key={t.name}
+            title={<code class="break">{t.name}</code>}
+            actions={t.archived ? <Badge>archived</Badge> : undefined}
+          >
             <p>{t.description || <span class="muted">No description.</span>}</p>
             <p class="muted">Updated {formatTime(t.updatedAt)}</p>
             {t.schema ? (

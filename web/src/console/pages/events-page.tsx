@@ -35,11 +35,16 @@ export function EventsPage({ appId }: { appId: string }) {
       }),
     [appId, applied],
   );
-  const set = (k: keyof Filters) => (e: Parameters<typeof valueOf>[0]) => setForm({ ...form, [k]: valueOf(e) });
+  const set = (k: keyof Filters) => (e: Parameters<typeof valueOf>[0]) =>
+    setForm({ ...form, [k]: valueOf(e) });
   return (
     <>
       <nav class="crumbs" aria-label="Breadcrumb">
-        <Link to="apps">Apps</Link> / <Link to={path`apps/${appId}`}><span class="break">{app.data?.name ?? appId}</span></Link> / <span>Events</span>
+        <Link to="apps">Apps</Link> /{' '}
+        <Link to={path`apps/${appId}`}>
+          <span class="break">{app.data?.name ?? appId}</span>
+        </Link>{' '}
+        / <span>Events</span>
       </nav>
       <div class="page-head">
         <h1>Events feed</h1>
@@ -87,16 +92,39 @@ export function EventsPage({ appId }: { appId: string }) {
           pages={pages}
           label="messages"
           rowKey={(m) => m.id}
-          empty={JSON.stringify(applied) === JSON.stringify(NONE) ? 'No messages yet.' : 'No message matches these filters.'}
+          empty={
+            JSON.stringify(applied) === JSON.stringify(NONE)
+              ? 'No messages yet.'
+              : 'No message matches these filters.'
+          }
           columns={[
-            { label: 'Event type', render: (m) => <Link to={path`apps/${appId}/messages/${m.id}`}><code class="break">{m.eventType}</code></Link> },
-            { label: 'Event id', render: (m) => (m.eventId ? <span class="break">{m.eventId}</span> : <span class="muted">—</span>) },
+            {
+              label: 'Event type',
+              render: (m) => (
+                <Link to={path`apps/${appId}/messages/${m.id}`}>
+                  <code class="break">{m.eventType}</code>
+                </Link>
+              ),
+            },
+            {
+              label: 'Event id',
+              render: (m) =>
+                m.eventId ? <span class="break">{m.eventId}</span> : <span class="muted">—</span>,
+            },
             { label: 'Message', render: (m) => <code class="break">{m.id}</code> },
-            { label: 'Created', render: (m) => <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time> },
+            {
+              label: 'Created',
+              render: (m) => <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>,
+            },
             {
               label: 'Open',
               render: (m) => (
-                <button type="button" class="btn btn-small" onClick={() => navigate(path`apps/${appId}/messages/${m.id}`)} aria-label={`Open message ${m.id}`}>
+                <button
+                  type="button"
+                  class="btn btn-small"
+                  onClick={() => navigate(path`apps/${appId}/messages/${m.id}`)}
+                  aria-label={`Open message ${m.id}`}
+                >
                   Open
                 </button>
               ),
