@@ -212,7 +212,7 @@ if ('missing' in lookup) {
       'charts the attempts of the last 24 hours from the stats route',
       async () => {
         const { page } = desk;
-        const charts = card(page, 'Last 24 hours');
+        const charts = card(page, 'Delivery stats');
         const chart = charts.getByRole('img', { name: /^Attempts per minute/ });
         await refreshUntil(
           page,

@@ -30,28 +30,20 @@ function niceMax(v: number): number {
 function xLabels(minutes: MinuteStats[], W: number) {
   const n = minutes.length;
   const step = Math.max(1, Math.floor(n / 4));
-  const out: { x: number; text: string }[] = [];
-  for (let i = 0; i < n; i += step) {
+  const out: { x: number; text: string; anchor: string }[] = [];
+  // No label closer than half a step to the right edge: it would be cut off.
+  for (let i = 0; i < n - step / 2; i += step) {
     const d = new Date(minutes[i].minute);
     out.push({
       x: PAD.left + (i / n) * (W - PAD.left - PAD.right),
       text: d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }),
+      anchor: i === 0 ? 'start' : 'middle',
     });
   }
   return out;
 }
 
-function Axes({
-  max,
-  unit,
-  minutes,
-  W,
-}: {
-  max: number;
-  unit: string;
-  minutes: MinuteStats[];
-  W: number;
-}) {
+function Axes({ max, minutes, W }: { max: number; minutes: MinuteStats[]; W: number }) {
   const innerH = H - PAD.top - PAD.bottom;
   return (
     <g class="axes" aria-hidden="true">
@@ -62,13 +54,12 @@ function Axes({
             <line x1={PAD.left} x2={W - PAD.right} y1={y} y2={y} class="grid" />
             <text x={PAD.left - 4} y={y + 4} text-anchor="end">
               {max * f < 10 ? Number((max * f).toFixed(1)) : Math.round(max * f)}
-              {f === 1 ? unit : ''}
             </text>
           </g>
         );
       })}
       {xLabels(minutes, W).map((l) => (
-        <text key={l.x} x={l.x} y={H - 6} text-anchor="start">
+        <text key={l.x} x={l.x} y={H - 6} text-anchor={l.anchor}>
           {l.text}
         </text>
       ))}
@@ -131,7 +122,7 @@ export function AttemptsChart({ minutes, title }: { minutes: MinuteStats[]; titl
         data-succeeded={totalOk}
         data-failed={totalBad}
       >
-        <Axes max={max} unit="/min" minutes={minutes} W={W} />
+        <Axes max={max} minutes={minutes} W={W} />
         <path d={linePath(W, ok, max, zero)} class="area-ok" />
         <path d={linePath(W, bad, max, ok)} class="area-bad" />
       </svg>
@@ -164,7 +155,7 @@ export function LatencyChart({ minutes, title }: { minutes: MinuteStats[]; title
         </span>
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}: mean ${avg} ms`}>
-        <Axes max={max} unit=" ms" minutes={minutes} W={W} />
+        <Axes max={max} minutes={minutes} W={W} />
         {active.length > 0 && (
           <>
             <path

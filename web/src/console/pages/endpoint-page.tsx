@@ -181,17 +181,43 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
   );
 }
 
+const WINDOWS = [
+  { hours: 1, label: 'last hour' },
+  { hours: 6, label: 'last 6 hours' },
+  { hours: 24, label: 'last 24 hours' },
+];
+
 function StatsCharts({ base }: { base: string }) {
-  const stats = useAsync(() => api.get<EndpointStats>(`${base}/stats`), [base]);
+  const [hours, setHours] = useState(24);
+  const stats = useAsync(
+    () =>
+      api.get<EndpointStats>(`${base}/stats`, {
+        since: new Date(Date.now() - hours * 3_600_000).toISOString(),
+      }),
+    [base, hours],
+  );
   const s = stats.data;
   const minutes = s ? fillMinutes(s.since, s.until, s.data) : [];
   return (
     <Card
-      title="Last 24 hours"
+      title="Delivery stats"
       actions={
-        <button type="button" class="btn btn-small" onClick={stats.reload}>
-          Refresh
-        </button>
+        <>
+          <select
+            value={hours}
+            onChange={(e) => setHours(Number(valueOf(e)))}
+            aria-label="Stats window"
+          >
+            {WINDOWS.map((w) => (
+              <option key={w.hours} value={w.hours}>
+                {w.label}
+              </option>
+            ))}
+          </select>
+          <button type="button" class="btn btn-small" onClick={stats.reload}>
+            Refresh
+          </button>
+        </>
       }
     >
       <ErrorBanner error={stats.error} title="Could not load the stats" />
@@ -201,12 +227,12 @@ function StatsCharts({ base }: { base: string }) {
         <>
           <div class="charts">
             <AttemptsChart minutes={minutes} title="Attempts per minute" />
-            <LatencyChart minutes={minutes} title="Latency" />
+            <LatencyChart minutes={minutes} title="Latency (ms)" />
           </div>
           <details class="chart-data">
             <summary>Minutes with attempts ({s.data.length})</summary>
             {s.data.length === 0 ? (
-              <p class="empty">No attempts in the last 24 hours.</p>
+              <p class="empty">No attempts in this window.</p>
             ) : (
               <DataTable
                 rows={[...s.data].reverse().slice(0, 60)}
