@@ -37,7 +37,8 @@ export function DataTable<T>(props: {
             <tr key={props.rowKey(row)}>
               {props.columns.map((c) => (
                 <td key={c.label} data-label={c.label} class={c.numeric ? 'num' : undefined}>
-                  {c.render(row)}
+                  {/* One element per cell: on a phone the cell is a two-column grid (label, value). */}
+                  <div>{c.render(row)}</div>
                 </td>
               ))}
             </tr>
