@@ -29,10 +29,9 @@ export async function openConsole(
     deviceScaleFactor: 1,
   });
   if (signedInWith)
-    await context.addInitScript(([name, key]) => sessionStorage.setItem(name, key), [
-      SESSION_KEY_NAME,
-      signedInWith,
-    ] as const);
+    await context.addInitScript(
+      `sessionStorage.setItem(${JSON.stringify(SESSION_KEY_NAME)}, ${JSON.stringify(signedInWith)})`,
+    );
   const page = await context.newPage();
   const errors: string[] = [];
   const urls: string[] = [];

@@ -10,6 +10,9 @@ import { openConsole, refreshUntil, SESSION_KEY_NAME, type ConsolePage } from '.
 const STEP_MS = 120_000;
 const lookup = findChromium();
 
+/** Browser-side expressions are strings: this file is type-checked without the DOM library. */
+const storedKey = `sessionStorage.getItem(${JSON.stringify(SESSION_KEY_NAME)})`;
+
 /** Chrome reports a failed fetch as a console error; only the wrong-key check expects one. */
 const EXPECTED_401 = /status of 401/;
 
@@ -71,7 +74,7 @@ if ('missing' in lookup) {
         await page.getByLabel('Admin API key', { exact: true }).fill('not-the-key');
         await page.keyboard.press('Enter');
         await page.getByRole('alert').filter({ hasText: 'That key was not accepted' }).waitFor();
-        expect(await page.evaluate((n) => sessionStorage.getItem(n), SESSION_KEY_NAME)).toBeNull();
+        expect(await page.evaluate(storedKey)).toBeNull();
         await desk.shot('sign-in-wrong-key');
         expect(desk.errors.filter((e) => !EXPECTED_401.test(e))).toEqual([]);
         desk.errors.length = 0;
@@ -87,9 +90,7 @@ if ('missing' in lookup) {
         await page.getByRole('button', { name: 'Sign in' }).click();
         await page.getByRole('heading', { name: 'Overview' }).waitFor();
         await card(page, 'Queue health').getByText('due now').waitFor();
-        expect(await page.evaluate((n) => sessionStorage.getItem(n), SESSION_KEY_NAME)).toBe(
-          TEST_ADMIN_KEY,
-        );
+        expect(await page.evaluate(storedKey)).toBe(TEST_ADMIN_KEY);
         await desk.shot('overview');
       },
       STEP_MS,
@@ -305,7 +306,7 @@ if ('missing' in lookup) {
             await phone.page.getByRole('heading', { name: heading }).waitFor();
             await phone.page.waitForLoadState('networkidle');
             await phone.shot(name);
-            const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
+            const width = await phone.page.evaluate('document.documentElement.scrollWidth');
             expect({ name, width }).toEqual({ name, width: 390 });
           }
           expect(phone.errors).toEqual([]);
@@ -323,13 +324,11 @@ if ('missing' in lookup) {
         await page.goto(`${service.baseUrl}/console/`);
         await page.getByRole('heading', { name: 'Overview' }).waitFor();
         await page.keyboard.press('Tab');
-        expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
-          'Skip to content',
-        );
+        expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
         await page.keyboard.press('Tab');
         await page.keyboard.press('Tab');
         await page.keyboard.press('Tab');
-        expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Apps');
+        expect(await page.evaluate('document.activeElement?.textContent')).toBe('Apps');
         await page.keyboard.press('Enter');
         await page.getByRole('heading', { name: 'Apps' }).waitFor();
       },
@@ -342,7 +341,7 @@ if ('missing' in lookup) {
         const { page } = desk;
         await page.getByRole('button', { name: 'Sign out' }).click();
         await page.getByLabel('Admin API key', { exact: true }).waitFor();
-        expect(await page.evaluate((n) => sessionStorage.getItem(n), SESSION_KEY_NAME)).toBeNull();
+        expect(await page.evaluate(storedKey)).toBeNull();
         expect(desk.urls.filter((u) => u.includes(TEST_ADMIN_KEY))).toEqual([]);
         expect(desk.errors).toEqual([]);
       },
