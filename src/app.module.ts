@@ -13,11 +13,13 @@ import { DatabaseModule } from './database/database.module';
 import { DeliveryApiModule } from './delivery/delivery-api.module';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
 import { OutboundIpsModule } from './egress/outbound-ips.module';
+import { EndpointStatsModule } from './endpoint-stats/endpoint-stats.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
 import { EventTypesModule } from './event-types/event-types.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OverviewModule } from './overview/overview.module';
 import { RetentionModule } from './retention/retention.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
@@ -39,6 +41,8 @@ const API_MODULES: Type[] = [
   DeliveryApiModule,
   OutboundIpsModule,
   RetentionModule,
+  EndpointStatsModule,
+  OverviewModule,
 ];
 
 /** What ROLE=worker (and all) runs. The API layer never imports these. */

@@ -3,13 +3,17 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { AppModule, AppModuleOptions } from './app.module';
 import { useJsonBodyParser } from './common/validation/json-body-text';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { PRODUCT_NAME, PRODUCT_VERSION } from './common/product';
+import { registerConsoleRoutes } from './console/console-routes';
 
 export interface HttpAppOptions extends AppModuleOptions {
   logger: LoggerService | false;
+  /** The built console (`vite build` output); default: dist/public/console below the cwd. */
+  consoleDir?: string;
 }
 
 /**
@@ -69,7 +73,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
       });
     }
   });
-  if (options.config.ROLE !== 'worker') setUpOpenApi(app);
+  if (options.config.ROLE !== 'worker') {
+    setUpOpenApi(app);
+    registerConsoleRoutes(
+      fastify,
+      options.consoleDir ?? join(process.cwd(), 'dist', 'public', 'console'),
+      options.logger,
+    );
+  }
   return app;
 }
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config/app-config';
 import {
   DatabaseServer,
@@ -36,7 +37,13 @@ async function bootstrap(): Promise<void> {
           log: (l) => logger.warn(l, 'EmbeddedDatabase'),
         });
     const keys = resolveRuntimeKeys(config, database.embedded, logger);
-    const app = await createHttpApp({ config, databaseUrl: database.url, keys, logger });
+    const app = await createHttpApp({
+      config,
+      databaseUrl: database.url,
+      keys,
+      logger,
+      consoleDir: join(__dirname, 'public', 'console'),
+    });
     await app.listen(config.PORT, config.HOST);
     logger.log(
       {

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Page, PageQueryDto } from '../common/pagination';
+import { Page } from '../common/pagination';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { AppsService } from './apps.service';
-import { AppPageDto, AppResponseDto, CreateAppDto, UpdateAppDto } from './dto/app.dto';
+import { AppPageDto, AppQueryDto, AppResponseDto, CreateAppDto, UpdateAppDto } from './dto/app.dto';
 import { ApiOkResponse, ApiCreatedResponse } from '@nestjs/swagger';
 
 @ApiTags('Apps')
@@ -21,9 +21,9 @@ export class AppsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List apps, oldest first' })
+  @ApiOperation({ summary: 'List apps, oldest first; ?search= narrows by name, id or uid' })
   @ApiOkResponse({ type: AppPageDto })
-  list(@Query() query: PageQueryDto): Promise<Page<AppResponseDto>> {
+  list(@Query() query: AppQueryDto): Promise<Page<AppResponseDto>> {
     return this.apps.list(query);
   }
 

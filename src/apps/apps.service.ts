@@ -3,10 +3,10 @@ import { CLOCK, type Clock } from '../common/clock';
 import { isPgError, UNIQUE_VIOLATION } from '../common/database-errors';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
-import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { AppEntity } from './app.entity';
 import { AppsRepository } from './apps.repository';
-import { AppResponseDto, CreateAppDto, UpdateAppDto } from './dto/app.dto';
+import { AppQueryDto, AppResponseDto, CreateAppDto, UpdateAppDto } from './dto/app.dto';
 import { retryScheduleToSeconds } from './dto/retry-schedule.validator';
 
 @Injectable()
@@ -30,9 +30,9 @@ export class AppsService {
     return this.uniqueUid(dto.uid, () => this.apps.insert(app));
   }
 
-  async list(query: PageQueryDto): Promise<Page<AppResponseDto>> {
+  async list(query: AppQueryDto): Promise<Page<AppResponseDto>> {
     const limit = pageLimit(query);
-    const rows = await this.apps.list(limit, decodeCursor(query.cursor));
+    const rows = await this.apps.list(limit, decodeCursor(query.cursor), query.search);
     return toPage(rows, limit, (a) => a.id, AppResponseDto.from);
   }
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
 import { IsOptionalNotNull } from '../../common/validation/optional-not-null.validator';
-import { PageResponse } from '../../common/pagination';
+import { PageQueryDto, PageResponse } from '../../common/pagination';
 import { AppEntity } from '../app.entity';
 import {
   IsRetrySchedule,
@@ -76,6 +76,19 @@ export class AppResponseDto {
       updatedAt: entity.updatedAt.toISOString(),
     };
   }
+}
+
+/** `GET /apps`: oldest first, optionally narrowed by a search text. */
+export class AppQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    example: 'acme',
+    description: 'Only apps whose name contains this text (any case), or whose id or uid is it.',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  search?: string;
 }
 
 export class AppPageDto extends PageResponse(AppResponseDto, 'AppPage') {}
