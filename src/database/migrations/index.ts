@@ -4,6 +4,7 @@ import { DropDeliveryMessageFk1764000000000 } from './1764000000000-drop-deliver
 import { DeliveryRetryWindow1764100000000 } from './1764100000000-delivery-retry-window';
 import { OutboundIpsState1764200000000 } from './1764200000000-outbound-ips-state';
 import { DropMessageCreatedIndex1764300000000 } from './1764300000000-drop-message-created-index';
+import { ScopedCredentials1764500000000 } from './1764500000000-scoped-credentials';
 
 /** Every migration, in order. New ones are appended here (timestamped names). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   DeliveryRetryWindow1764100000000,
   OutboundIpsState1764200000000,
   DropMessageCreatedIndex1764300000000,
+  ScopedCredentials1764500000000,
 ];
