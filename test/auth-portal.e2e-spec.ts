@@ -242,6 +242,47 @@ describe('Portal sessions and app API keys', () => {
   });
 });
 
+describe('The OpenAPI document', () => {
+  type Operation = { security?: Array<Record<string, string[]>>; 'x-required-capability'?: string };
+  type Doc = {
+    components: { securitySchemes: Record<string, unknown> };
+    paths: Record<string, Record<string, Operation>>;
+  };
+  let doc: Doc;
+
+  beforeAll(async () => {
+    const sut = await startTestAppWithDatabase();
+    try {
+      doc = (await sut.api.withKey(null).get<Doc>('/docs-json')).body;
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('declares the three security schemes', () => {
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+      'adminKey',
+      'appApiKey',
+      'portalToken',
+    ]);
+  });
+
+  it('names the capability of a scoped route and accepts the three credentials there', () => {
+    const operation = doc.paths['/api/v1/apps/{appId}/endpoints'].get;
+
+    expect({
+      capability: operation['x-required-capability'],
+      schemes: (operation.security ?? []).flatMap((s) => Object.keys(s)).sort(),
+    }).toEqual({ capability: 'endpoints:read', schemes: ['adminKey', 'appApiKey', 'portalToken'] });
+  });
+
+  it('accepts only the admin key on an admin-only route', () => {
+    const operation = doc.paths['/api/v1/apps'].post;
+
+    expect((operation.security ?? []).flatMap((s) => Object.keys(s))).toEqual(['adminKey']);
+  });
+});
+
 describe('Portal framing', () => {
   it.each([
     [{}, "frame-ancestors 'self'"],

@@ -23,7 +23,13 @@ describe('decideAccess', () => {
     ['a public route, no credential', { kind: 'public' }, undefined, {}, 'allow'],
     ['an admin key, an admin-only route', { kind: 'admin' }, admin, own, 'allow'],
     ['an admin key, any app', needs(), admin, { appId: 'app_B' }, 'allow'],
-    ['an admin key, a portal-only route', { kind: 'portal-session' }, admin, {}, '403'],
+    [
+      'an admin key, a portal-only route',
+      { kind: 'portal-session' },
+      admin,
+      {},
+      '403 portal_session_only',
+    ],
     ['a session, its own app, the capability', needs(), scoped(), own, 'allow'],
     ['a session, another app', needs(), scoped(), { appId: 'app_B' }, '404 app'],
     ['a session, an app that does not exist', needs(), scoped(), { appId: null }, '404 app'],
@@ -34,14 +40,26 @@ describe('decideAccess', () => {
       { appId: 'app_B' },
       '404 app',
     ],
-    ['a session, its own app, an admin-only route', { kind: 'admin' }, scoped(), own, '403'],
-    ['a session, no app in the path, an admin-only route', { kind: 'admin' }, scoped(), {}, '403'],
+    [
+      'a session, its own app, an admin-only route',
+      { kind: 'admin' },
+      scoped(),
+      own,
+      '403 admin_only',
+    ],
+    [
+      'a session, no app in the path, an admin-only route',
+      { kind: 'admin' },
+      scoped(),
+      {},
+      '403 admin_only',
+    ],
     [
       'a session without the capability',
       needs(),
       scoped({ capabilities: ['messages:write'] }),
       own,
-      '403',
+      '403 capability_missing',
     ],
     [
       'another app wins over a missing capability',
@@ -76,7 +94,7 @@ describe('decideAccess', () => {
       needs(),
       scoped({ endpointIds: ['ep_1'] }),
       own,
-      '403',
+      '403 endpoint_limited',
     ],
     [
       'an endpoint-limited session, a route that filters',
@@ -98,9 +116,9 @@ describe('decideAccess', () => {
       { kind: 'portal-session' },
       scoped({ kind: 'api-key' }),
       {},
-      '403',
+      '403 portal_session_only',
     ],
-    ['no credential, a declared route', needs(), undefined, own, '403'],
+    ['no credential, a declared route', needs(), undefined, own, '403 credential_required'],
   ])('%s → %s', (_case, rule, credential, target, expected) => {
     const decision = decideAccess(rule, credential, target);
 
@@ -108,7 +126,7 @@ describe('decideAccess', () => {
       ? 'allow'
       : decision.status === 404
         ? `404 ${decision.hides}`
-        : String(decision.status);
+        : `403 ${decision.code}`;
     expect(shown).toBe(expected);
   });
 });

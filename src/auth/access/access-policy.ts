@@ -8,9 +8,17 @@ export interface RouteTarget {
   endpointId?: string;
 }
 
+/** The `code` of a 403 answer, so a client (the portal) can tell why. */
+export type ForbiddenCode =
+  | 'credential_required'
+  | 'admin_only'
+  | 'portal_session_only'
+  | 'capability_missing'
+  | 'endpoint_limited';
+
 export type AccessDecision =
   | { allow: true }
-  | { allow: false; status: 403; reason: string }
+  | { allow: false; status: 403; code: ForbiddenCode; reason: string }
   | { allow: false; status: 404; hides: 'app' | 'endpoint'; reason: string };
 
 const allow: AccessDecision = { allow: true };
@@ -20,7 +28,12 @@ const hidden = (hides: 'app' | 'endpoint', reason: string): AccessDecision => ({
   hides,
   reason,
 });
-const forbidden = (reason: string): AccessDecision => ({ allow: false, status: 403, reason });
+const forbidden = (code: ForbiddenCode, reason: string): AccessDecision => ({
+  allow: false,
+  status: 403,
+  code,
+  reason,
+});
 
 /**
  * The one authorisation rule. A scoped credential sees nothing outside its app: another
@@ -35,10 +48,10 @@ export function decideAccess(
   target: RouteTarget,
 ): AccessDecision {
   if (rule.kind === 'public') return allow;
-  if (credential === undefined) return forbidden('a credential is required');
+  if (credential === undefined) return forbidden('credential_required', 'a credential is required');
   if (credential.kind === 'admin') {
     return rule.kind === 'portal-session'
-      ? forbidden('this route is for portal sessions only')
+      ? forbidden('portal_session_only', 'this route is for portal sessions only')
       : allow;
   }
   if (target.appId !== undefined && target.appId !== credential.appId) {
@@ -53,20 +66,26 @@ export function decideAccess(
   }
   switch (rule.kind) {
     case 'admin':
-      return forbidden('this route needs an admin key');
+      return forbidden('admin_only', 'this route needs an admin key');
     case 'portal-session':
       return credential.kind === 'portal-session'
         ? allow
-        : forbidden('this route is for portal sessions only');
+        : forbidden('portal_session_only', 'this route is for portal sessions only');
     case 'capability':
       if (!credential.capabilities.includes(rule.capability))
-        return forbidden(`this credential lacks the "${rule.capability}" capability`);
+        return forbidden(
+          'capability_missing',
+          `this credential lacks the "${rule.capability}" capability`,
+        );
       if (
         credential.endpointIds !== null &&
         target.endpointId === undefined &&
         !rule.filtersEndpoints
       )
-        return forbidden('this route covers the whole app; the session is limited to endpoints');
+        return forbidden(
+          'endpoint_limited',
+          'this route covers the whole app; the session is limited to some endpoints',
+        );
       return allow;
   }
 }

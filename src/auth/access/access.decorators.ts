@@ -27,8 +27,8 @@ export const RequiresCapability = (
   declare(
     { kind: 'capability', capability, filtersEndpoints: options.filtersEndpoints ?? false },
     ApiBearerAuth(SECURITY_SCHEMES.admin),
-    ApiSecurity(SECURITY_SCHEMES.appKey, [capability]),
-    ApiSecurity(SECURITY_SCHEMES.portal, [capability]),
+    ApiSecurity(SECURITY_SCHEMES.appKey),
+    ApiSecurity(SECURITY_SCHEMES.portal),
     ApiExtension('x-required-capability', capability),
   );
 

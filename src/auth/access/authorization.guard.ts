@@ -61,7 +61,7 @@ export class AuthorizationGuard implements CanActivate {
       throw decision.hides === 'app'
         ? new NotFoundError('app', params.appId ?? '')
         : new NotFoundError('endpoint', params.endpointId ?? '');
-    throw new DomainError(403, 'forbidden', decision.reason);
+    throw new DomainError(403, decision.code, decision.reason);
   }
 
   /** `{appId}` may be a uid: resolved only when it could be the scoped credential's app. */
