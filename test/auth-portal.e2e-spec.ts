@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { PORTAL_DEFAULT_CAPABILITIES } from '../src/auth/access/capabilities';
 import { portalSigningKey } from '../src/auth/credentials/portal-signing-key';
+import { PortalSessionPurge } from '../src/auth/portal-sessions/portal-session-purge';
 import { AuthWorld, startAuthWorld } from './support/auth-world';
 import { startTestAppWithDatabase } from './support/test-app';
 import { TEST_ENCRYPTION_KEY } from './support/test-app';
@@ -238,6 +239,34 @@ describe('Portal sessions and app API keys', () => {
       const res = await w.as(wrong).get('/api/v1/event-types');
 
       expect(res.status).toBe(401);
+    });
+  });
+
+  // Last: it moves the clock two days on, past every session of this world.
+  describe('purging ended sessions', () => {
+    it('deletes sessions a day after they expired or were revoked, and keeps the others', async () => {
+      const endedRecently = await w.admin.post<{ id: string }>(`/api/v1/apps/${w.a.appId}/portal-sessions`, {
+        ttlSeconds: 86_400,
+      });
+      const ended = await w.admin.post<{ id: string }>(
+        `/api/v1/apps/${w.a.appId}/portal-sessions`,
+        {
+          ttlSeconds: 60,
+        },
+      );
+      w.clock.advance(86_400_000 + 120_000);
+      const fresh = await w.admin.post<{ id: string }>(
+        `/api/v1/apps/${w.a.appId}/portal-sessions`,
+        {},
+      );
+
+      await w.app.get(PortalSessionPurge).runOnce();
+
+      const { rows } = await w.db.query<{ id: string }>(
+        'SELECT id FROM portal_session WHERE id = ANY($1)',
+        [[endedRecently.body.id, ended.body.id, fresh.body.id]],
+      );
+      expect(rows.map((r) => r.id).sort()).toEqual([endedRecently.body.id, fresh.body.id].sort());
     });
   });
 });

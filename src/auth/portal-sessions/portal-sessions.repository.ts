@@ -45,6 +45,19 @@ export class PortalSessionsRepository {
     return rowCount === 1;
   }
 
+  /**
+   * Sessions that ended before `before` (expired or revoked): their tokens are refused
+   * anyway (a token past its `exp`, a session without a row). Bounded per statement.
+   */
+  async purgeEnded(before: Date, limit: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM portal_session WHERE id IN (
+         SELECT id FROM portal_session WHERE expires_at < $1 OR revoked_at < $1 LIMIT $2)`,
+      [before, limit],
+    );
+    return rowCount ?? 0;
+  }
+
   /** Of the given ids, those that are live endpoints of the app. */
   async liveEndpointIds(appId: string, ids: readonly string[]): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(
