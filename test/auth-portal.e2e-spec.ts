@@ -245,9 +245,12 @@ describe('Portal sessions and app API keys', () => {
   // Last: it moves the clock two days on, past every session of this world.
   describe('purging ended sessions', () => {
     it('deletes sessions a day after they expired or were revoked, and keeps the others', async () => {
-      const endedRecently = await w.admin.post<{ id: string }>(`/api/v1/apps/${w.a.appId}/portal-sessions`, {
-        ttlSeconds: 86_400,
-      });
+      const endedRecently = await w.admin.post<{ id: string }>(
+        `/api/v1/apps/${w.a.appId}/portal-sessions`,
+        {
+          ttlSeconds: 86_400,
+        },
+      );
       const ended = await w.admin.post<{ id: string }>(
         `/api/v1/apps/${w.a.appId}/portal-sessions`,
         {
