@@ -140,6 +140,38 @@ describe('Portal sessions and app API keys', () => {
     });
   });
 
+  describe('hidden resources', () => {
+    const unknownApp = 'app_01JD7X5K0Q3R6W8Y9Z0A1B2C3D';
+    const unknownEndpoint = 'ep_01JD7X5K0Q3R6W8Y9Z0A1B2C3D';
+
+    it("answers another app's route exactly as an app that does not exist", async () => {
+      const hidden = await w.as(w.tokens.fullA).get(`/api/v1/apps/${w.b.appId}/endpoints`);
+      const missing = await w.admin.get(`/api/v1/apps/${unknownApp}/endpoints`);
+
+      expect({
+        status: hidden.status,
+        body: JSON.stringify(hidden.body).replace(w.b.appId, '…'),
+      }).toEqual({
+        status: missing.status,
+        body: JSON.stringify(missing.body).replace(unknownApp, '…'),
+      });
+    });
+
+    it('answers an endpoint outside the session exactly as an endpoint that does not exist', async () => {
+      const base = `/api/v1/apps/${w.a.appId}/endpoints`;
+      const hidden = await w.as(w.tokens.oneEndpointA).get(`${base}/${w.a.otherEndpointId}`);
+      const missing = await w.admin.get(`${base}/${unknownEndpoint}`);
+
+      expect({
+        status: hidden.status,
+        body: JSON.stringify(hidden.body).replace(w.a.otherEndpointId, '…'),
+      }).toEqual({
+        status: missing.status,
+        body: JSON.stringify(missing.body).replace(unknownEndpoint, '…'),
+      });
+    });
+  });
+
   describe('tokens that must not work', () => {
     it('answers 401 for a token signed with the right key that names another app than its session', async () => {
       const key = portalSigningKey({
