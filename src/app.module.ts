@@ -1,8 +1,9 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AppsModule } from './apps/apps.module';
-import { AdminAuthGuard } from './common/auth/admin-auth.guard';
+import { AuthCoreModule } from './auth/auth-core.module';
+import { AuthModule } from './auth/auth.module';
 import { Clock, SystemClock } from './common/clock';
 import { CoreModule } from './common/core.module';
 import { ErrorResponseFilter } from './common/errors/error-response.filter';
@@ -43,6 +44,7 @@ const API_MODULES: Type[] = [
   RetentionModule,
   EndpointStatsModule,
   OverviewModule,
+  AuthModule,
 ];
 
 /** What ROLE=worker (and all) runs. The API layer never imports these. */
@@ -61,13 +63,11 @@ export class AppModule {
         ScheduleModule.forRoot(),
         HealthModule,
         MetricsModule,
+        AuthCoreModule,
         ...(role === 'worker' ? [] : API_MODULES),
         ...(role === 'api' ? [] : WORKER_MODULES),
       ],
-      providers: [
-        { provide: APP_GUARD, useClass: AdminAuthGuard },
-        { provide: APP_FILTER, useClass: ErrorResponseFilter },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: ErrorResponseFilter }],
     };
   }
 }

@@ -5,6 +5,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AppModule, AppModuleOptions } from './app.module';
+import { SECURITY_SCHEMES } from './auth/access/access.decorators';
+import {
+  CAPABILITIES,
+  CAPABILITY_DOCS,
+  PORTAL_DEFAULT_CAPABILITIES,
+} from './auth/access/capabilities';
 import { useJsonBodyParser } from './common/validation/json-body-text';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { PRODUCT_NAME, PRODUCT_VERSION } from './common/product';
@@ -73,6 +79,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
       });
     }
   });
+  usePortalFrameAncestors(app, options.config.PORTAL_FRAME_ANCESTORS);
   if (options.config.ROLE !== 'worker') {
     setUpOpenApi(app);
     registerConsoleRoutes(
@@ -91,6 +98,22 @@ function trustProxyOption(
   return typeof value === 'number' ? (_address, hop) => hop < value : value;
 }
 
+/**
+ * The portal may be framed only by PORTAL_FRAME_ANCESTORS (CSP; X-Frame-Options cannot name
+ * other origins, so it is not sent). Its page also never leaks the token through a Referer.
+ */
+function usePortalFrameAncestors(app: NestFastifyApplication, ancestors: string): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply) => {
+      const path = request.url.split('?')[0];
+      if (path !== '/portal' && !path.startsWith('/portal/')) return;
+      reply.header('content-security-policy', `frame-ancestors ${ancestors}`);
+      reply.header('referrer-policy', 'no-referrer');
+    });
+}
+
 function setUpOpenApi(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
@@ -98,10 +121,37 @@ function setUpOpenApi(app: NestFastifyApplication): void {
       .setTitle(`${PRODUCT_NAME} API`)
       .setDescription(
         'Self-hosted outbound webhooks: apps (tenants), endpoints, event types, subscriptions, messages, deliveries and attempts. ' +
-          'Every /api/v1 route but GET /api/v1/outbound-ips needs `Authorization: Bearer <admin key>`.',
+          'Every /api/v1 route but GET /api/v1/outbound-ips needs `Authorization: Bearer <credential>`: an admin key (everything), ' +
+          'an app API key or a customer portal token (one app, the capabilities it holds; `x-required-capability` on each route names the one it needs). ' +
+          "Another app's resources answer 404; a missing capability or an admin-only route 403.",
       )
       .setVersion(PRODUCT_VERSION)
-      .addBearerAuth()
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An admin key (ADMIN_API_KEYS): every route.',
+        },
+        SECURITY_SCHEMES.admin,
+      )
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An app API key (`hk_…`, POST /api/v1/apps/{appId}/api-keys): its app only, with the capabilities it was created with.',
+        },
+        SECURITY_SCHEMES.appKey,
+      )
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: `A portal session token (POST /api/v1/apps/{appId}/portal-sessions): its app (and listed endpoints) only, with its capabilities; default ${PORTAL_DEFAULT_CAPABILITIES.join(', ')}. Capabilities: ${CAPABILITIES.map((c) => `\`${c}\` ${CAPABILITY_DOCS[c]}`).join('; ')}.`,
+        },
+        SECURITY_SCHEMES.portal,
+      )
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

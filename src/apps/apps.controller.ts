@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../auth/access/access.decorators';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Page } from '../common/pagination';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { AppsService } from './apps.service';
@@ -7,8 +8,8 @@ import { AppPageDto, AppQueryDto, AppResponseDto, CreateAppDto, UpdateAppDto } f
 import { ApiOkResponse, ApiCreatedResponse } from '@nestjs/swagger';
 
 @ApiTags('Apps')
-@ApiBearerAuth()
 @ApiErrors()
+@AdminOnly()
 @Controller('api/v1/apps')
 export class AppsController {
   constructor(private readonly apps: AppsService) {}

@@ -7,6 +7,7 @@ import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { AppEntity } from './app.entity';
 import { AppsRepository } from './apps.repository';
 import { AppQueryDto, AppResponseDto, CreateAppDto, UpdateAppDto } from './dto/app.dto';
+import { mergePortalSettings } from './dto/portal-settings.dto';
 import { retryScheduleToSeconds } from './dto/retry-schedule.validator';
 
 @Injectable()
@@ -24,6 +25,7 @@ export class AppsService {
       name: dto.name,
       metadata: dto.metadata ?? {},
       retrySchedule: retryScheduleToSeconds(dto.retrySchedule) ?? null,
+      portal: mergePortalSettings({}, dto.portal ?? {}),
       createdAt: now,
       updatedAt: now,
     };
@@ -50,6 +52,7 @@ export class AppsService {
     if (dto.metadata !== undefined) app.metadata = dto.metadata;
     if (dto.retrySchedule !== undefined)
       app.retrySchedule = retryScheduleToSeconds(dto.retrySchedule) ?? null;
+    if (dto.portal !== undefined) app.portal = mergePortalSettings(app.portal, dto.portal);
     app.updatedAt = this.clock.now();
     return this.uniqueUid(dto.uid ?? undefined, () => this.apps.save(app));
   }

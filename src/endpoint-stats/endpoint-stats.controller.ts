@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequiresCapability } from '../auth/access/access.decorators';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { EndpointStatsDto, EndpointStatsQueryDto } from './dto/endpoint-stats.dto';
 import { EndpointStatsService } from './endpoint-stats.service';
 
 @ApiTags('Endpoints')
-@ApiBearerAuth()
 @ApiErrors()
 @Controller('api/v1/apps/:appId/endpoints/:endpointId/stats')
 export class EndpointStatsController {
@@ -18,6 +18,8 @@ export class EndpointStatsController {
       'Read from per-minute counters the worker keeps (48 hours of them), not from the attempt log.',
   })
   @ApiOkResponse({ type: EndpointStatsDto })
+  // An endpoint-limited portal session reaches only its listed endpoints (the guard checks).
+  @RequiresCapability('deliveries:read')
   get(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,

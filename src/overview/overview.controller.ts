@@ -1,12 +1,14 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../auth/access/access.decorators';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { Page, PageQueryDto } from '../common/pagination';
 import { OverviewDto, TroubledEndpointDto, TroubledEndpointPageDto } from './dto/overview.dto';
 import { OverviewService } from './overview.service';
 
 @ApiTags('Overview')
-@ApiBearerAuth()
+/** Spans every app: admin keys only. */
+@AdminOnly()
 @ApiErrors()
 @Controller('api/v1/overview')
 export class OverviewController {

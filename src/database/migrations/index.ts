@@ -5,6 +5,7 @@ import { DeliveryRetryWindow1764100000000 } from './1764100000000-delivery-retry
 import { OutboundIpsState1764200000000 } from './1764200000000-outbound-ips-state';
 import { DropMessageCreatedIndex1764300000000 } from './1764300000000-drop-message-created-index';
 import { EndpointMinuteStats1764400000000 } from './1764400000000-endpoint-minute-stats';
+import { ScopedCredentials1764500000000 } from './1764500000000-scoped-credentials';
 
 /** Every migration, in order. New ones are appended here (timestamped names). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   OutboundIpsState1764200000000,
   DropMessageCreatedIndex1764300000000,
   EndpointMinuteStats1764400000000,
+  ScopedCredentials1764500000000,
 ];

@@ -73,10 +73,12 @@ export class DeliveriesRepository {
     messageId: string,
     limit: number,
     after: string | undefined,
+    endpointIds: readonly string[] | null = null,
   ): Promise<DeliveryRecordRow[]> {
     const { rows } = await this.pool.query<DeliveryRecordRow>(
-      `SELECT ${DELIVERY_COLUMNS} FROM delivery WHERE message_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
-      [messageId, after ?? null, limit + 1],
+      `SELECT ${DELIVERY_COLUMNS} FROM delivery WHERE message_id = $1 AND ($2::text IS NULL OR id > $2)
+          AND ($4::text[] IS NULL OR endpoint_id = ANY($4)) ORDER BY id LIMIT $3`,
+      [messageId, after ?? null, limit + 1, endpointIds],
     );
     return rows;
   }
@@ -86,10 +88,12 @@ export class DeliveriesRepository {
     messageId: string,
     limit: number,
     before: string | undefined,
+    endpointIds: readonly string[] | null = null,
   ): Promise<AttemptRecordRow[]> {
     const { rows } = await this.pool.query<AttemptRecordRow>(
-      `SELECT ${ATTEMPT_COLUMNS} FROM attempt WHERE message_id = $1 AND ($2::text IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
-      [messageId, before ?? null, limit + 1],
+      `SELECT ${ATTEMPT_COLUMNS} FROM attempt WHERE message_id = $1 AND ($2::text IS NULL OR id < $2)
+          AND ($4::text[] IS NULL OR endpoint_id = ANY($4)) ORDER BY id DESC LIMIT $3`,
+      [messageId, before ?? null, limit + 1, endpointIds],
     );
     return rows;
   }
