@@ -14,12 +14,13 @@ import {
 import { useJsonBodyParser } from './common/validation/json-body-text';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { PRODUCT_NAME, PRODUCT_VERSION } from './common/product';
+import { CONSOLE_CSP, portalCsp } from './console/console-assets';
 import { registerConsoleRoutes } from './console/console-routes';
 
 export interface HttpAppOptions extends AppModuleOptions {
   logger: LoggerService | false;
-  /** The built console (`vite build` output); default: dist/public/console below the cwd. */
-  consoleDir?: string;
+  /** The built browser apps (`<webDir>/console`, `<webDir>/portal`); default: dist/public below the cwd. */
+  webDir?: string;
 }
 
 /**
@@ -79,12 +80,24 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
       });
     }
   });
-  usePortalFrameAncestors(app, options.config.PORTAL_FRAME_ANCESTORS);
   if (options.config.ROLE !== 'worker') {
     setUpOpenApi(app);
+    const webDir = options.webDir ?? join(process.cwd(), 'dist', 'public');
     registerConsoleRoutes(
       fastify,
-      options.consoleDir ?? join(process.cwd(), 'dist', 'public', 'console'),
+      { mount: '/console', dir: join(webDir, 'console'), csp: CONSOLE_CSP, denyFraming: true },
+      options.logger,
+    );
+    // The portal may be framed only by PORTAL_FRAME_ANCESTORS (X-Frame-Options cannot name
+    // other origins, so it is not sent); no-referrer keeps the token out of any Referer.
+    registerConsoleRoutes(
+      fastify,
+      {
+        mount: '/portal',
+        dir: join(webDir, 'portal'),
+        csp: portalCsp(options.config.PORTAL_FRAME_ANCESTORS),
+        denyFraming: false,
+      },
       options.logger,
     );
   }
@@ -96,22 +109,6 @@ function trustProxyOption(
   value: false | number | string[],
 ): boolean | string[] | ((address: string, hop: number) => boolean) {
   return typeof value === 'number' ? (_address, hop) => hop < value : value;
-}
-
-/**
- * The portal may be framed only by PORTAL_FRAME_ANCESTORS (CSP; X-Frame-Options cannot name
- * other origins, so it is not sent). Its page also never leaks the token through a Referer.
- */
-function usePortalFrameAncestors(app: NestFastifyApplication, ancestors: string): void {
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', async (request, reply) => {
-      const path = request.url.split('?')[0];
-      if (path !== '/portal' && !path.startsWith('/portal/')) return;
-      reply.header('content-security-policy', `frame-ancestors ${ancestors}`);
-      reply.header('referrer-policy', 'no-referrer');
-    });
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {

@@ -42,7 +42,7 @@ async function bootstrap(): Promise<void> {
       databaseUrl: database.url,
       keys,
       logger,
-      consoleDir: join(__dirname, 'public', 'console'),
+      webDir: join(__dirname, 'public'),
     });
     await app.listen(config.PORT, config.HOST);
     logger.log(

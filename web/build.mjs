@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** Add the customer portal here ('portal') when it exists: it reuses web/src/shared. */
-const ENTRIES = ['console'];
+/** The operator console and the customer portal; both reuse web/src/shared. */
+const ENTRIES = ['console', 'portal'];
 
 for (const entry of ENTRIES) {
   await build({

@@ -20,21 +20,30 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * The console talks only to this origin's /api/v1; nothing inline, no third party. Styles
- * set through the CSSOM (Preact's style props) are not governed by style-src.
+ * The browser apps talk only to this origin's /api/v1; nothing inline, no third party. Styles
+ * set through the CSSOM (Preact's style props) are not governed by style-src. The portal also
+ * shows the app's logo (an https URL the operator set), and may be framed by the operator's
+ * site (PORTAL_FRAME_ANCESTORS); the console is never framed.
  */
-export const CONSOLE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+function browserAppCsp(imgSrc: string, frameAncestors: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src ${imgSrc}`,
+    "connect-src 'self'",
+    "font-src 'self'",
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    `frame-ancestors ${frameAncestors}`,
+  ].join('; ');
+}
+
+export const CONSOLE_CSP = browserAppCsp("'self' data:", "'none'");
+
+export const portalCsp = (frameAncestors: string): string =>
+  browserAppCsp("'self' data: https:", frameAncestors);
 
 /** Vite names files under assets/ by content hash: they never change, so cache them for good. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -26,6 +26,34 @@ export function parseJsonObject(
   }
 }
 
+/**
+ * The event type catalog as toggles next to the patterns field: ticking one adds its name to
+ * the comma-separated list, unticking removes it (patterns typed by hand are kept).
+ */
+export function EventTypeChoices(props: {
+  catalog: string[];
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const chosen = new Set(splitList(props.value));
+  const toggle = (name: string) => {
+    const next = splitList(props.value).filter((t) => t !== name && t !== '*');
+    if (!chosen.has(name)) next.push(name);
+    props.onChange(next.join(', '));
+  };
+  return (
+    <fieldset class="choices">
+      <legend class="field-label">From the catalog</legend>
+      {props.catalog.map((name) => (
+        <label key={name} class="choice">
+          <input type="checkbox" checked={chosen.has(name)} onChange={() => toggle(name)} />
+          <code>{name}</code>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 const FILTER_HINT =
   'Optional JSON payload filter, e.g. {"data.amount": {"$gte": 100}}. Empty: every payload.';
 
@@ -46,6 +74,8 @@ export interface EndpointFormValue {
  */
 export function EndpointForm(props: {
   initial?: Endpoint;
+  /** Event type names from the catalog, offered as choices for the first subscription. */
+  catalog?: string[];
   submitLabel: string;
   onSubmit: (value: EndpointFormValue) => Promise<void>;
   onCancel?: () => void;
@@ -134,6 +164,9 @@ export function EndpointForm(props: {
           >
             <input value={eventTypes} onInput={(x) => setEventTypes(valueOf(x))} />
           </Field>
+          {props.catalog && props.catalog.length > 0 && (
+            <EventTypeChoices catalog={props.catalog} value={eventTypes} onChange={setEventTypes} />
+          )}
           <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
             <textarea
               rows={3}
@@ -167,6 +200,7 @@ export interface SubscriptionFormValue {
 /** The pattern and payload-filter editor of one subscription. */
 export function SubscriptionForm(props: {
   initial?: Subscription;
+  eventTypes?: string[];
   submitLabel: string;
   onSubmit: (value: SubscriptionFormValue) => Promise<void>;
   onCancel?: () => void;
@@ -199,6 +233,9 @@ export function SubscriptionForm(props: {
       >
         <input required value={eventTypes} onInput={(x) => setEventTypes(valueOf(x))} />
       </Field>
+      {props.eventTypes && props.eventTypes.length > 0 && (
+        <EventTypeChoices catalog={props.eventTypes} value={eventTypes} onChange={setEventTypes} />
+      )}
       <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
         <textarea
           rows={3}

@@ -19,19 +19,9 @@ import {
   valueOf,
 } from '../../shared/ui';
 import { api } from '../session';
+import { endpointState } from '../../shared/endpoint-panels';
 
-export function endpointState(e: Endpoint) {
-  if (e.disabled)
-    return (
-      <span title={e.disabledReason ?? undefined}>
-        <Badge tone="bad">disabled</Badge>
-      </span>
-    );
-  if (e.health.circuitOpenUntil && new Date(e.health.circuitOpenUntil) > new Date())
-    return <Badge tone="warn">circuit open</Badge>;
-  if (e.health.consecutiveFailures > 0) return <Badge tone="warn">failing</Badge>;
-  return <Badge tone="ok">healthy</Badge>;
-}
+export { endpointState };
 
 export function AppPage({ appId }: { appId: string }) {
   const app = useAsync(() => api.get<App>(path`/apps/${appId}`), [appId]);

@@ -8,7 +8,8 @@ import {
   isoToLocalInput,
   localInputToIso,
 } from '../../shared/format';
-import { EndpointForm, parseJsonObject, SubscriptionForm } from '../../shared/forms';
+import { EndpointForm } from '../../shared/forms';
+import { SigningSecret, Subscriptions, TestEvent } from '../../shared/endpoint-panels';
 import { useAsync, useCursorPages } from '../../shared/hooks';
 import { ExtraFields } from '../../shared/json-view';
 import { Link, navigate } from '../../shared/router';
@@ -171,10 +172,10 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
       </Card>
       <StatsCharts base={base} />
       <div class="grid-2">
-        <SigningSecret base={base} />
-        <TestEvent base={base} onSent={() => endpoint.reload()} />
+        <SigningSecret api={api} base={base} />
+        <TestEvent api={api} base={base} onSent={() => endpoint.reload()} />
       </div>
-      <Subscriptions base={base} />
+      <Subscriptions api={api} base={base} />
       <Attempts appId={appId} endpointId={endpointId} base={base} />
       <Recover base={base} />
     </>
@@ -254,235 +255,6 @@ function StatsCharts({ base }: { base: string }) {
           </details>
         </>
       )}
-    </Card>
-  );
-}
-
-function SigningSecret({ base }: { base: string }) {
-  const [secret, setSecret] = useState<string | null>(null);
-  const [note, setNote] = useState<string | null>(null);
-  return (
-    <Card title="Signing secret">
-      <p class="muted">
-        Receivers verify signatures with it. After a rotation the previous secret keeps signing for
-        24 hours.
-      </p>
-      {secret && (
-        <div class="secret" aria-live="polite">
-          {note && <Notice kind="success">{note}</Notice>}
-          <code class="break" data-testid="secret">
-            {secret}
-          </code>
-        </div>
-      )}
-      <div class="actions">
-        <ConfirmButton
-          label="Reveal"
-          title="Reveal the signing secret?"
-          body={<p>Anyone who sees it can forge webhooks to this endpoint.</p>}
-          onConfirm={async () => {
-            setSecret((await api.get<{ key: string }>(`${base}/secret`)).key);
-            setNote(null);
-          }}
-        />
-        <ConfirmButton
-          label="Rotate"
-          title="Rotate the signing secret?"
-          body={
-            <p>
-              A new secret signs from now on; the previous one also signs for 24 hours so the
-              receiver can switch.
-            </p>
-          }
-          onConfirm={async () => {
-            setSecret((await api.post<{ key: string }>(`${base}/secret/rotate`, {})).key);
-            setNote('Rotated. The new secret:');
-          }}
-        />
-        {secret && (
-          <button type="button" class="btn" onClick={() => setSecret(null)}>
-            Hide
-          </button>
-        )}
-      </div>
-    </Card>
-  );
-}
-
-/** POST …/test (the test-event route): 200 with the outcome, or 202 when still running. */
-function TestEvent({ base, onSent }: { base: string; onSent: () => void }) {
-  const [eventType, setEventType] = useState('');
-  const [payload, setPayload] = useState('');
-  const [result, setResult] = useState<{ status: number; body: TestEventOutcome } | null>(null);
-  const send = useAction(async () => {
-    setResult(null);
-    const p = parseJsonObject(payload, 'payload');
-    if ('error' in p) throw new Error(p.error);
-    try {
-      setResult(
-        await api.postWithStatus<TestEventOutcome>(`${base}/test`, {
-          eventType: eventType.trim(),
-          ...(p.value ? { payload: p.value } : {}),
-        }),
-      );
-      onSent();
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404 && err.message.includes('Cannot POST'))
-        throw new Error('This server has no test-event route yet (POST …/endpoints/{id}/test).');
-      throw err;
-    }
-  });
-  const o = result?.body.outcome;
-  return (
-    <Card title="Send a test event">
-      <form
-        class="form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send.go();
-        }}
-      >
-        <Field label="Event type">
-          <input
-            required
-            value={eventType}
-            onInput={(e) => setEventType(valueOf(e))}
-            placeholder="invoice.paid"
-          />
-        </Field>
-        <Field label="Payload (JSON, optional)" hint="Empty: an example payload.">
-          <textarea
-            rows={2}
-            value={payload}
-            onInput={(e) => setPayload(valueOf(e))}
-            spellcheck={false}
-          />
-        </Field>
-        <div class="actions">
-          <button type="submit" class="btn" disabled={send.busy}>
-            {send.busy ? 'Sending…' : 'Send test event'}
-          </button>
-        </div>
-      </form>
-      <ErrorBanner error={send.error} title="Not sent" />
-      {result && (
-        <div role="status">
-          {o ? (
-            <Notice kind={o.succeeded ? 'success' : 'warning'}>
-              {o.succeeded ? 'Delivered' : 'Failed'}: {o.statusCode ?? o.errorClass ?? 'no answer'}{' '}
-              in {formatDuration(o.durationMs)}
-              {o.responseBody && <pre tabIndex={0}>{o.responseBody.slice(0, 500)}</pre>}
-            </Notice>
-          ) : (
-            <Notice>
-              Queued (still being sent). Delivery <code>{result.body.deliveryId}</code>.
-            </Notice>
-          )}
-        </div>
-      )}
-    </Card>
-  );
-}
-
-function Subscriptions({ base }: { base: string }) {
-  const pages = useCursorPages(
-    (cursor) => api.get<Page<Subscription>>(`${base}/subscriptions`, { cursor, limit: 25 }),
-    [base],
-  );
-  const [creating, setCreating] = useState(false);
-  const [editing, setEditing] = useState<string | null>(null);
-  const editRow = pages.data?.data.find((s) => s.id === editing);
-  return (
-    <Card
-      title="Subscriptions"
-      actions={
-        <button
-          type="button"
-          class="btn"
-          onClick={() => setCreating(!creating)}
-          aria-expanded={creating}
-        >
-          New subscription
-        </button>
-      }
-    >
-      {creating && (
-        <SubscriptionForm
-          submitLabel="Create subscription"
-          onCancel={() => setCreating(false)}
-          onSubmit={async (v) => {
-            await api.post(`${base}/subscriptions`, {
-              eventTypes: v.eventTypes,
-              ...(v.filter ? { filter: v.filter } : {}),
-            });
-            setCreating(false);
-            pages.reload();
-          }}
-        />
-      )}
-      {editRow && (
-        <SubscriptionForm
-          key={editRow.id}
-          initial={editRow}
-          submitLabel="Save subscription"
-          onCancel={() => setEditing(null)}
-          onSubmit={async (v) => {
-            await api.patch(`${base}/subscriptions/${encodeURIComponent(editRow.id)}`, v);
-            setEditing(null);
-            pages.reload();
-          }}
-        />
-      )}
-      <PagedTable
-        pages={pages}
-        label="subscriptions"
-        rowKey={(s) => s.id}
-        empty="No subscriptions: this endpoint receives nothing."
-        columns={[
-          {
-            label: 'Event types',
-            render: (s) => (
-              <span class="break">
-                {s.eventTypes.map((t) => (
-                  <code key={t} class="chip">
-                    {t}
-                  </code>
-                ))}
-              </span>
-            ),
-          },
-          {
-            label: 'Filter',
-            render: (s) =>
-              s.filter ? (
-                <code class="break">{JSON.stringify(s.filter)}</code>
-              ) : (
-                <span class="muted">none</span>
-              ),
-          },
-          {
-            label: 'Actions',
-            render: (s) => (
-              <div class="actions">
-                <button type="button" class="btn btn-small" onClick={() => setEditing(s.id)}>
-                  Edit
-                </button>
-                <ConfirmButton
-                  class="btn btn-small btn-danger"
-                  label="Delete"
-                  danger
-                  title="Delete this subscription?"
-                  body={<p>Messages of {s.eventTypes.join(', ')} stop going to this endpoint.</p>}
-                  onConfirm={async () => {
-                    await api.del(`${base}/subscriptions/${encodeURIComponent(s.id)}`);
-                    pages.reload();
-                  }}
-                />
-              </div>
-            ),
-          },
-        ]}
-      />
     </Card>
   );
 }
