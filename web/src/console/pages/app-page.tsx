@@ -8,7 +8,6 @@ import { Link, navigate } from '../../shared/router';
 import { PagedTable } from '../../shared/table';
 import type { App, Endpoint, RoutingTestResult } from '../../shared/types';
 import {
-  Badge,
   Card,
   ConfirmButton,
   Definition,

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError, path, type Page } from '../../shared/api';
+import { path, type Page } from '../../shared/api';
 import { AttemptsChart, fillMinutes, LatencyChart } from '../../shared/charts';
 import {
   formatAgo,
@@ -14,14 +14,7 @@ import { useAsync, useCursorPages } from '../../shared/hooks';
 import { ExtraFields } from '../../shared/json-view';
 import { Link, navigate } from '../../shared/router';
 import { DataTable, PagedTable } from '../../shared/table';
-import type {
-  App,
-  Attempt,
-  Endpoint,
-  EndpointStats,
-  Subscription,
-  TestEventOutcome,
-} from '../../shared/types';
+import type { App, Attempt, Endpoint, EndpointStats } from '../../shared/types';
 import {
   Badge,
   Card,
