@@ -51,7 +51,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
 /**
- * The built single-page apps (the operator console, later the customer portal): every file
+ * One built single-page app (the operator console or the customer portal): every file
  * under `dir`, keyed by its path relative to `dir` with forward slashes. Read once at start.
  */
 export class ConsoleAssets {
