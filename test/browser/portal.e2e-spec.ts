@@ -261,6 +261,18 @@ if ('missing' in lookup) {
         ).not.toThrow();
         await secret.getByRole('button', { name: 'Hide' }).click();
         await desk.shot('endpoint');
+        // The full-capability endpoint page on a phone, too: no sideways scrolling.
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.screenshot({
+          path: `${SCREENSHOT_DIR}/portal-endpoint-390.png`,
+          fullPage: true,
+        });
+        expect(
+          await page.evaluate(
+            'document.documentElement.scrollWidth > document.documentElement.clientWidth',
+          ),
+        ).toBe(false);
+        await page.setViewportSize({ width: 1280, height: 900 });
       },
       STEP_MS,
     );
