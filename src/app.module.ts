@@ -1,8 +1,9 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AppsModule } from './apps/apps.module';
-import { AdminAuthGuard } from './common/auth/admin-auth.guard';
+import { AuthCoreModule } from './auth/auth-core.module';
+import { AuthModule } from './auth/auth.module';
 import { Clock, SystemClock } from './common/clock';
 import { CoreModule } from './common/core.module';
 import { ErrorResponseFilter } from './common/errors/error-response.filter';
@@ -13,11 +14,13 @@ import { DatabaseModule } from './database/database.module';
 import { DeliveryApiModule } from './delivery/delivery-api.module';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
 import { OutboundIpsModule } from './egress/outbound-ips.module';
+import { EndpointStatsModule } from './endpoint-stats/endpoint-stats.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
 import { EventTypesModule } from './event-types/event-types.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OverviewModule } from './overview/overview.module';
 import { RetentionModule } from './retention/retention.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { TracingModule } from './tracing/tracing.module';
@@ -42,6 +45,9 @@ const API_MODULES: Type[] = [
   DeliveryApiModule,
   OutboundIpsModule,
   RetentionModule,
+  EndpointStatsModule,
+  OverviewModule,
+  AuthModule,
 ];
 
 /** What ROLE=worker (and all) runs. The API layer never imports these. */
@@ -61,13 +67,11 @@ export class AppModule {
         TracingModule,
         HealthModule,
         MetricsModule,
+        AuthCoreModule,
         ...(role === 'worker' ? [] : API_MODULES),
         ...(role === 'api' ? [] : WORKER_MODULES),
       ],
-      providers: [
-        { provide: APP_GUARD, useClass: AdminAuthGuard },
-        { provide: APP_FILTER, useClass: ErrorResponseFilter },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: ErrorResponseFilter }],
     };
   }
 }

@@ -3,16 +3,27 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { AppModule, AppModuleOptions } from './app.module';
+import { SECURITY_SCHEMES } from './auth/access/access.decorators';
+import {
+  CAPABILITIES,
+  CAPABILITY_DOCS,
+  PORTAL_DEFAULT_CAPABILITIES,
+} from './auth/access/capabilities';
 import { serializeReply } from './common/raw-json';
 import { useJsonBodyParser } from './common/validation/json-body-text';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { PRODUCT_NAME, PRODUCT_VERSION } from './common/product';
+import { CONSOLE_CSP, portalCsp } from './console/console-assets';
+import { registerConsoleRoutes } from './console/console-routes';
 import { traceIdOf, traceIngestRequests } from './tracing/ingest-request-tracing';
 import { TRACING, type Tracing } from './tracing/tracing';
 
 export interface HttpAppOptions extends AppModuleOptions {
   logger: LoggerService | false;
+  /** The built browser apps (`<webDir>/console`, `<webDir>/portal`); default: dist/public below the cwd. */
+  webDir?: string;
 }
 
 /**
@@ -75,7 +86,27 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
       });
     }
   });
-  if (options.config.ROLE !== 'worker') setUpOpenApi(app);
+  if (options.config.ROLE !== 'worker') {
+    setUpOpenApi(app);
+    const webDir = options.webDir ?? join(process.cwd(), 'dist', 'public');
+    registerConsoleRoutes(
+      fastify,
+      { mount: '/console', dir: join(webDir, 'console'), csp: CONSOLE_CSP, denyFraming: true },
+      options.logger,
+    );
+    // The portal may be framed only by PORTAL_FRAME_ANCESTORS (X-Frame-Options cannot name
+    // other origins, so it is not sent); no-referrer keeps the token out of any Referer.
+    registerConsoleRoutes(
+      fastify,
+      {
+        mount: '/portal',
+        dir: join(webDir, 'portal'),
+        csp: portalCsp(options.config.PORTAL_FRAME_ANCESTORS),
+        denyFraming: false,
+      },
+      options.logger,
+    );
+  }
   return app;
 }
 
@@ -93,10 +124,37 @@ function setUpOpenApi(app: NestFastifyApplication): void {
       .setTitle(`${PRODUCT_NAME} API`)
       .setDescription(
         'Self-hosted outbound webhooks: apps (tenants), endpoints, event types, subscriptions, messages, deliveries and attempts. ' +
-          'Every /api/v1 route but GET /api/v1/outbound-ips needs `Authorization: Bearer <admin key>`.',
+          'Every /api/v1 route but GET /api/v1/outbound-ips needs `Authorization: Bearer <credential>`: an admin key (everything), ' +
+          'an app API key or a customer portal token (one app, the capabilities it holds; `x-required-capability` on each route names the one it needs). ' +
+          "Another app's resources answer 404; a missing capability or an admin-only route 403.",
       )
       .setVersion(PRODUCT_VERSION)
-      .addBearerAuth()
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An admin key (ADMIN_API_KEYS): every route.',
+        },
+        SECURITY_SCHEMES.admin,
+      )
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An app API key (`hk_…`, POST /api/v1/apps/{appId}/api-keys): its app only, with the capabilities it was created with.',
+        },
+        SECURITY_SCHEMES.appKey,
+      )
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: `A portal session token (POST /api/v1/apps/{appId}/portal-sessions): its app (and listed endpoints) only, with its capabilities; default ${PORTAL_DEFAULT_CAPABILITIES.join(', ')}. Capabilities: ${CAPABILITIES.map((c) => `\`${c}\` ${CAPABILITY_DOCS[c]}`).join('; ')}.`,
+        },
+        SECURITY_SCHEMES.portal,
+      )
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

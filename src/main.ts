@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config/app-config';
 import {
   DatabaseServer,
@@ -57,6 +58,7 @@ async function bootstrap(): Promise<void> {
       keys,
       logger,
       databaseFailure: () => server.failure(),
+      webDir: join(__dirname, 'public'),
     });
     await app.listen(config.PORT, config.HOST);
     logger.log(

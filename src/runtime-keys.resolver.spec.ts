@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonLogger } from './common/logging/json-logger';
 import { loadConfig } from './config/app-config';
-import { ADMIN_KEY_FILE, resolveRuntimeKeys } from './runtime-keys.resolver';
+import {
+  ADMIN_KEY_FILE,
+  PORTAL_SIGNING_KEY_FILE,
+  resolveRuntimeKeys,
+} from './runtime-keys.resolver';
 
 interface Run {
   printed: string[];
@@ -69,5 +73,50 @@ describe('resolveRuntimeKeys on the embedded default', () => {
 
     expect(second.adminApiKeys).toEqual(first.adminApiKeys);
     expect(second.printed).toEqual([]);
+  });
+});
+
+describe('resolveRuntimeKeys: the portal signing key', () => {
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'hookrelay-keys-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const resolveWith = (env: Record<string, string>, embedded: boolean) =>
+    resolveRuntimeKeys(
+      loadConfig({ DATA_DIR: dataDir, ...env }),
+      embedded,
+      new JsonLogger('silent', { write: () => undefined }),
+      () => undefined,
+    );
+  const external = {
+    ADMIN_API_KEYS: 'admin-key-0123456789abcdef',
+    SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  };
+
+  it('is generated into DATA_DIR on the embedded default (owner-only) and reused', () => {
+    const first = resolveWith({}, true);
+    const second = resolveWith({}, true);
+    const file = join(dataDir, PORTAL_SIGNING_KEY_FILE);
+
+    expect({
+      length: first.portalSigningKey?.length,
+      reused: second.portalSigningKey?.equals(first.portalSigningKey ?? Buffer.alloc(0)),
+      mode: statSync(file).mode & 0o777,
+    }).toEqual({ length: 32, reused: true, mode: 0o600 });
+  });
+
+  it('is taken from PORTAL_SIGNING_KEY when set', () => {
+    const key = Buffer.alloc(32, 9).toString('base64');
+
+    expect(resolveWith({ ...external, PORTAL_SIGNING_KEY: key }, false).portalSigningKey).toEqual(
+      Buffer.from(key, 'base64'),
+    );
+  });
+
+  it('is left to derivation with DATABASE_URL and no PORTAL_SIGNING_KEY (nothing required)', () => {
+    expect(resolveWith(external, false).portalSigningKey).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { AppConfig, ConfigError } from './config/app-config';
 import { generateAdminKey, generateEncryptionKey, readOrCreateKey } from './database/data-dir-keys';
 
 export const ADMIN_KEY_FILE = 'admin-api-key';
+export const PORTAL_SIGNING_KEY_FILE = 'portal-signing.key';
 
 /** Where a generated admin key is shown: the terminal of whoever started the service. */
 export type SecretPrinter = (line: string) => void;
@@ -12,7 +13,7 @@ export type SecretPrinter = (line: string) => void;
 const printToStderr: SecretPrinter = (line) => void process.stderr.write(`${line}\n`);
 
 /**
- * Admin keys and the encryption key: from the configuration when given; on the embedded
+ * Admin keys, the encryption key and the portal signing key: from the configuration when given; on the embedded
  * default generated once into DATA_DIR. A generated admin key is printed once, on the run
  * that made it, as a plain stderr line and whatever LOG_LEVEL says: log lines are shipped
  * and kept where a secret must not go, so the JSON log names only the file.
@@ -60,5 +61,18 @@ export function resolveRuntimeKeys(
       ).value;
   }
   if (missing.length > 0) throw new ConfigError(missing);
-  return { adminApiKeys, encryptionKey: Buffer.from(encryptionKey as string, 'base64') };
+  // Never required: without it (and without the embedded default) the auth module derives
+  // one from the encryption key, which every replica shares.
+  const portalSigningKey =
+    config.PORTAL_SIGNING_KEY ??
+    (embedded
+      ? readOrCreateKey(config.DATA_DIR, PORTAL_SIGNING_KEY_FILE, generateEncryptionKey).value
+      : undefined);
+  return {
+    adminApiKeys,
+    encryptionKey: Buffer.from(encryptionKey as string, 'base64'),
+    ...(portalSigningKey === undefined
+      ? {}
+      : { portalSigningKey: Buffer.from(portalSigningKey, 'base64') }),
+  };
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { PortalSettings } from './dto/portal-settings.dto';
 
 @Entity('app')
 export class AppEntity {
@@ -16,6 +17,10 @@ export class AppEntity {
 
   @Column('integer', { name: 'retry_schedule', array: true, nullable: true })
   retrySchedule!: number[] | null;
+
+  /** The customer portal's theming. */
+  @Column('jsonb')
+  portal!: PortalSettings;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;

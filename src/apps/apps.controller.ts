@@ -1,14 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Page, PageQueryDto } from '../common/pagination';
+import { AdminOnly } from '../auth/access/access.decorators';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Page } from '../common/pagination';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { AppsService } from './apps.service';
-import { AppPageDto, AppResponseDto, CreateAppDto, UpdateAppDto } from './dto/app.dto';
+import { AppPageDto, AppQueryDto, AppResponseDto, CreateAppDto, UpdateAppDto } from './dto/app.dto';
 import { ApiOkResponse, ApiCreatedResponse } from '@nestjs/swagger';
 
 @ApiTags('Apps')
-@ApiBearerAuth()
 @ApiErrors()
+@AdminOnly()
 @Controller('api/v1/apps')
 export class AppsController {
   constructor(private readonly apps: AppsService) {}
@@ -21,9 +22,9 @@ export class AppsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List apps, oldest first' })
+  @ApiOperation({ summary: 'List apps, oldest first; ?search= narrows by name, id or uid' })
   @ApiOkResponse({ type: AppPageDto })
-  list(@Query() query: PageQueryDto): Promise<Page<AppResponseDto>> {
+  list(@Query() query: AppQueryDto): Promise<Page<AppResponseDto>> {
     return this.apps.list(query);
   }
 

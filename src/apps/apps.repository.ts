@@ -15,12 +15,21 @@ export class AppsRepository {
     return this.apps.findOne({ where: isId('app', idOrUid) ? { id: idOrUid } : { uid: idOrUid } });
   }
 
-  list(limit: number, after: string | undefined): Promise<AppEntity[]> {
+  /**
+   * `search` matches a name containing it (any case) or an exact id or uid. The name match is
+   * not indexed: it filters while walking the id order, stopping after `limit + 1` rows.
+   */
+  list(limit: number, after: string | undefined, search?: string): Promise<AppEntity[]> {
     const query = this.apps
       .createQueryBuilder('a')
       .orderBy('a.id', 'ASC')
       .limit(limit + 1);
-    if (after !== undefined) query.where('a.id > :after', { after });
+    if (after !== undefined) query.andWhere('a.id > :after', { after });
+    if (search !== undefined)
+      query.andWhere("(a.name ILIKE :like ESCAPE '\\' OR a.id = :search OR a.uid = :search)", {
+        like: `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        search,
+      });
     return query.getMany();
   }
 

@@ -3,10 +3,11 @@ import { CLOCK, type Clock } from '../common/clock';
 import { isPgError, UNIQUE_VIOLATION } from '../common/database-errors';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
 import { isId, newId } from '../common/ids';
-import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { AppEntity } from './app.entity';
 import { AppsRepository } from './apps.repository';
-import { AppResponseDto, CreateAppDto, UpdateAppDto } from './dto/app.dto';
+import { AppQueryDto, AppResponseDto, CreateAppDto, UpdateAppDto } from './dto/app.dto';
+import { mergePortalSettings } from './dto/portal-settings.dto';
 import { retryScheduleToSeconds } from './dto/retry-schedule.validator';
 
 @Injectable()
@@ -24,17 +25,19 @@ export class AppsService {
       name: dto.name,
       metadata: dto.metadata ?? {},
       retrySchedule: retryScheduleToSeconds(dto.retrySchedule) ?? null,
+      portal: mergePortalSettings({}, dto.portal ?? {}),
       createdAt: now,
       updatedAt: now,
     };
     return this.uniqueUid(dto.uid, () => this.apps.insert(app));
   }
 
-  async list(query: PageQueryDto): Promise<Page<AppResponseDto>> {
+  async list(query: AppQueryDto): Promise<Page<AppResponseDto>> {
     const limit = pageLimit(query);
     const rows = await this.apps.list(
       limit,
       decodeCursor(query.cursor, (k) => isId('app', k)),
+      query.search,
     );
     return toPage(rows, limit, (a) => a.id, AppResponseDto.from);
   }
@@ -53,6 +56,7 @@ export class AppsService {
     if (dto.metadata !== undefined) app.metadata = dto.metadata;
     if (dto.retrySchedule !== undefined)
       app.retrySchedule = retryScheduleToSeconds(dto.retrySchedule) ?? null;
+    if (dto.portal !== undefined) app.portal = mergePortalSettings(app.portal, dto.portal);
     app.updatedAt = this.clock.now();
     return this.uniqueUid(dto.uid ?? undefined, () => this.apps.save(app));
   }

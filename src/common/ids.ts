@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
  * Crockford base32). Monotonic within a process, so ids created in the same millisecond
  * still sort in creation order — keyset pagination relies on it.
  */
-export type IdPrefix = 'app' | 'ep' | 'sub' | 'msg' | 'dlv' | 'atmpt' | 'evt';
+export type IdPrefix = 'app' | 'ep' | 'sub' | 'msg' | 'dlv' | 'atmpt' | 'evt' | 'key' | 'ps';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;

@@ -193,6 +193,34 @@ export const CONFIG_SCHEMA = {
     default: undefined,
     doc: 'AES-256-GCM key (base64 of 32 bytes) encrypting endpoint secrets and tokens at rest. Unset with the embedded database: generated into `DATA_DIR`. Required with `DATABASE_URL`.',
   },
+  PORTAL_SIGNING_KEY: {
+    schema: z
+      .string()
+      .refine(
+        (v) => Buffer.from(v, 'base64').length >= 32,
+        'must be at least 32 bytes, base64-encoded (openssl rand -base64 32)',
+      )
+      .optional(),
+    default: undefined,
+    doc: 'HMAC key (base64, at least 32 bytes) signing customer portal session tokens; changing it ends every session. Unset with the embedded database: generated into `DATA_DIR`. Unset with `DATABASE_URL`: derived from `SECRETS_ENCRYPTION_KEY` (HKDF, own label), so replicas agree without another secret.',
+  },
+  PUBLIC_URL: {
+    schema: z
+      .string()
+      .url('must be an http(s) URL')
+      .regex(/^https?:\/\/[^?#]+$/, 'must be an http(s) URL without query or fragment')
+      .optional(),
+    default: undefined,
+    doc: 'Base URL customers reach this service at (e.g. `https://hooks.example.com`): the portal session `url` is `<PUBLIC_URL>/portal#token=…`. Unset: `http://<HOST>:<PORT>` (`localhost` for `0.0.0.0`).',
+  },
+  PORTAL_FRAME_ANCESTORS: {
+    schema: z
+      .string()
+      .min(1)
+      .regex(/^[^;,\r\n]+$/, 'must be CSP frame-ancestors sources separated by spaces'),
+    default: "'self'",
+    doc: "CSP `frame-ancestors` of `/portal`: the sites that may embed the portal in an iframe, space-separated (e.g. `'self' https://app.example.com`). Default: same origin only.",
+  },
   MAX_PAYLOAD_BYTES: {
     schema: int(1, 16 * 1024 * 1024),
     default: '262144',

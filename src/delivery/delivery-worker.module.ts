@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EgressModule } from '../egress/egress.module';
 import { EndpointHealthModule } from '../endpoint-health/endpoint-health.module';
+import { EndpointStatsRecorderModule } from '../endpoint-stats/endpoint-stats-recorder.module';
 import { OutboundDispatchers } from '../egress/outbound-dispatchers';
 import { DeliveryHooksModule } from './hooks/delivery-hooks.module';
 import { DELIVERY_EGRESS } from './sending/delivery-egress';
@@ -14,7 +15,7 @@ import { EndpointConfigRepository } from './worker/endpoint-config.repository';
 
 /** The delivery worker: claim, send, record (ROLE=worker|all). */
 @Module({
-  imports: [EgressModule, DeliveryHooksModule, EndpointHealthModule],
+  imports: [EgressModule, DeliveryHooksModule, EndpointHealthModule, EndpointStatsRecorderModule],
   providers: [
     { provide: DELIVERY_EGRESS, useExisting: OutboundDispatchers },
     DeliverySender,

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequiresCapability } from '../auth/access/access.decorators';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { RotateSecretDto, SigningSecretDto } from './dto/endpoint.dto';
 import { EndpointSecretsService } from './endpoint-secrets.service';
 
 /** Both routes answer a secret, so neither may be kept by a cache on the way (no-store). */
 @ApiTags('Endpoints')
-@ApiBearerAuth()
 @ApiErrors()
 @Controller('api/v1/apps/:appId/endpoints/:endpointId/secret')
 export class EndpointSecretsController {
@@ -16,6 +16,7 @@ export class EndpointSecretsController {
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: "Get the endpoint's current signing secret" })
   @ApiOkResponse({ type: SigningSecretDto })
+  @RequiresCapability('secrets:read')
   get(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,
@@ -30,6 +31,7 @@ export class EndpointSecretsController {
     summary: 'Rotate the signing secret; the previous one keeps signing for 24 hours',
   })
   @ApiOkResponse({ type: SigningSecretDto, description: 'The new current secret.' })
+  @RequiresCapability('secrets:rotate')
   rotate(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,

@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { RequiresCapability } from '../auth/access/access.decorators';
+import { EndpointScopeParam } from '../auth/access/credential.params';
+import type { EndpointScope } from '../auth/credentials/credential';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -19,7 +21,6 @@ import {
 import { EndpointsService } from './endpoints.service';
 
 @ApiTags('Endpoints')
-@ApiBearerAuth()
 @ApiErrors()
 @Controller('api/v1/apps/:appId/endpoints')
 export class EndpointsController {
@@ -30,6 +31,7 @@ export class EndpointsController {
     summary: 'Create an endpoint with its first subscription (eventTypes, default ["*"])',
   })
   @ApiCreatedResponse({ type: EndpointResponseDto })
+  @RequiresCapability('endpoints:write')
   async create(
     @Param('appId') appId: string,
     @Body() dto: CreateEndpointDto,
@@ -40,16 +42,19 @@ export class EndpointsController {
   @Get()
   @ApiOperation({ summary: "List the app's endpoints, oldest first" })
   @ApiOkResponse({ type: EndpointPageDto })
+  @RequiresCapability('endpoints:read', { filtersEndpoints: true })
   list(
     @Param('appId') appId: string,
     @Query() query: EndpointQueryDto,
+    @EndpointScopeParam() scope: EndpointScope,
   ): Promise<Page<EndpointResponseDto>> {
-    return this.endpoints.list(appId, query);
+    return this.endpoints.list(appId, query, scope);
   }
 
   @Get(':endpointId')
   @ApiOperation({ summary: 'Get an endpoint' })
   @ApiOkResponse({ type: EndpointResponseDto })
+  @RequiresCapability('endpoints:read')
   async get(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,
@@ -62,6 +67,7 @@ export class EndpointsController {
     summary: 'Update an endpoint (disabled: false re-enables it and resets its failure state)',
   })
   @ApiOkResponse({ type: EndpointResponseDto })
+  @RequiresCapability('endpoints:write')
   async update(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,
@@ -76,6 +82,7 @@ export class EndpointsController {
     summary: 'Delete an endpoint: its subscriptions go and its pending deliveries are cancelled',
   })
   @ApiNoContentResponse()
+  @RequiresCapability('endpoints:write')
   delete(@Param('appId') appId: string, @Param('endpointId') endpointId: string): Promise<void> {
     return this.endpoints.delete(appId, endpointId);
   }

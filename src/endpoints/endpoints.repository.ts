@@ -54,6 +54,7 @@ export class EndpointsRepository {
     limit: number,
     after: string | undefined,
     disabled: boolean | undefined,
+    only: readonly string[] | null = null,
   ): Promise<EndpointEntity[]> {
     const query = this.endpoints
       .createQueryBuilder('e')
@@ -62,6 +63,7 @@ export class EndpointsRepository {
       .limit(limit + 1);
     if (after !== undefined) query.andWhere('e.id > :after', { after });
     if (disabled !== undefined) query.andWhere('e.disabled = :disabled', { disabled });
+    if (only !== null) query.andWhere('e.id = ANY(:only)', { only });
     return query.getMany();
   }
 

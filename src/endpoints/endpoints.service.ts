@@ -92,7 +92,12 @@ export class EndpointsService {
     return endpoint;
   }
 
-  async list(appIdOrUid: string, query: EndpointQueryDto): Promise<Page<EndpointResponseDto>> {
+  /** `scope`: only these endpoints (an endpoint-limited portal session); null: all. */
+  async list(
+    appIdOrUid: string,
+    query: EndpointQueryDto,
+    scope: readonly string[] | null = null,
+  ): Promise<Page<EndpointResponseDto>> {
     const app = await this.apps.get(appIdOrUid);
     const limit = pageLimit(query);
     const rows = await this.endpoints.list(
@@ -100,6 +105,7 @@ export class EndpointsService {
       limit,
       decodeCursor(query.cursor, (k) => isId('ep', k)),
       query.disabled,
+      scope,
     );
     return toPage(
       rows,

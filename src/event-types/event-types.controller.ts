@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { AdminOnly, RequiresCapability } from '../auth/access/access.decorators';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -19,7 +19,6 @@ import {
 import { EventTypesService } from './event-types.service';
 
 @ApiTags('Event types')
-@ApiBearerAuth()
 @ApiErrors()
 @Controller('api/v1/event-types')
 export class EventTypesController {
@@ -28,6 +27,7 @@ export class EventTypesController {
   @Post()
   @ApiOperation({ summary: 'Add an event type to the catalog' })
   @ApiCreatedResponse({ type: EventTypeResponseDto })
+  @AdminOnly()
   async create(@Body() dto: CreateEventTypeDto): Promise<EventTypeResponseDto> {
     return EventTypeResponseDto.from(await this.types.create(dto));
   }
@@ -35,6 +35,7 @@ export class EventTypesController {
   @Get()
   @ApiOperation({ summary: 'List event types by name' })
   @ApiOkResponse({ type: EventTypePageDto })
+  @RequiresCapability('event-types:read', { filtersEndpoints: true })
   list(@Query() query: EventTypeQueryDto): Promise<Page<EventTypeResponseDto>> {
     return this.types.list(query);
   }
@@ -42,6 +43,7 @@ export class EventTypesController {
   @Get(':name')
   @ApiOperation({ summary: 'Get an event type' })
   @ApiOkResponse({ type: EventTypeResponseDto })
+  @RequiresCapability('event-types:read', { filtersEndpoints: true })
   async get(@Param('name') name: string): Promise<EventTypeResponseDto> {
     return EventTypeResponseDto.from(await this.types.get(name));
   }
@@ -49,6 +51,7 @@ export class EventTypesController {
   @Patch(':name')
   @ApiOperation({ summary: 'Update description, schema or archived' })
   @ApiOkResponse({ type: EventTypeResponseDto })
+  @AdminOnly()
   async update(
     @Param('name') name: string,
     @Body() dto: UpdateEventTypeDto,
@@ -60,6 +63,7 @@ export class EventTypesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an event type from the catalog' })
   @ApiNoContentResponse()
+  @AdminOnly()
   delete(@Param('name') name: string): Promise<void> {
     return this.types.delete(name);
   }

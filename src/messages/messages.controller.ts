@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { RequiresCapability } from '../auth/access/access.decorators';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiHeader,
   ApiOkResponse,
@@ -48,7 +48,6 @@ const TOO_LARGE = {
  * pipe), and takes each payload's text from the body text (delivered exactly as sent).
  */
 @ApiTags('Messages')
-@ApiBearerAuth()
 @ApiErrors()
 @Controller('api/v1/apps/:appId/messages')
 export class MessagesController {
@@ -78,6 +77,7 @@ export class MessagesController {
     description: 'A repeat of a stored eventId: the original message; nothing created',
   })
   @ApiResponse(TOO_LARGE)
+  @RequiresCapability('messages:write')
   async create(
     @Param('appId') appId: string,
     @Body() body: unknown,
@@ -101,6 +101,7 @@ export class MessagesController {
     description: 'All stored (repeated eventIds answer their original, duplicate: true)',
   })
   @ApiResponse(TOO_LARGE)
+  @RequiresCapability('messages:write')
   async createBatch(
     @Param('appId') appId: string,
     @Body() body: unknown,
@@ -119,6 +120,7 @@ export class MessagesController {
   @Get()
   @ApiOperation({ summary: 'The events feed: messages of the app, newest first' })
   @ApiOkResponse({ type: MessagePageDto })
+  @RequiresCapability('messages:read')
   list(
     @Param('appId') appId: string,
     @Query() query: MessageQueryDto,
@@ -131,6 +133,7 @@ export class MessagesController {
     summary: 'A message with its payload and the status of its delivery to each endpoint',
   })
   @ApiOkResponse({ type: MessageDetailDto })
+  @RequiresCapability('messages:read')
   get(
     @Param('appId') appId: string,
     @Param('messageId') messageId: string,

@@ -13,6 +13,6 @@ import { QueueStatsRepository } from './queue-stats.repository';
 @Module({
   controllers: [MetricsController],
   providers: [MetricsService, MetricsAuthGuard, QueueStatsRepository, QueueGauges],
-  exports: [MetricsService],
+  exports: [MetricsService, QueueStatsRepository],
 })
 export class MetricsModule {}

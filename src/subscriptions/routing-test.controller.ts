@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { RequiresCapability } from '../auth/access/access.decorators';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ErrorResponseDto } from '../common/openapi/api-errors.decorator';
 import { RoutingTestDto, RoutingTestResultDto } from './dto/subscription.dto';
 import { RoutingTestService } from './routing-test.service';
 
 @ApiTags('Subscriptions')
-@ApiBearerAuth()
 @ApiErrors()
 @Controller('api/v1/apps/:appId/subscriptions/test')
 export class RoutingTestController {
@@ -22,6 +22,7 @@ export class RoutingTestController {
     description: 'payload larger than MAX_PAYLOAD_BYTES',
     type: ErrorResponseDto,
   })
+  @RequiresCapability('events:test')
   test(@Param('appId') appId: string, @Body() dto: RoutingTestDto): Promise<RoutingTestResultDto> {
     return this.routing.explain(appId, dto);
   }

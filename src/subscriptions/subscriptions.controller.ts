@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { RequiresCapability } from '../auth/access/access.decorators';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -18,7 +18,6 @@ import {
 import { SubscriptionsService } from './subscriptions.service';
 
 @ApiTags('Subscriptions')
-@ApiBearerAuth()
 @ApiErrors()
 @Controller('api/v1/apps/:appId/endpoints/:endpointId/subscriptions')
 export class SubscriptionsController {
@@ -29,6 +28,7 @@ export class SubscriptionsController {
     summary: 'Subscribe the endpoint to event types, optionally filtered by payload',
   })
   @ApiCreatedResponse({ type: SubscriptionResponseDto })
+  @RequiresCapability('endpoints:write')
   async create(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,
@@ -40,6 +40,7 @@ export class SubscriptionsController {
   @Get()
   @ApiOperation({ summary: "List the endpoint's subscriptions, oldest first" })
   @ApiOkResponse({ type: SubscriptionPageDto })
+  @RequiresCapability('endpoints:read')
   list(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,
@@ -51,6 +52,7 @@ export class SubscriptionsController {
   @Get(':subscriptionId')
   @ApiOperation({ summary: 'Get a subscription' })
   @ApiOkResponse({ type: SubscriptionResponseDto })
+  @RequiresCapability('endpoints:read')
   async get(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,
@@ -64,6 +66,7 @@ export class SubscriptionsController {
     summary: "Update a subscription's event types or filter (filter: null removes it)",
   })
   @ApiOkResponse({ type: SubscriptionResponseDto })
+  @RequiresCapability('endpoints:write')
   async update(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,
@@ -79,6 +82,7 @@ export class SubscriptionsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a subscription' })
   @ApiNoContentResponse()
+  @RequiresCapability('endpoints:write')
   delete(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,

@@ -1,9 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
 import { IsOptionalNotNull } from '../../common/validation/optional-not-null.validator';
-import { PageResponse } from '../../common/pagination';
+import { PageQueryDto, PageResponse } from '../../common/pagination';
 import { AppEntity } from '../app.entity';
+import { PortalSettingsDto } from './portal-settings.dto';
 import {
   IsRetrySchedule,
   RETRY_SCHEDULE_DOC,
@@ -41,6 +51,16 @@ export class CreateAppDto {
   @IsOptional()
   @IsRetrySchedule()
   retrySchedule?: string[] | null;
+
+  @ApiPropertyOptional({
+    type: PortalSettingsDto,
+    description:
+      'Theming of the customer portal for this app (a PATCH merges; null clears a field).',
+  })
+  @IsOptionalNotNull()
+  @ValidateNested()
+  @Type(() => PortalSettingsDto)
+  portal?: PortalSettingsDto;
 }
 
 /** Every field optional; null only where it clears a value (uid, retrySchedule). */
@@ -62,6 +82,7 @@ export class AppResponseDto {
   @ApiProperty() name!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty(RETRY_SCHEDULE_DOC) retrySchedule!: string[] | null;
+  @ApiProperty({ type: PortalSettingsDto }) portal!: PortalSettingsDto;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
@@ -72,10 +93,24 @@ export class AppResponseDto {
       name: entity.name,
       metadata: entity.metadata,
       retrySchedule: retryScheduleToApi(entity.retrySchedule),
+      portal: entity.portal,
       createdAt: entity.createdAt.toISOString(),
       updatedAt: entity.updatedAt.toISOString(),
     };
   }
+}
+
+/** `GET /apps`: oldest first, optionally narrowed by a search text. */
+export class AppQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    example: 'acme',
+    description: 'Only apps whose name contains this text (any case), or whose id or uid is it.',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  search?: string;
 }
 
 export class AppPageDto extends PageResponse(AppResponseDto, 'AppPage') {}

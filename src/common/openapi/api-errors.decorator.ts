@@ -27,7 +27,11 @@ const error = (status: number, description: string): ApiResponseOptions => ({
 /** What any authenticated route can answer. */
 const EVERY_ROUTE: readonly ApiResponseOptions[] = [
   error(400, 'Malformed request (bad JSON, bad cursor)'),
-  error(401, 'Missing or invalid API key (with `WWW-Authenticate: Bearer`)'),
+  error(401, 'Missing, invalid, expired or revoked credential (with `WWW-Authenticate: Bearer`)'),
+  error(
+    403,
+    'An app API key or portal token that may not do this: `capability_missing`, `admin_only`, `endpoint_limited` (a session limited to some endpoints, on an app-wide route), `portal_session_only`',
+  ),
   error(404, 'Not found'),
   error(422, 'Invalid input; `details` names each field'),
   error(500, 'Unexpected error; `errorId` is also in the log line'),

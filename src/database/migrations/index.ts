@@ -6,6 +6,8 @@ import { OutboundIpsState1764200000000 } from './1764200000000-outbound-ips-stat
 import { ReceiverCompatibility1764200000001 } from './1764200000001-receiver-compatibility';
 import { DropMessageCreatedIndex1764300000000 } from './1764300000000-drop-message-created-index';
 import { TraceContext1764301600000 } from './1764301600000-trace-context';
+import { EndpointMinuteStats1764400000000 } from './1764400000000-endpoint-minute-stats';
+import { ScopedCredentials1764500000000 } from './1764500000000-scoped-credentials';
 import { FifoOrdering1764600000000 } from './1764600000000-fifo-ordering';
 
 /** Every migration, in order. New ones are appended here (timestamped names). */
@@ -18,5 +20,7 @@ export const MIGRATIONS = [
   ReceiverCompatibility1764200000001,
   DropMessageCreatedIndex1764300000000,
   TraceContext1764301600000,
+  EndpointMinuteStats1764400000000,
+  ScopedCredentials1764500000000,
   FifoOrdering1764600000000,
 ];

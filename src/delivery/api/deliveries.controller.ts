@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { RequiresCapability } from '../../auth/access/access.decorators';
+import { EndpointScopeParam } from '../../auth/access/credential.params';
+import type { EndpointScope } from '../../auth/credentials/credential';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiOkResponse,
   ApiOperation,
@@ -22,7 +24,6 @@ import {
 } from './dto/delivery.dto';
 
 @ApiTags('Deliveries')
-@ApiBearerAuth()
 @ApiErrors()
 @Controller('api/v1/apps/:appId')
 export class DeliveriesController {
@@ -31,23 +32,27 @@ export class DeliveriesController {
   @Get('messages/:messageId/deliveries')
   @ApiOperation({ summary: "A message's deliveries, one per endpoint, with their state" })
   @ApiOkResponse({ type: DeliveryPageDto })
+  @RequiresCapability('deliveries:read', { filtersEndpoints: true })
   listDeliveries(
     @Param('appId') appId: string,
     @Param('messageId') messageId: string,
     @Query() query: PageQueryDto,
+    @EndpointScopeParam() scope: EndpointScope,
   ): Promise<Page<DeliveryResponseDto>> {
-    return this.deliveries.listForMessage(appId, messageId, query);
+    return this.deliveries.listForMessage(appId, messageId, query, scope);
   }
 
   @Get('messages/:messageId/attempts')
   @ApiOperation({ summary: 'Every attempt to deliver a message, newest first' })
   @ApiOkResponse({ type: AttemptPageDto })
+  @RequiresCapability('deliveries:read', { filtersEndpoints: true })
   listMessageAttempts(
     @Param('appId') appId: string,
     @Param('messageId') messageId: string,
     @Query() query: PageQueryDto,
+    @EndpointScopeParam() scope: EndpointScope,
   ): Promise<Page<AttemptResponseDto>> {
-    return this.deliveries.attemptsForMessage(appId, messageId, query);
+    return this.deliveries.attemptsForMessage(appId, messageId, query, scope);
   }
 
   @Get('endpoints/:endpointId/attempts')
@@ -55,6 +60,7 @@ export class DeliveriesController {
     summary: "An endpoint's attempts, newest first, optionally only failed or succeeded ones",
   })
   @ApiOkResponse({ type: AttemptPageDto })
+  @RequiresCapability('deliveries:read')
   listEndpointAttempts(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,
@@ -79,12 +85,14 @@ export class DeliveriesController {
     description:
       'Being sent right now (`delivery_in_flight`), cancelled (`delivery_cancelled`), or its endpoint is disabled (`endpoint_disabled`).',
   })
+  @RequiresCapability('deliveries:retry', { filtersEndpoints: true })
   retry(
     @Param('appId') appId: string,
     @Param('deliveryId') deliveryId: string,
     @Body() _body: NoBodyDto,
+    @EndpointScopeParam() scope: EndpointScope,
   ): Promise<void> {
-    return this.deliveries.retry(appId, deliveryId);
+    return this.deliveries.retry(appId, deliveryId, scope);
   }
 
   @Post('endpoints/:endpointId/recover')
@@ -101,6 +109,7 @@ export class DeliveriesController {
     type: ErrorResponseDto,
     description: 'The endpoint is disabled (`endpoint_disabled`): re-enable it first.',
   })
+  @RequiresCapability('deliveries:retry')
   async recover(
     @Param('appId') appId: string,
     @Param('endpointId') endpointId: string,

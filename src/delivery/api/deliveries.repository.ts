@@ -115,11 +115,13 @@ export class DeliveriesRepository {
     messageId: string,
     limit: number,
     after: string | undefined,
+    endpointIds: readonly string[] | null = null,
   ): Promise<DeliveryRecordRow[]> {
     const { rows } = await this.pool.query<DeliveryRecordRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM ${WITH_MESSAGE_OF_DELIVERY}
-        WHERE d.message_id = $1 AND ($2::text IS NULL OR d.id > $2) ORDER BY d.id LIMIT $3`,
-      [messageId, after ?? null, limit + 1],
+        WHERE d.message_id = $1 AND ($2::text IS NULL OR d.id > $2)
+          AND ($4::text[] IS NULL OR d.endpoint_id = ANY($4)) ORDER BY d.id LIMIT $3`,
+      [messageId, after ?? null, limit + 1, endpointIds],
     );
     return rows;
   }
@@ -129,11 +131,13 @@ export class DeliveriesRepository {
     messageId: string,
     limit: number,
     before: string | undefined,
+    endpointIds: readonly string[] | null = null,
   ): Promise<AttemptRecordRow[]> {
     const { rows } = await this.pool.query<AttemptRecordRow>(
       `SELECT ${ATTEMPT_COLUMNS} FROM ${WITH_MESSAGE_OF_ATTEMPT}
-        WHERE a.message_id = $1 AND ($2::text IS NULL OR a.id < $2) ORDER BY a.id DESC LIMIT $3`,
-      [messageId, before ?? null, limit + 1],
+        WHERE a.message_id = $1 AND ($2::text IS NULL OR a.id < $2)
+          AND ($4::text[] IS NULL OR a.endpoint_id = ANY($4)) ORDER BY a.id DESC LIMIT $3`,
+      [messageId, before ?? null, limit + 1, endpointIds],
     );
     return rows;
   }

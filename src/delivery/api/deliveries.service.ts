@@ -19,6 +19,7 @@ export class DeliveriesService {
     appIdOrUid: string,
     messageId: string,
     query: PageQueryDto,
+    scope: readonly string[] | null = null,
   ): Promise<Page<DeliveryResponseDto>> {
     await this.message(appIdOrUid, messageId);
     const limit = pageLimit(query);
@@ -26,6 +27,7 @@ export class DeliveriesService {
       messageId,
       limit,
       decodeCursor(query.cursor, (k) => isId('dlv', k)),
+      scope,
     );
     return toPage(rows, limit, (r) => r.id, DeliveryResponseDto.from);
   }
@@ -34,6 +36,7 @@ export class DeliveriesService {
     appIdOrUid: string,
     messageId: string,
     query: PageQueryDto,
+    scope: readonly string[] | null = null,
   ): Promise<Page<AttemptResponseDto>> {
     await this.message(appIdOrUid, messageId);
     const limit = pageLimit(query);
@@ -41,6 +44,7 @@ export class DeliveriesService {
       messageId,
       limit,
       decodeCursor(query.cursor, (k) => isId('atmpt', k)),
+      scope,
     );
     return toPage(rows, limit, (r) => r.id, AttemptResponseDto.from);
   }
@@ -62,10 +66,16 @@ export class DeliveriesService {
     return toPage(rows, limit, (r) => r.id, AttemptResponseDto.from);
   }
 
-  async retry(appIdOrUid: string, deliveryId: string): Promise<void> {
+  /** `scope`: an endpoint-limited session sees only its endpoints' deliveries. */
+  async retry(
+    appIdOrUid: string,
+    deliveryId: string,
+    scope: readonly string[] | null = null,
+  ): Promise<void> {
     const app = await this.apps.get(appIdOrUid);
     const delivery = await this.deliveries.findDelivery(app.id, deliveryId);
-    if (!delivery) throw new NotFoundError('delivery', deliveryId);
+    if (!delivery || (scope !== null && !scope.includes(delivery.endpoint_id)))
+      throw new NotFoundError('delivery', deliveryId);
     if (delivery.status === 'cancelled')
       throw new ConflictError(
         'delivery_cancelled',

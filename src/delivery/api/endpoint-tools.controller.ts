@@ -1,13 +1,13 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { RequiresCapability } from '../../auth/access/access.decorators';
 import { ApiErrors, ErrorResponseDto } from '../../common/openapi/api-errors.decorator';
 import {
   ReplayDto,
@@ -25,7 +25,6 @@ const DISABLED = {
 };
 
 @ApiTags('Endpoints')
-@ApiBearerAuth()
 @ApiErrors()
 @Controller('api/v1/apps/:appId/endpoints/:endpointId')
 export class EndpointToolsController {
@@ -35,6 +34,7 @@ export class EndpointToolsController {
   ) {}
 
   @Post('test')
+  @RequiresCapability('events:test')
   @ApiOperation({
     summary:
       'Send one real, signed test event to this endpoint only (subscriptions ignored) and report the attempt',
@@ -60,6 +60,7 @@ export class EndpointToolsController {
   }
 
   @Post('replay')
+  @RequiresCapability('deliveries:retry')
   @HttpCode(200)
   @ApiOperation({
     summary:

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { EndpointStatsModule } from '../endpoint-stats/endpoint-stats.module';
+import { OverviewController } from './overview.controller';
+import { OverviewService } from './overview.service';
+import { TroubledEndpointsRepository } from './troubled-endpoints.repository';
+
+/** What the operator console's first page shows: queue health across every app. */
+@Module({
+  imports: [EndpointStatsModule],
+  controllers: [OverviewController],
+  providers: [OverviewService, TroubledEndpointsRepository],
+})
+export class OverviewModule {}

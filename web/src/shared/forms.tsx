@@ -1,0 +1,260 @@
+import { useState } from 'preact/hooks';
+import type { Endpoint, Subscription } from './types';
+import { ErrorBanner, Field, valueOf } from './ui';
+
+/** "a.b, c.*" → ["a.b", "c.*"] */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Empty → null; otherwise a JSON object or a message saying why not. */
+export function parseJsonObject(
+  text: string,
+  field: string,
+): { value: Record<string, unknown> | null } | { error: string } {
+  if (!text.trim()) return { value: null };
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      return { error: `${field} must be a JSON object` };
+    return { value: v as Record<string, unknown> };
+  } catch (e) {
+    return { error: `${field} is not valid JSON: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * The event type catalog as toggles next to the patterns field: ticking one adds its name to
+ * the comma-separated list, unticking removes it (patterns typed by hand are kept).
+ */
+export function EventTypeChoices(props: {
+  catalog: string[];
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const chosen = new Set(splitList(props.value));
+  const toggle = (name: string) => {
+    const next = splitList(props.value).filter((t) => t !== name && t !== '*');
+    if (!chosen.has(name)) next.push(name);
+    props.onChange(next.join(', '));
+  };
+  return (
+    <fieldset class="choices">
+      <legend class="field-label">From the catalog</legend>
+      {props.catalog.map((name) => (
+        <label key={name} class="choice">
+          <input type="checkbox" checked={chosen.has(name)} onChange={() => toggle(name)} />
+          <code>{name}</code>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+const FILTER_HINT =
+  'Optional JSON payload filter, e.g. {"data.amount": {"$gte": 100}}. Empty: every payload.';
+
+export interface EndpointFormValue {
+  url: string;
+  description: string;
+  rateLimit: number | null;
+  retrySchedule: string[] | null;
+  headers: Record<string, string>;
+  eventTypes?: string[];
+  filter?: Record<string, unknown>;
+}
+
+/**
+ * Creates or edits an endpoint. On create it also takes the first subscription (event type
+ * patterns and a payload filter). `onSubmit` gets only what the API needs; its error
+ * (with field details) is shown under the form.
+ */
+export function EndpointForm(props: {
+  initial?: Endpoint;
+  /** Event type names from the catalog, offered as choices for the first subscription. */
+  catalog?: string[];
+  submitLabel: string;
+  onSubmit: (value: EndpointFormValue) => Promise<void>;
+  onCancel?: () => void;
+}) {
+  const e = props.initial;
+  const [url, setUrl] = useState(e?.url ?? '');
+  const [description, setDescription] = useState(e?.description ?? '');
+  const [rateLimit, setRateLimit] = useState(e?.rateLimit == null ? '' : String(e.rateLimit));
+  const [retry, setRetry] = useState(e?.retrySchedule?.join(', ') ?? '');
+  const [headers, setHeaders] = useState(
+    e && Object.keys(e.headers).length ? JSON.stringify(e.headers, null, 2) : '',
+  );
+  const [eventTypes, setEventTypes] = useState('*');
+  const [filter, setFilter] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (ev: Event) => {
+    ev.preventDefault();
+    setError(null);
+    const h = parseJsonObject(headers, 'headers');
+    if ('error' in h) return setError(new Error(h.error));
+    const value: EndpointFormValue = {
+      url: url.trim(),
+      description,
+      rateLimit: rateLimit.trim() === '' ? null : Number(rateLimit),
+      retrySchedule: retry.trim() === '' ? null : splitList(retry),
+      headers: (h.value ?? {}) as Record<string, string>,
+    };
+    if (!e) {
+      const f = parseJsonObject(filter, 'filter');
+      if ('error' in f) return setError(new Error(f.error));
+      value.eventTypes = splitList(eventTypes);
+      if (f.value) value.filter = f.value;
+    }
+    setBusy(true);
+    try {
+      await props.onSubmit(value);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form" onSubmit={submit}>
+      <Field label="URL" hint="Where webhooks are POSTed (https in production).">
+        <input
+          type="url"
+          required
+          value={url}
+          onInput={(x) => setUrl(valueOf(x))}
+          placeholder="https://example.com/webhooks"
+        />
+      </Field>
+      <Field label="Description">
+        <input value={description} onInput={(x) => setDescription(valueOf(x))} maxLength={1024} />
+      </Field>
+      <div class="form-row">
+        <Field label="Rate limit (per second)" hint="Empty: unlimited.">
+          <input
+            type="number"
+            min={1}
+            value={rateLimit}
+            onInput={(x) => setRateLimit(valueOf(x))}
+          />
+        </Field>
+        <Field label="Retry schedule" hint='e.g. "5m, 30m, 2h". Empty: the app default.'>
+          <input value={retry} onInput={(x) => setRetry(valueOf(x))} />
+        </Field>
+      </div>
+      <Field label="Extra headers (JSON object)" hint='e.g. {"X-Team": "billing"}'>
+        <textarea
+          rows={2}
+          value={headers}
+          onInput={(x) => setHeaders(valueOf(x))}
+          spellcheck={false}
+        />
+      </Field>
+      {!e && (
+        <>
+          <Field
+            label="Event types"
+            hint='Patterns separated by commas: "invoice.paid", "invoice.*" or "*".'
+          >
+            <input value={eventTypes} onInput={(x) => setEventTypes(valueOf(x))} />
+          </Field>
+          {props.catalog && props.catalog.length > 0 && (
+            <EventTypeChoices catalog={props.catalog} value={eventTypes} onChange={setEventTypes} />
+          )}
+          <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
+            <textarea
+              rows={3}
+              value={filter}
+              onInput={(x) => setFilter(valueOf(x))}
+              spellcheck={false}
+            />
+          </Field>
+        </>
+      )}
+      <ErrorBanner error={error} title="Not saved" />
+      <div class="actions">
+        {props.onCancel && (
+          <button type="button" class="btn" onClick={props.onCancel}>
+            Cancel
+          </button>
+        )}
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {props.submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export interface SubscriptionFormValue {
+  eventTypes: string[];
+  filter: Record<string, unknown> | null;
+}
+
+/** The pattern and payload-filter editor of one subscription. */
+export function SubscriptionForm(props: {
+  initial?: Subscription;
+  eventTypes?: string[];
+  submitLabel: string;
+  onSubmit: (value: SubscriptionFormValue) => Promise<void>;
+  onCancel?: () => void;
+}) {
+  const [eventTypes, setEventTypes] = useState(props.initial?.eventTypes.join(', ') ?? '');
+  const [filter, setFilter] = useState(
+    props.initial?.filter ? JSON.stringify(props.initial.filter, null, 2) : '',
+  );
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (ev: Event) => {
+    ev.preventDefault();
+    setError(null);
+    const f = parseJsonObject(filter, 'filter');
+    if ('error' in f) return setError(new Error(f.error));
+    setBusy(true);
+    try {
+      await props.onSubmit({ eventTypes: splitList(eventTypes), filter: f.value });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="form" onSubmit={submit}>
+      <Field
+        label="Event types"
+        hint='Patterns separated by commas: "invoice.paid", "invoice.*" or "*".'
+      >
+        <input required value={eventTypes} onInput={(x) => setEventTypes(valueOf(x))} />
+      </Field>
+      {props.eventTypes && props.eventTypes.length > 0 && (
+        <EventTypeChoices catalog={props.eventTypes} value={eventTypes} onChange={setEventTypes} />
+      )}
+      <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
+        <textarea
+          rows={3}
+          value={filter}
+          onInput={(x) => setFilter(valueOf(x))}
+          spellcheck={false}
+        />
+      </Field>
+      <ErrorBanner error={error} title="Not saved" />
+      <div class="actions">
+        {props.onCancel && (
+          <button type="button" class="btn" onClick={props.onCancel}>
+            Cancel
+          </button>
+        )}
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {props.submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
