@@ -273,3 +273,63 @@ describe('Replay does not starve live traffic', () => {
     expect(worst).toBeLessThan(Math.max(...baseline) + 1500);
   }, 300_000);
 });
+
+describe('Replay to an endpoint that is then disabled', () => {
+  let sut: Sut;
+  let receiver: TestReceiver;
+
+  beforeAll(async () => {
+    // One replayed delivery released per 100 ms sweep: the backfill takes seconds to enter.
+    sut = await startTestAppWithDatabase({
+      env: { REPLAY_RELEASE_BATCH: '1', WORKER_SWEEP_INTERVAL_MS: '100' },
+    });
+    receiver = await startReceiver();
+  }, 60_000);
+  afterAll(async () => {
+    await sut.close();
+    await receiver.close();
+  });
+
+  const held = async (endpointId: string): Promise<number> => {
+    const { rows } = await sut.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM delivery WHERE endpoint_id = $1 AND next_attempt_at = 'infinity'`,
+      [endpointId],
+    );
+    return rows[0].n;
+  };
+
+  it('keeps the rest of its backfill held while it is disabled, and releases it once re-enabled', async () => {
+    const appId = (await createApp(sut.api)).id;
+    const since = new Date(Date.now() - 1000).toISOString();
+    await postBatch(
+      sut,
+      appId,
+      Array.from({ length: 300 }, (_, i) => ({ eventType: 'order.created', payload: { i } })),
+    );
+    const endpoint = await createEndpoint(sut.api, appId, {
+      url: receiver.url,
+      eventTypes: ['order.*'],
+    });
+    await replayAll(sut, appId, endpoint.id, since);
+    const patch = await sut.api.patch(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`, {
+      disabled: true,
+    });
+    expect(patch.status).toBe(200);
+    const before = await held(endpoint.id);
+    expect(before).toBeGreaterThan(200);
+    // Ten sweeps: a disabled endpoint's held rows must not trickle out (each would be parked
+    // by the worker and the next sweep would release another).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await held(endpoint.id)).toBe(before);
+
+    const enable = await sut.api.patch(`/api/v1/apps/${appId}/endpoints/${endpoint.id}`, {
+      disabled: false,
+    });
+    expect(enable.status).toBe(200);
+    await eventually(
+      async () => (await held(endpoint.id)) < before || undefined,
+      10_000,
+      'the sweep to release held rows again',
+    );
+  }, 60_000);
+});

@@ -264,7 +264,7 @@ export const CONFIG_SCHEMA = {
   REPLAY_RELEASE_BATCH: {
     schema: int(1, 100_000),
     default: '200',
-    doc: "Replayed deliveries wait outside the queue; each worker sweep releases at most this many per endpoint, and only while fewer than this many of the endpoint's deliveries are due or being sent, so a backfill never queues ahead of live traffic. Keep it below half of `WORKER_CONCURRENCY`.",
+    doc: "Replayed deliveries of an unordered endpoint wait outside the queue; each worker sweep releases at most this many per enabled endpoint, and only while fewer than this many of the endpoint's deliveries are due or being sent, so a backfill never queues ahead of live traffic (a FIFO endpoint's replayed deliveries join its streams at once). Keep it well below `WORKER_CONCURRENCY`.",
   },
   SHUTDOWN_GRACE_MS: {
     schema: int(0, 600_000),

@@ -188,6 +188,25 @@ if ('missing' in lookup) {
     );
 
     it(
+      "sends a test event to the endpoint alone and shows the receiver's answer",
+      async () => {
+        const { page } = desk;
+        const test = card(page, 'Send a test event');
+        await test.getByLabel('Event type', { exact: true }).fill('invoice.paid');
+        // Below the subscription's filter ($gte 100): a test ignores subscriptions.
+        await test.getByLabel('Payload (JSON, optional)', { exact: true }).fill('{"amount": 1}');
+        await test.getByRole('button', { name: 'Send test event' }).click();
+        await test.getByText(/^Delivered: 202/).waitFor();
+        await receiver.waitFor(3, 30_000);
+        expect(JSON.parse(receiver.requests[2].body)).toMatchObject({
+          type: 'invoice.paid',
+          data: { amount: 1 },
+        });
+      },
+      STEP_MS,
+    );
+
+    it(
       'rotates the signing secret behind a confirmation and shows the new one',
       async () => {
         const { page } = desk;
@@ -219,11 +238,18 @@ if ('missing' in lookup) {
           page,
           () => charts.getByRole('button', { name: 'Refresh' }).click(),
           async () =>
-            (await chart.getAttribute('aria-label'))?.includes('2 succeeded, 0 failed') ?? false,
-          'the chart to count both attempts',
+            (await chart.getAttribute('aria-label'))?.includes('3 succeeded, 0 failed') ?? false,
+          'the chart to count the three attempts (message, retry, test event)',
         );
         await charts.locator('summary', { hasText: 'Minutes with attempts' }).click();
-        await charts.getByRole('cell', { name: '2', exact: true }).first().waitFor();
+        // The per-minute table: its succeeded column sums to the chart's total (the three
+        // attempts may straddle a minute boundary).
+        const rows = charts.locator('tbody tr');
+        await rows.first().waitFor();
+        // Column 2 is "Succeeded" (at 390 px a cell also carries its label).
+        const succeededCells = await rows.locator('td:nth-child(2)').allTextContents();
+        const succeeded = succeededCells.reduce((sum, t) => sum + Number(t.replace(/\D/g, '')), 0);
+        expect(succeeded).toBe(3);
         await desk.shot('endpoint');
       },
       STEP_MS,
@@ -236,7 +262,9 @@ if ('missing' in lookup) {
         await page.goto(`${service.baseUrl}/console/apps/${appId}/events`);
         await page.getByLabel('Event type', { exact: true }).fill('invoice.*');
         await page.getByRole('button', { name: 'Filter' }).click();
-        expect(await page.getByRole('link', { name: 'invoice.paid' }).count()).toBe(2);
+        // The two posted messages and the test event (badged), newest first.
+        expect(await page.getByRole('link', { name: 'invoice.paid' }).count()).toBe(3);
+        expect(await page.locator('.badge', { hasText: /^test$/ }).count()).toBe(1);
         await desk.shot('events');
         await page.getByRole('link', { name: 'invoice.paid' }).last().click();
         await page.getByRole('heading', { name: 'invoice.paid' }).waitFor();

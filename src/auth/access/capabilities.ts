@@ -24,8 +24,8 @@ export const CAPABILITY_DOCS: Readonly<Record<Capability, string>> = {
   'secrets:rotate': "Rotate an endpoint's signing secret",
   'messages:read': "List and read the app's messages",
   'messages:write': 'Send messages (single and batch)',
-  'deliveries:read': 'Read deliveries and attempts (with response excerpts)',
-  'deliveries:retry': 'Retry a delivery, recover an endpoint',
+  'deliveries:read': 'Read deliveries, attempts (with response excerpts) and endpoint stats',
+  'deliveries:retry': 'Retry a delivery, recover or replay an endpoint',
   'events:test': 'Try routing (`subscriptions/test`) and send test events',
   'event-types:read': 'Read the event type catalog (schemas and examples)',
 };

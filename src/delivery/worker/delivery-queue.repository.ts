@@ -347,7 +347,8 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
    * Releases held replay deliveries (next_attempt_at = 'infinity', see
    * MessagesRepository.insertReplayDeliveries) into the queue: per endpoint holding some, up
    * to `batch` of them become due now, but only while fewer than `batch` of that endpoint's
-   * deliveries are due or being sent. A backfill thus enters the queue at the pace its
+   * deliveries are due or being sent, and never for a disabled endpoint (its backfill stays
+   * held, so re-enabling it does not release the backlog at once). A backfill thus enters the queue at the pace its
    * endpoint drains (at most `batch` per sweep), and a worker never holds more than `batch`
    * of it: counting only the due rows let the workers' local queues fill with up to a claim
    * capacity of replayed rows, ahead of live messages (2–9 s live latency in the 20k e2e
@@ -363,7 +364,7 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
                SELECT DISTINCT endpoint_id FROM delivery
                 WHERE status = 'pending' AND fifo_seq IS NULL AND next_attempt_at = 'infinity'
              ), roomy AS (
-               SELECT h.endpoint_id FROM held h
+               SELECT h.endpoint_id FROM held h JOIN endpoint e ON e.id = h.endpoint_id AND NOT e.disabled
                 WHERE (SELECT count(*) FROM delivery d
                         WHERE d.status = 'pending' AND d.next_attempt_at <= $1
                           AND d.endpoint_id = h.endpoint_id)

@@ -48,6 +48,10 @@ export interface Message {
   id: string;
   eventType: string;
   eventId: string | null;
+  /** FIFO ordering key (null: none). */
+  orderingKey?: string | null;
+  /** Sent by the test-event route: delivered to one endpoint only, never replayed. */
+  test?: boolean;
   createdAt: string;
   payload?: Record<string, unknown>;
 }

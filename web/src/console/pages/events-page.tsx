@@ -5,7 +5,7 @@ import { useAsync, useCursorPages } from '../../shared/hooks';
 import { Link, navigate } from '../../shared/router';
 import { PagedTable } from '../../shared/table';
 import type { App, Message } from '../../shared/types';
-import { Card, Field, useDocumentTitle, valueOf } from '../../shared/ui';
+import { Badge, Card, Field, useDocumentTitle, valueOf } from '../../shared/ui';
 import { api } from '../session';
 
 interface Filters {
@@ -101,15 +101,32 @@ export function EventsPage({ appId }: { appId: string }) {
             {
               label: 'Event type',
               render: (m) => (
-                <Link to={path`apps/${appId}/messages/${m.id}`}>
-                  <code class="break">{m.eventType}</code>
-                </Link>
+                <>
+                  <Link to={path`apps/${appId}/messages/${m.id}`}>
+                    <code class="break">{m.eventType}</code>
+                  </Link>
+                  {m.test && (
+                    <>
+                      {' '}
+                      <Badge>test</Badge>
+                    </>
+                  )}
+                </>
               ),
             },
             {
               label: 'Event id',
               render: (m) =>
                 m.eventId ? <span class="break">{m.eventId}</span> : <span class="muted">—</span>,
+            },
+            {
+              label: 'Ordering key',
+              render: (m) =>
+                m.orderingKey ? (
+                  <span class="break">{m.orderingKey}</span>
+                ) : (
+                  <span class="muted">—</span>
+                ),
             },
             { label: 'Message', render: (m) => <code class="break">{m.id}</code> },
             {
