@@ -40,7 +40,10 @@ function glassfyReceiver(token: string) {
   };
 }
 
-/** Adapty: the configured Authorization value and a flat body with profile_id, event_type, event_properties. */
+/**
+ * Adapty: the Authorization header equals exactly the value the customer configured in Adapty
+ * (any string: no "Bearer " is added), and a flat body with profile_id, event_type, event_properties.
+ */
 function adaptyReceiver(authorization: string) {
   return (request: ReceivedRequest): { status: number } => {
     if (request.headers.authorization !== authorization) return { status: 401 };
@@ -56,7 +59,7 @@ function adaptyReceiver(authorization: string) {
 
 const NAMI_SECRET = 'nami-legacy-shared-secret-0001';
 const GLASSFY_TOKEN = 'glassfy-token-abcdef123456';
-const ADAPTY_AUTH = 'adapty-auth-value-987654';
+const ADAPTY_AUTH = 'adapty-secret-123';
 
 const NAMI_PAYLOAD =
   '{"created_date":"2024-05-01T10:00:00Z","event_type":"user.subscription.renewed","id":"a0f3","user_id":"u-1","amount_micros":12345678901234567890}';
@@ -77,7 +80,7 @@ describe('Receivers of Nami ML, Glassfy and Adapty keep working unchanged', () =
     sut = await startTestAppWithDatabase({ env: { WORKER_SWEEP_INTERVAL_MS: '600000' } });
     nami = await startReceiver(namiReceiver(NAMI_SECRET));
     glassfy = await startReceiver(glassfyReceiver(GLASSFY_TOKEN));
-    adapty = await startReceiver(adaptyReceiver(`Bearer ${ADAPTY_AUTH}`));
+    adapty = await startReceiver(adaptyReceiver(ADAPTY_AUTH));
     appId = (await createApp(sut.api)).id;
     const configs: Record<string, Record<string, unknown>> = {
       // The README's migration guide, one endpoint per product.
@@ -99,9 +102,9 @@ describe('Receivers of Nami ML, Glassfy and Adapty keep working unchanged', () =
         url: adapty.url,
         eventTypes: ['adapty.*'],
         bodyFormat: 'payload',
-        // Adapty sends its "Authorization header value" verbatim; authToken sends
-        // "Bearer <token>", so a customer whose value is "Bearer …" keeps it unchanged.
+        // Adapty sends its "Authorization header value" verbatim: so does the raw scheme.
         authToken: ADAPTY_AUTH,
+        authTokenScheme: 'raw',
         omitFields: ['attributions', 'user_attributes'],
         eventTypeAliases: { 'adapty.subscription.renewed': 'subscription_renewed' },
         eventTypeField: 'event_type',
@@ -182,11 +185,32 @@ describe('Receivers of Nami ML, Glassfy and Adapty keep working unchanged', () =
 
     expect(await succeeded(messageId)).toEqual({ status: 'succeeded', last_status_code: 200 });
     const [request] = adapty.requests;
+    expect(request.headers.authorization).toBe(ADAPTY_AUTH);
     expect(request.body).toBe(
       '{"profile_id":"772204ce","customer_user_id":"john","event_type":"subscription_renewed","event_datetime":"2023-02-18T18:40:22.000000+0000","event_properties":{"store":"app_store","price_usd":0.10000000000000000001},"event_api_version":1}',
     );
     expect(() =>
       standardWebhooksVerifies(request, new Webhook(endpoints.adapty.secret)),
     ).not.toThrow();
+  });
+
+  it('Adapty: a customer whose configured value is "Basic …" receives exactly that value', async () => {
+    const basic = `Basic ${Buffer.from('adapty:pa55').toString('base64')}`;
+    const receiver = await startReceiver(adaptyReceiver(basic));
+    try {
+      await createEndpoint(sut.api, appId, {
+        url: receiver.url,
+        eventTypes: ['adapty-basic.*'],
+        bodyFormat: 'payload',
+        authToken: basic,
+        authTokenScheme: 'raw',
+      });
+      const messageId = await send('adapty-basic.subscription.renewed', ADAPTY_PAYLOAD);
+
+      expect(await succeeded(messageId)).toEqual({ status: 'succeeded', last_status_code: 200 });
+      expect(receiver.requests[0].headers.authorization).toBe(basic);
+    } finally {
+      await receiver.close();
+    }
   });
 });

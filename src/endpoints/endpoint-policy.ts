@@ -9,7 +9,7 @@ import {
   compileAddressPolicy,
   literalHostAddress,
 } from '../egress/ssrf/address-policy';
-import { headersProblems } from './endpoint-rules';
+import { type AuthTokenScheme, authTokenSchemeProblem, headersProblems } from './endpoint-rules';
 
 /**
  * Endpoint rules that span fields or depend on configuration; single-field rules live in the
@@ -52,6 +52,24 @@ export class EndpointPolicy {
     const message = eventTypeFieldFormatProblem(shape);
     if (message !== null)
       throw new ValidationError(message, [{ field: 'eventTypeField', message }]);
+  }
+
+  /**
+   * The scheme against the token the endpoint will hold (null: none). The 422 names the field
+   * the request gave that the caller can fix: the scheme that needs a missing token, or the
+   * token that does not fit the scheme (the other one when only one was given).
+   */
+  checkAuthTokenScheme(
+    scheme: AuthTokenScheme,
+    token: string | null,
+    given: { scheme: boolean; token: boolean },
+  ): void {
+    const problem = authTokenSchemeProblem(scheme, token);
+    if (problem === null) return;
+    const blameScheme = token === null ? given.scheme : !given.token;
+    const field = blameScheme ? 'authTokenScheme' : 'authToken';
+    const message = `${field}: ${problem}`;
+    throw new ValidationError(message, [{ field, message }]);
   }
 
   checkDisabledReason(disabled: boolean, disabledReason: string | null | undefined): void {

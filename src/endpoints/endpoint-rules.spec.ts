@@ -1,6 +1,8 @@
 import {
   authTokenHint,
   authTokenProblem,
+  authTokenSchemeProblem,
+  authorizationValue,
   endpointUrlProblem,
   headersProblems,
   signatureHeaderProblem,
@@ -76,17 +78,48 @@ describe('endpoint rules', () => {
   describe('authToken', () => {
     it.each([
       ['', '1 to'],
-      ['a b', 'whitespace'],
-      ['a\nb', 'whitespace'],
+      [' ab', 'spaces only between'],
+      ['ab ', 'spaces only between'],
+      ['a\tb', 'printable ASCII'],
+      ['a\nb', 'printable ASCII'],
+      ['a\r\nx-b: c', 'printable ASCII'],
+      ['café', 'printable ASCII'],
       ['x'.repeat(1025), '1 to'],
     ])('rejects %j', (token, rule) => {
       expect(authTokenProblem(token)).toContain(rule);
     });
-    it('accepts a typical token', () => expect(authTokenProblem('tok_abc.DEF-123')).toBeNull());
+    it.each(['tok_abc.DEF-123', 'Basic dXNlcjpwdw==', 'a', 'x'.repeat(1024)])(
+      'accepts %j',
+      (token) => expect(authTokenProblem(token)).toBeNull(),
+    );
     it('hints at the last 4 characters of a long token only', () => {
       expect(authTokenHint('abcdefghijkl1234')).toBe('…1234');
       expect(authTokenHint('short')).toBe('…');
       expect(authTokenHint(null)).toBeNull();
+    });
+  });
+
+  describe('authTokenScheme', () => {
+    it.each([
+      ['bearer', null],
+      ['bearer', 'tok_abc'],
+      ['raw', 'adapty-secret-123'],
+      ['raw', 'Basic dXNlcjpwdw=='],
+    ] as const)('accepts %s with %j', (scheme, token) => {
+      expect(authTokenSchemeProblem(scheme, token)).toBeNull();
+    });
+    it.each([
+      ['raw', null, 'needs an authToken'],
+      ['bearer', 'Basic dXNlcjpwdw==', 'must not contain spaces'],
+    ] as const)('rejects %s with %j', (scheme, token, rule) => {
+      expect(authTokenSchemeProblem(scheme, token)).toContain(rule);
+    });
+    it.each([
+      ['bearer', 'tok', 'Bearer tok'],
+      ['raw', 'tok', 'tok'],
+      ['raw', 'Basic a b', 'Basic a b'],
+    ] as const)('%s sends %j as %j', (scheme, token, value) => {
+      expect(authorizationValue(token, scheme)).toBe(value);
     });
   });
 

@@ -112,12 +112,44 @@ function headerValueCharProblem(name: string, found: RegExpExecArray): string {
   return `header "${name}" value may only hold tab, space, visible ASCII and U+0080-U+00FF characters (found U+${code} at index ${found.index})`;
 }
 
+/**
+ * How the authToken becomes the Authorization header: "bearer" sends `Bearer <token>`; "raw"
+ * sends the token itself as the whole value (receivers that expect `Basic …` or a bare key).
+ */
+export const AUTH_TOKEN_SCHEMES = ['bearer', 'raw'] as const;
+export type AuthTokenScheme = (typeof AUTH_TOKEN_SCHEMES)[number];
+
+/**
+ * The rule every authToken meets, whatever its scheme: printable ASCII (no CR, LF or other
+ * control characters), spaces only between other characters (HTTP strips them at the ends,
+ * so a receiver would never see the exact value).
+ */
 export function authTokenProblem(token: string): string | null {
   if (token.length < 1 || token.length > AUTH_TOKEN_MAX_LENGTH)
     return `must be 1 to ${AUTH_TOKEN_MAX_LENGTH} characters`;
-  // Printable ASCII without spaces: it goes verbatim into `Authorization: Bearer <token>`.
-  if (!/^[\x21-\x7e]+$/.test(token)) return 'must be printable ASCII without whitespace';
+  if (!/^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(token))
+    return 'must be printable ASCII, with spaces only between other characters';
   return null;
+}
+
+/**
+ * What the scheme adds to authTokenProblem, given the token the endpoint will hold (null: none).
+ * The bearer token goes after `Bearer `, so it may hold no space (RFC 6750 b64token).
+ */
+export function authTokenSchemeProblem(
+  scheme: AuthTokenScheme,
+  token: string | null,
+): string | null {
+  if (scheme === 'raw' && token === null)
+    return '"raw" needs an authToken (it is the whole Authorization value)';
+  if (scheme === 'bearer' && token !== null && token.includes(' '))
+    return 'with "bearer" the authToken must not contain spaces (use "raw" to send it as the whole Authorization value)';
+  return null;
+}
+
+/** The Authorization header value a delivery carries for this token. */
+export function authorizationValue(token: string, scheme: AuthTokenScheme): string {
+  return scheme === 'raw' ? token : `Bearer ${token}`;
 }
 
 export function signatureHeaderProblem(name: string): string | null {

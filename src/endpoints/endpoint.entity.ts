@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { BodyFormat } from '../common/body-shape';
+import type { AuthTokenScheme } from './endpoint-rules';
 
 export const ENDPOINT_ORDERINGS = ['none', 'fifo'] as const;
 export type EndpointOrdering = (typeof ENDPOINT_ORDERINGS)[number];
@@ -19,6 +20,8 @@ export class EndpointEntity {
   @Column('text', { name: 'disabled_reason', nullable: true }) disabledReason!: string | null;
   @Column('jsonb') headers!: Record<string, string>;
   @Column('bytea', { name: 'auth_token_enc', nullable: true }) authTokenEnc!: Buffer | null;
+  /** 'raw': the token is the whole Authorization value; 'bearer': `Bearer <token>`. */
+  @Column('text', { name: 'auth_token_scheme' }) authTokenScheme!: AuthTokenScheme;
   @Column('integer', { name: 'rate_limit', nullable: true }) rateLimit!: number | null;
   @Column('integer', { name: 'retry_schedule', array: true, nullable: true }) retrySchedule!:
     number[] | null;

@@ -46,6 +46,10 @@ export class EndpointsService {
       eventTypeAliases: dto.eventTypeAliases ?? {},
       eventTypeField: dto.eventTypeField ?? null,
     });
+    this.policy.checkAuthTokenScheme(dto.authTokenScheme ?? 'bearer', dto.authToken ?? null, {
+      scheme: dto.authTokenScheme !== undefined,
+      token: dto.authToken !== undefined,
+    });
     assertValidFilter(dto.filter);
     const now = this.clock.now();
     const id = newId('ep', now.getTime());
@@ -59,6 +63,7 @@ export class EndpointsService {
       disabledReason: disabled ? (dto.disabledReason ?? DISABLED_BY_API) : null,
       headers: dto.headers ?? {},
       authTokenEnc: this.sealAuthToken(id, dto.authToken ?? null),
+      authTokenScheme: dto.authTokenScheme ?? 'bearer',
       rateLimit: dto.rateLimit ?? null,
       retrySchedule: retryScheduleToSeconds(dto.retrySchedule) ?? null,
       signatureHeader: dto.signatureHeader ?? null,
@@ -160,8 +165,11 @@ export class EndpointsService {
     if (dto.url !== undefined) patch.url = dto.url;
     if (dto.description !== undefined) patch.description = dto.description;
     if (dto.headers !== undefined) patch.headers = dto.headers;
+    if (dto.authToken !== undefined || dto.authTokenScheme !== undefined)
+      this.checkAuthTokenScheme(current, dto);
     if (dto.authToken !== undefined)
       patch.authTokenEnc = this.sealAuthToken(current.id, dto.authToken);
+    if (dto.authTokenScheme !== undefined) patch.authTokenScheme = dto.authTokenScheme;
     if (dto.rateLimit !== undefined) patch.rateLimit = dto.rateLimit;
     if (dto.retrySchedule !== undefined)
       patch.retrySchedule = retryScheduleToSeconds(dto.retrySchedule) ?? null;
@@ -203,6 +211,20 @@ export class EndpointsService {
       patch.signatureHeader !== undefined ? patch.signatureHeader : current.signatureHeader,
     );
     return patch;
+  }
+
+  /** The scheme and token the endpoint will hold after the patch must fit each other. */
+  private checkAuthTokenScheme(current: EndpointEntity, dto: UpdateEndpointDto): void {
+    const token =
+      dto.authToken !== undefined
+        ? dto.authToken
+        : current.authTokenEnc === null
+          ? null
+          : this.box.open(current.authTokenEnc, authTokenContext(current.id));
+    this.policy.checkAuthTokenScheme(dto.authTokenScheme ?? current.authTokenScheme, token, {
+      scheme: dto.authTokenScheme !== undefined,
+      token: dto.authToken !== undefined,
+    });
   }
 
   private sealAuthToken(endpointId: string, token: string | null): Buffer | null {

@@ -9,6 +9,7 @@ import { TraceContext1764301600000 } from './1764301600000-trace-context';
 import { EndpointMinuteStats1764400000000 } from './1764400000000-endpoint-minute-stats';
 import { ScopedCredentials1764500000000 } from './1764500000000-scoped-credentials';
 import { FifoOrdering1764600000000 } from './1764600000000-fifo-ordering';
+import { AuthTokenScheme1764700000000 } from './1764700000000-auth-token-scheme';
 
 /** Every migration, in order. New ones are appended here (timestamped names). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   EndpointMinuteStats1764400000000,
   ScopedCredentials1764500000000,
   FifoOrdering1764600000000,
+  AuthTokenScheme1764700000000,
 ];

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { USER_AGENT } from '../../common/product';
 import { SECRET_BOX, SecretBox } from '../../common/crypto/secret-box';
 import { authTokenContext, secretContext } from '../../endpoints/signing-secrets';
 import { SignatureSigner } from '../signing/signature-signer';
+import { baseHeaderList } from './base-header-list';
 import type { EndpointDeliveryConfig } from './endpoint-config';
 import { EndpointConfigRepository, type EndpointConfigRow } from './endpoint-config.repository';
 
@@ -80,19 +80,18 @@ export class EndpointConfigCache {
         ? this.secretBox.open(row.auth_token_enc, authTokenContext(row.id))
         : null;
       const url = new URL(row.url);
-      const baseHeaders: Record<string, string> = {};
-      for (const [name, value] of Object.entries(row.headers ?? {}))
-        baseHeaders[name.toLowerCase()] = String(value);
-      baseHeaders['content-type'] = 'application/json';
-      baseHeaders['user-agent'] = USER_AGENT;
-      if (token) baseHeaders.authorization = `Bearer ${token}`;
       return {
         id: row.id,
         appId: row.app_id,
         url,
         origin: url.origin,
         path: url.pathname + url.search,
-        baseHeaderList: headerList(baseHeaders, row.signature_header),
+        baseHeaderList: baseHeaderList({
+          headers: row.headers,
+          authToken: token,
+          authTokenScheme: row.auth_token_scheme,
+          signatureHeader: row.signature_header,
+        }),
         currentSecret: current,
         signer: new SignatureSigner([current]),
         rotationSigner: previous ? new SignatureSigner([current, previous]) : null,
@@ -108,23 +107,4 @@ export class EndpointConfigCache {
       return new Error(`endpoint configuration is unusable: ${kind}`);
     }
   }
-}
-
-/** Headers the sender sets on attempts: a custom header of the same name gives way. */
-const PER_ATTEMPT_HEADERS = new Set([
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-  'traceparent',
-]);
-
-function headerList(
-  headers: Readonly<Record<string, string>>,
-  signatureHeader: string | null,
-): string[] {
-  const list: string[] = [];
-  const own = signatureHeader?.toLowerCase();
-  for (const [name, value] of Object.entries(headers))
-    if (!PER_ATTEMPT_HEADERS.has(name) && name !== own) list.push(name, value);
-  return list;
 }

@@ -30,6 +30,8 @@ import { IsJsonObject } from '../../common/validation/json-object.validator';
 import { IsOptionalNotNull } from '../../common/validation/optional-not-null.validator';
 import { FILTER_MAX_BYTES, IsEventTypePatterns } from '../../subscriptions/subscription-rules';
 import {
+  AUTH_TOKEN_SCHEMES,
+  type AuthTokenScheme,
   authTokenProblem,
   endpointUrlProblem,
   headersProblems,
@@ -89,6 +91,13 @@ const ORDERING_DOC = {
     'A change applies to deliveries created after it; those already queued keep the mode they were created with.',
 } as const;
 
+const AUTH_TOKEN_SCHEME_DOC = {
+  enum: AUTH_TOKEN_SCHEMES,
+  default: 'bearer',
+  description:
+    'How authToken is sent. "bearer": `Authorization: Bearer <authToken>`; "raw": `Authorization: <authToken>`, the token verbatim as the whole value (for receivers that check an exact value such as `Basic …` or a bare key). "raw" needs an authToken.',
+} as const;
+
 const HEADERS_DOC = {
   type: 'object',
   additionalProperties: { type: 'string' },
@@ -133,12 +142,18 @@ class EndpointFieldsDto {
     type: String,
     nullable: true,
     maxLength: 1024,
-    description: 'Sent as `Authorization: Bearer <token>`; never returned. null removes it.',
+    description:
+      'Sent in the Authorization header as authTokenScheme says (default `Bearer <token>`); encrypted at rest, never returned. Printable ASCII; spaces only inside, and only with "raw". null removes it.',
   })
   @nullable
   @IsOptional()
   @Satisfies('isAuthToken', stringRule(authTokenProblem))
   authToken?: string | null;
+
+  @ApiPropertyOptional(AUTH_TOKEN_SCHEME_DOC)
+  @IsOptionalNotNull()
+  @IsIn(AUTH_TOKEN_SCHEMES)
+  authTokenScheme?: AuthTokenScheme;
 
   @ApiPropertyOptional({
     type: Number,
@@ -306,6 +321,7 @@ export class EndpointResponseDto {
     description: 'Last 4 characters of a long token.',
   })
   authTokenHint!: string | null;
+  @ApiProperty(AUTH_TOKEN_SCHEME_DOC) authTokenScheme!: AuthTokenScheme;
   @ApiProperty({ type: Number, nullable: true }) rateLimit!: number | null;
   @ApiProperty(RETRY_SCHEDULE_DOC) retrySchedule!: string[] | null;
   @ApiProperty({ type: String, nullable: true }) signatureHeader!: string | null;
@@ -336,6 +352,7 @@ export class EndpointResponseDto {
       headers: entity.headers,
       hasAuthToken: entity.authTokenEnc !== null,
       authTokenHint,
+      authTokenScheme: entity.authTokenScheme,
       rateLimit: entity.rateLimit,
       retrySchedule: retryScheduleToApi(entity.retrySchedule),
       signatureHeader: entity.signatureHeader,
