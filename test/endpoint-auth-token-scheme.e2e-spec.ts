@@ -75,7 +75,7 @@ describe('Endpoint authTokenScheme', () => {
       ['an unknown scheme', { authToken: 'tok', authTokenScheme: 'basic' }, 'authTokenScheme'],
       ['a null scheme', { authToken: 'tok', authTokenScheme: null }, 'authTokenScheme'],
       ['raw without an authToken', { authTokenScheme: 'raw' }, 'authTokenScheme'],
-      ['raw with a null authToken', { authTokenScheme: 'raw', authToken: null }, 'authToken'],
+      ['raw with a null authToken', { authTokenScheme: 'raw', authToken: null }, 'authTokenScheme'],
       ['a bearer token with a space', { authToken: 'Basic abc' }, 'authToken'],
       ['a raw token with CR/LF', { authTokenScheme: 'raw', authToken: 'a\r\nx-b: c' }, 'authToken'],
       [
