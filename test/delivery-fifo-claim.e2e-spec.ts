@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { newId } from '../src/common/ids';
-import type { ClaimedDelivery } from '../src/delivery/worker/claimed-delivery';
+import type { ClaimedDelivery } from '../src/queue/delivery-types';
 import {
   DeliveryQueueRepository,
   type AttemptRecord,

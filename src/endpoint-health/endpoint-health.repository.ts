@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '../database/pg-pool';
 import { PARK_DELIVERIES_SQL } from '../endpoints/endpoints.repository';
-import { ROUTING_CHANNEL } from '../routing/routing-channel';
+import { ROUTING_NOTIFY_MANY_SQL } from '../queue/channels';
 import type { EndpointHealthState, HealthTransition } from './health-transitions';
 import type { EndpointBatchSummary } from './outcome-summary';
 
@@ -21,9 +21,6 @@ export interface PlannedTransition {
   state: EndpointHealthState;
   transition: HealthTransition;
 }
-
-/** $1: app ids. */
-const ROUTING_NOTIFY_MANY_SQL = `SELECT pg_notify('${ROUTING_CHANNEL}', a) FROM unnest($1::text[]) AS a`;
 
 const STATE_COLUMNS =
   'e.id, e.app_id, e.url, e.disabled, e.consecutive_failures, e.failing_since, e.circuit_open_until, e.circuit_opens';

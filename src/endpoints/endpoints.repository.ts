@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { notifyRoutingChanged } from '../routing/routing-channel';
+import { notifyRoutingChanged, WAKE_WORKERS_SQL } from '../queue/channels';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
 import { EndpointEntity } from './endpoint.entity';
 
@@ -34,9 +34,6 @@ export function requeueNowSet(now: string): string {
 const RESUME_DELIVERIES_SQL = `
 UPDATE delivery SET ${requeueNowSet('$2')}
  WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NULL`;
-
-/** Wakes idle workers on commit (the channel DeliveryWakeup listens on). */
-export const WAKE_WORKERS_SQL = `SELECT pg_notify('hookrelay_deliveries', '')`;
 
 @Injectable()
 export class EndpointsRepository {

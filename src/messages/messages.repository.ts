@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '../database/pg-pool';
+import { WAKE_WORKERS_SQL } from '../queue/channels';
 import type { EventTypePattern } from '../subscriptions/matching';
 
 export interface StoredMessage {
@@ -73,8 +74,6 @@ export interface MessageFeedQuery {
   idAtLeast?: string;
   withPayload: boolean;
 }
-
-export const DELIVERIES_CHANNEL = 'hookrelay_deliveries';
 
 /**
  * The whole ingest in ONE statement (one round trip, one implicit transaction, so the answer
@@ -295,7 +294,7 @@ export class MessagesRepository {
 
   /** Wakes idle workers (their sweep is the fallback should this be lost). */
   async notifyDeliveries(): Promise<void> {
-    await this.pool.query(`SELECT pg_notify('${DELIVERIES_CHANNEL}', '')`);
+    await this.pool.query(WAKE_WORKERS_SQL);
   }
 
   async findByEventIds(appId: string, eventIds: string[]): Promise<StoredMessage[]> {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Notification, Pool, PoolClient } from 'pg';
 import { PG_POOL } from '../database/pg-pool';
 import { reconnectDelayMs } from './expiring-load-cache';
-import { ROUTING_CHANNEL } from './routing-channel';
+import { ROUTING_CHANNEL } from '../queue/channels';
 
 export interface RoutingListenerEvents {
   /** An app's routing changed in some process (including this one). */

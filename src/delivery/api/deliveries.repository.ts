@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { PG_POOL } from '../../database/pg-pool';
-import { requeueNowSet, WAKE_WORKERS_SQL } from '../../endpoints/endpoints.repository';
+import { requeueNowSet } from '../../endpoints/endpoints.repository';
+import { WAKE_WORKERS_SQL } from '../../queue/channels';
 
 export interface DeliveryRecordRow {
   id: string;

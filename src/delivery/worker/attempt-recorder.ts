@@ -5,7 +5,7 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { DeliveryOutcomeObservers } from '../hooks/delivery-outcome-observer';
 import type { RecordedOutcome } from '../hooks/recorded-outcome';
 import { RetryPolicy } from '../retry/retry-policy';
-import type { AttemptResult, ClaimedDelivery } from './claimed-delivery';
+import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
 import { DeliveryQueueRepository, type AttemptRecord } from './delivery-queue.repository';
 
 const RETRY_WRITE_AFTER_MS = 1000;

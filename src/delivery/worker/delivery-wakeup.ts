@@ -8,12 +8,11 @@ import {
 import { Client, type Notification, type Pool } from 'pg';
 import { CLOCK, type Clock } from '../../common/clock';
 import { PG_POOL } from '../../database/pg-pool';
+import { DELIVERIES_CHANNEL, ROUTING_CHANNEL } from '../../queue/channels';
 import { EndpointGates } from '../hooks/endpoint-gate';
 import { DeliveryWorker } from './delivery-worker';
 import { EndpointConfigCache } from './endpoint-config.cache';
 
-export const DELIVERIES_CHANNEL = 'hookrelay_deliveries';
-export const ROUTING_CHANNEL = 'hookrelay_routing';
 const RECONNECT_AFTER_MS = 1000;
 
 /**

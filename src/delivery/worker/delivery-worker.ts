@@ -16,7 +16,7 @@ import { EndpointGates } from '../hooks/endpoint-gate';
 import { SendPermits } from '../hooks/send-permit';
 import { DeliverySender } from '../sending/delivery-sender';
 import { AttemptRecorder } from './attempt-recorder';
-import type { AttemptResult, ClaimedDelivery } from './claimed-delivery';
+import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
 import { DeliveryQueueRepository } from './delivery-queue.repository';
 import type { EndpointDeliveryConfig } from './endpoint-config';
 import { EndpointConfigCache } from './endpoint-config.cache';
