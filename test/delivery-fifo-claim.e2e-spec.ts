@@ -4,7 +4,7 @@ import type { ClaimedDelivery } from '../src/queue/delivery-types';
 import {
   DeliveryQueueRepository,
   type AttemptRecord,
-} from '../src/delivery/worker/delivery-queue.repository';
+} from '../src/queue/delivery-queue.repository';
 import { createApp, createEndpoint } from './support/builders';
 import { startTestAppWithDatabase } from './support/test-app';
 

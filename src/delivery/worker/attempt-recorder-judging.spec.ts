@@ -6,7 +6,7 @@ import { DeliveryOutcomeObservers } from '../hooks/delivery-outcome-observer';
 import type { RecordedOutcome } from '../hooks/recorded-outcome';
 import { AttemptRecorder } from './attempt-recorder';
 import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
-import type { AttemptRecord, DeliveryQueueRepository } from './delivery-queue.repository';
+import type { AttemptRecord, DeliveryQueueRepository } from '../../queue/delivery-queue.repository';
 
 /*
  * What the recorder writes for each attempt (the retry policy's verdict turned into the

@@ -17,7 +17,7 @@ import { SendPermits } from '../hooks/send-permit';
 import { DeliverySender } from '../sending/delivery-sender';
 import { AttemptRecorder } from './attempt-recorder';
 import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
-import { DeliveryQueueRepository } from './delivery-queue.repository';
+import { DeliveryQueueRepository } from '../../queue/delivery-queue.repository';
 import type { EndpointDeliveryConfig } from './endpoint-config';
 import { EndpointConfigCache } from './endpoint-config.cache';
 import { EndpointQueues } from './endpoint-queues';
