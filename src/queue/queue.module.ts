@@ -1,12 +1,20 @@
 import { Module } from '@nestjs/common';
 import { DeliveryQueueRepository } from './delivery-queue.repository';
+import { EndpointQueueRepository } from './endpoint-queue.repository';
+import { EnqueueRepository } from './enqueue.repository';
+import { RequeueRepository } from './requeue.repository';
 
 /**
  * The delivery queue: the only module whose repositories name the `delivery` and `attempt`
  * tables. No controllers; features and the worker call its repositories.
  */
 @Module({
-  providers: [DeliveryQueueRepository],
-  exports: [DeliveryQueueRepository],
+  providers: [
+    DeliveryQueueRepository,
+    EndpointQueueRepository,
+    RequeueRepository,
+    EnqueueRepository,
+  ],
+  exports: [DeliveryQueueRepository, EndpointQueueRepository, RequeueRepository, EnqueueRepository],
 })
 export class QueueModule {}
