@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeliveryQueueRepository } from './delivery-queue.repository';
 import { EndpointQueueRepository } from './endpoint-queue.repository';
 import { EnqueueRepository } from './enqueue.repository';
+import { NotificationHub } from './listen/notification-hub';
 import { RequeueRepository } from './requeue.repository';
 
 /**
@@ -14,7 +15,14 @@ import { RequeueRepository } from './requeue.repository';
     EndpointQueueRepository,
     RequeueRepository,
     EnqueueRepository,
+    NotificationHub,
   ],
-  exports: [DeliveryQueueRepository, EndpointQueueRepository, RequeueRepository, EnqueueRepository],
+  exports: [
+    DeliveryQueueRepository,
+    EndpointQueueRepository,
+    RequeueRepository,
+    EnqueueRepository,
+    NotificationHub,
+  ],
 })
 export class QueueModule {}
