@@ -1,10 +1,10 @@
 import { Pool } from 'pg';
 import { newId } from '../src/common/ids';
-import type { ClaimedDelivery } from '../src/delivery/worker/claimed-delivery';
+import type { ClaimedDelivery } from '../src/queue/delivery-types';
 import {
   DeliveryQueueRepository,
   type AttemptRecord,
-} from '../src/delivery/worker/delivery-queue.repository';
+} from '../src/queue/delivery-queue.repository';
 import { createApp, createEndpoint } from './support/builders';
 import { startTestAppWithDatabase } from './support/test-app';
 

@@ -1,5 +1,5 @@
-import type { AttemptRecord } from '../src/delivery/worker/delivery-queue.repository';
-import { DeliveryQueueRepository } from '../src/delivery/worker/delivery-queue.repository';
+import type { AttemptRecord } from '../src/queue/delivery-queue.repository';
+import { DeliveryQueueRepository } from '../src/queue/delivery-queue.repository';
 import { insertApp, insertEndpoint } from './delivery.fixtures';
 import {
   attemptRows,

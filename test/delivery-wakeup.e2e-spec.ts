@@ -7,10 +7,11 @@ import { startTestAppWithDatabase } from './support/test-app';
 const WAKEUP_LISTEN = 'LISTEN hookrelay_deliveries; LISTEN hookrelay_routing';
 
 /**
- * The worker's LISTEN connection (DeliveryWakeup) on a real PostgreSQL: killed from the
- * server side, it comes back, and new messages wake the worker through it again. The sweep
- * runs every ten minutes here, so only a wake-up can explain a prompt delivery. (The API
- * side's RoutingListener is covered the same way in subscriptions.e2e-spec.ts.)
+ * The process's one LISTEN connection (NotificationHub), as the worker's DeliveryWakeup uses
+ * it, on a real PostgreSQL: killed from the server side, it comes back, and new messages wake
+ * the worker through it again. The sweep runs every ten minutes here, so only a wake-up can
+ * explain a prompt delivery. (RoutingListener, on the same connection, is covered the same
+ * way in subscriptions.e2e-spec.ts.)
  */
 describe('Delivery wake-up connection', () => {
   let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;

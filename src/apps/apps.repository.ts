@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { isId } from '../common/ids';
-import { notifyRoutingChanged } from '../routing/routing-channel';
+import { notifyRoutingChanged } from '../queue/channels';
 import { AppEntity } from './app.entity';
 
 @Injectable()

@@ -3,11 +3,11 @@ import { EgressModule } from '../egress/egress.module';
 import { EndpointHealthModule } from '../endpoint-health/endpoint-health.module';
 import { EndpointStatsRecorderModule } from '../endpoint-stats/endpoint-stats-recorder.module';
 import { OutboundDispatchers } from '../egress/outbound-dispatchers';
+import { QueueModule } from '../queue/queue.module';
 import { DeliveryHooksModule } from './hooks/delivery-hooks.module';
 import { DELIVERY_EGRESS } from './sending/delivery-egress';
 import { DeliverySender } from './sending/delivery-sender';
 import { AttemptRecorder } from './worker/attempt-recorder';
-import { DeliveryQueueRepository } from './worker/delivery-queue.repository';
 import { DeliveryWakeup } from './worker/delivery-wakeup';
 import { DeliveryWorker } from './worker/delivery-worker';
 import { EndpointConfigCache } from './worker/endpoint-config.cache';
@@ -15,11 +15,16 @@ import { EndpointConfigRepository } from './worker/endpoint-config.repository';
 
 /** The delivery worker: claim, send, record (ROLE=worker|all). */
 @Module({
-  imports: [EgressModule, DeliveryHooksModule, EndpointHealthModule, EndpointStatsRecorderModule],
+  imports: [
+    QueueModule,
+    EgressModule,
+    DeliveryHooksModule,
+    EndpointHealthModule,
+    EndpointStatsRecorderModule,
+  ],
   providers: [
     { provide: DELIVERY_EGRESS, useExisting: OutboundDispatchers },
     DeliverySender,
-    DeliveryQueueRepository,
     EndpointConfigRepository,
     EndpointConfigCache,
     AttemptRecorder,

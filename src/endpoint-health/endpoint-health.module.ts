@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessageIngestModule } from '../messages/message-ingest.module';
+import { QueueModule } from '../queue/queue.module';
 import { CircuitBreaker } from './circuit/circuit-breaker';
 import { EndpointHealthObserver } from './endpoint-health.observer';
 import { EndpointHealthRepository } from './endpoint-health.repository';
@@ -13,7 +14,7 @@ import { RateLimitRepository } from './rate-limit/rate-limit.repository';
  * outcome observers); all shared state is in the endpoint rows.
  */
 @Module({
-  imports: [MessageIngestModule],
+  imports: [MessageIngestModule, QueueModule],
   providers: [
     EndpointHealthRepository,
     RateLimitRepository,

@@ -7,6 +7,7 @@ import {
 } from '../delivery/hooks/delivery-outcome-observer';
 import type { RecordedOutcome } from '../delivery/hooks/recorded-outcome';
 import { CircuitBreaker } from './circuit/circuit-breaker';
+import { EndpointQueueRepository } from '../queue/endpoint-queue.repository';
 import { EndpointHealthRepository, type PlannedTransition } from './endpoint-health.repository';
 import { decideTransition, type HealthPolicy } from './health-transitions';
 import { OperationalEvents } from './operational-events';
@@ -24,6 +25,7 @@ export class EndpointHealthObserver implements DeliveryOutcomeObserver, OnModule
 
   constructor(
     private readonly repository: EndpointHealthRepository,
+    private readonly endpointQueue: EndpointQueueRepository,
     private readonly breaker: CircuitBreaker,
     private readonly events: OperationalEvents,
     private readonly observers: DeliveryOutcomeObservers,
@@ -79,6 +81,6 @@ export class EndpointHealthObserver implements DeliveryOutcomeObserver, OnModule
     const opened = applied.flatMap(({ after: a }) =>
       a.circuitOpenUntil ? [{ id: a.id, until: a.circuitOpenUntil }] : [],
     );
-    await this.repository.holdDeliveries(opened, now);
+    await this.endpointQueue.hold(opened, now);
   }
 }

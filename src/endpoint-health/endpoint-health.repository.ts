@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '../database/pg-pool';
-import { PARK_DELIVERIES_SQL } from '../endpoints/endpoints.repository';
-import { ROUTING_CHANNEL } from '../routing/routing-channel';
+import { ROUTING_NOTIFY_MANY_SQL } from '../queue/channels';
+import { EndpointQueueRepository } from '../queue/endpoint-queue.repository';
 import type { EndpointHealthState, HealthTransition } from './health-transitions';
 import type { EndpointBatchSummary } from './outcome-summary';
 
@@ -22,9 +22,6 @@ export interface PlannedTransition {
   transition: HealthTransition;
 }
 
-/** $1: app ids. */
-const ROUTING_NOTIFY_MANY_SQL = `SELECT pg_notify('${ROUTING_CHANNEL}', a) FROM unnest($1::text[]) AS a`;
-
 const STATE_COLUMNS =
   'e.id, e.app_id, e.url, e.disabled, e.consecutive_failures, e.failing_since, e.circuit_open_until, e.circuit_opens';
 
@@ -34,7 +31,10 @@ const STATE_COLUMNS =
  */
 @Injectable()
 export class EndpointHealthRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly endpointQueue: EndpointQueueRepository,
+  ) {}
 
   /**
    * Applies one recorded batch to the failure counters in one statement and returns the new
@@ -76,7 +76,7 @@ export class EndpointHealthRepository {
    * changed its circuit since `state` was read (another worker may have opened it first), so
    * every transition — and its operational event — happens once. Disabling also forgets the
    * circuit history (a re-enabled endpoint starts afresh) and, in the same transaction, parks
-   * the endpoint's pending deliveries (see PARK_DELIVERIES_SQL). Routing listeners are told
+   * the endpoint's pending deliveries (EndpointQueueRepository.park). Routing listeners are told
    * on commit (a disabled endpoint leaves routing; other workers refresh their gates at once).
    * Returns the applied ones.
    */
@@ -116,7 +116,7 @@ export class EndpointHealthRepository {
         ],
       }));
       const disabled = rows.filter((r) => r.disabled).map((r) => r.id);
-      if (disabled.length > 0) await client.query(PARK_DELIVERIES_SQL, [disabled, now]);
+      if (disabled.length > 0) await this.endpointQueue.park(client, disabled, now);
       if (rows.length > 0) await client.query(ROUTING_NOTIFY_MANY_SQL, [appIdsOf(rows)]);
       await client.query('COMMIT');
     } catch (err) {
@@ -130,31 +130,6 @@ export class EndpointHealthRepository {
       const state = after.get(p.state.id);
       return state ? [{ ...p, after: state }] : [];
     });
-  }
-
-  /**
-   * Moves the pending deliveries of just-opened circuits that would be due before the
-   * cool-down ends to circuit_open_until (no attempt recorded, retry budget untouched): left
-   * due, they sat at the head of delivery_due_idx and every claim of every worker walked past
-   * them (the gate's exclusion is a heap filter, not an index condition): 0.58 of the plain
-   * drain rate beside failing endpoints' 100k backlogs. They become due together when the
-   * cool-down ends, so the half-open probe finds one at once. Separate from the transition
-   * (whose statement stays short, so every gate closes at once); if it never runs, the gates
-   * still exclude the rows, as before.
-   */
-  async holdDeliveries(
-    circuits: ReadonlyArray<{ id: string; until: Date }>,
-    now: Date,
-  ): Promise<number> {
-    if (circuits.length === 0) return 0;
-    const result = await this.pool.query({
-      name: 'endpoint_health_hold_deliveries',
-      text: `UPDATE delivery d SET next_attempt_at = c.until, updated_at = $3
-               FROM unnest($1::text[], $2::timestamptz[]) AS c(endpoint_id, until)
-              WHERE d.endpoint_id = c.endpoint_id AND d.status = 'pending' AND d.next_attempt_at < c.until`,
-      values: [circuits.map((c) => c.id), circuits.map((c) => c.until), now],
-    });
-    return result.rowCount ?? 0;
   }
 
   /** Every process drops its routing and endpoint caches for these apps and refreshes its gates. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppsModule } from '../apps/apps.module';
+import { QueueModule } from '../queue/queue.module';
 import { RoutingModule } from '../routing/routing.module';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
 import { EndpointEntity } from './endpoint.entity';
@@ -17,6 +18,7 @@ import { EndpointsService } from './endpoints.service';
     TypeOrmModule.forFeature([EndpointEntity, SubscriptionEntity]),
     AppsModule,
     RoutingModule,
+    QueueModule,
   ],
   controllers: [EndpointsController, EndpointSecretsController],
   providers: [EndpointsService, EndpointSecretsService, EndpointsRepository, EndpointPolicy],

@@ -2,46 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { notifyRoutingChanged } from '../routing/routing-channel';
+import { notifyRoutingChanged } from '../queue/channels';
+import { EndpointQueueRepository } from '../queue/endpoint-queue.repository';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
 import { EndpointEntity } from './endpoint.entity';
 
 export type EndpointPatch = Partial<Omit<EndpointEntity, 'id' | 'appId' | 'createdAt'>>;
 
-/**
- * Parks the pending deliveries of endpoints being disabled ($1 ids, $2 now): they stay
- * 'pending' (re-enabling resumes them) with no due time, so delivery_due_idx's `<= now` range
- * never reaches them. Left due, they sat at the head of the index — every claim of every
- * worker walked past them and the queue's oldest-due age grew forever. Run in the transaction
- * that disables; rows a worker holds then are parked when it hands them back. Held replay
- * rows ('infinity') stay held: re-enabling must not release a whole backfill at once.
- */
-export const PARK_DELIVERIES_SQL = `
-UPDATE delivery SET next_attempt_at = NULL, updated_at = $2
- WHERE endpoint_id = ANY($1::text[]) AND status = 'pending' AND next_attempt_at IS NOT NULL
-   AND next_attempt_at <> 'infinity'`;
-
-/**
- * SET clause of a manual re-queue, due at parameter `now`: a fresh retry window (the 24 h and
- * the schedule start over; `attempts` keeps counting). Shared by re-enabling an endpoint and
- * the delivery retry and recover routes.
- */
-export function requeueNowSet(now: string): string {
-  return `next_attempt_at = ${now}, retry_window_start = ${now}, retry_schedule_base = attempts, updated_at = ${now}`;
-}
-
-/** Re-enabling ($1 id, $2 now): its parked deliveries are due now, with a fresh retry window. */
-const RESUME_DELIVERIES_SQL = `
-UPDATE delivery SET ${requeueNowSet('$2')}
- WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NULL`;
-
-/** Wakes idle workers on commit (the channel DeliveryWakeup listens on). */
-export const WAKE_WORKERS_SQL = `SELECT pg_notify('hookrelay_deliveries', '')`;
-
 @Injectable()
 export class EndpointsRepository {
   constructor(
     @InjectRepository(EndpointEntity) private readonly endpoints: Repository<EndpointEntity>,
+    private readonly endpointQueue: EndpointQueueRepository,
   ) {}
 
   /** A live (not deleted) endpoint of the app. */
@@ -107,10 +79,9 @@ export class EndpointsRepository {
         const now = patch.updatedAt;
         if (now === undefined) throw new Error('a patch that (re-)enables must set updatedAt');
         if (patch.disabled) {
-          await tx.query(PARK_DELIVERIES_SQL, [[id], now]);
+          await this.endpointQueue.park(tx, [id], now);
         } else {
-          await tx.query(RESUME_DELIVERIES_SQL, [id, now]);
-          await tx.query(WAKE_WORKERS_SQL);
+          await this.endpointQueue.resume(tx, id, now);
         }
       }
       await notifyRoutingChanged(tx, appId);
@@ -135,12 +106,7 @@ export class EndpointsRepository {
       );
       if (deleted.length === 0) return false;
       await tx.query('DELETE FROM subscription WHERE endpoint_id = $1', [id]);
-      await tx.query(
-        `UPDATE delivery
-            SET status = 'cancelled', last_error = 'endpoint deleted', lease_until = NULL, next_attempt_at = NULL, updated_at = $2
-          WHERE endpoint_id = $1 AND status IN ('pending', 'delivering')`,
-        [id, now],
-      );
+      await this.endpointQueue.cancelForDeletedEndpoint(tx, id, now);
       await notifyRoutingChanged(tx, appId);
       return true;
     });

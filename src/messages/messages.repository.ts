@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '../database/pg-pool';
+import { WAKE_WORKERS_SQL } from '../queue/channels';
+import { fanOutInsertSql, testDeliveryInsertSql } from '../queue/sql/enqueue.sql';
 import type { EventTypePattern } from '../subscriptions/matching';
 
 export interface StoredMessage {
@@ -74,8 +76,6 @@ export interface MessageFeedQuery {
   withPayload: boolean;
 }
 
-export const DELIVERIES_CHANNEL = 'hookrelay_deliveries';
-
 /**
  * The whole ingest in ONE statement (one round trip, one implicit transaction, so the answer
  * is sent only after commit): insert the messages skipping existing idempotency keys, then the
@@ -84,11 +84,8 @@ export const DELIVERIES_CHANNEL = 'hookrelay_deliveries';
  * is checked at the end of the statement, after both inserts. App and time are per row: a
  * statement carries a batch of one app, or a group of single messages of several apps
  * (MessageIngestCoalescer).
- * Deliveries to FIFO endpoints get their stream (the ordering key, '' for none) and a number
- * from delivery_fifo_seq, drawn in the order of the arrays (ORDER BY the ordinality: PostgreSQL
- * evaluates a volatile target list after the sort), so a batch's messages keep their order;
- * across statements a later number means a later nextval call, so a message accepted before
- * another was posted is ahead of it. Unordered deliveries draw nothing.
+ * The fan-out INSERT is the queue's fragment (fanOutInsertSql: FIFO streams and numbers are
+ * explained there), embedded rather than called so that ingest stays one round trip.
  * No NOTIFY here: PostgreSQL holds one database-wide lock from a notifying transaction's
  * pre-commit until its commit record is flushed, so a NOTIFY in every ingest serializes all
  * ingest commits (measured: ~5x fewer ingests/s). DeliveryWaker sends it after commit instead.
@@ -102,14 +99,7 @@ WITH inserted AS (
   ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
   RETURNING id, app_id, created_at, ordering_key
 ), fanned_out AS (
-  INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at, fifo_key, fifo_seq)
-  SELECT d.id, inserted.app_id, d.message_id, d.endpoint_id, 'pending', 0, inserted.created_at, inserted.created_at, inserted.created_at,
-         CASE WHEN d.ordered THEN COALESCE(inserted.ordering_key, '') END,
-         CASE WHEN d.ordered THEN nextval('delivery_fifo_seq') END
-    FROM unnest($7::text[], $8::text[], $9::text[], $11::bool[]) WITH ORDINALITY AS d(id, message_id, endpoint_id, ordered, n)
-    JOIN inserted ON inserted.id = d.message_id
-   ORDER BY d.n
-  RETURNING 1
+  ${fanOutInsertSql({ messages: 'inserted', ids: '$7', messageIds: '$8', endpointIds: '$9', ordered: '$11' })}
 )
 SELECT (SELECT array_agg(id) FROM inserted) AS inserted_ids,
        (SELECT count(*) FROM fanned_out)::int AS deliveries`;
@@ -175,8 +165,7 @@ export class MessagesRepository {
   /**
    * A test message (flag `test`: never fanned out, replayed or shown as a regular event) and
    * its one delivery to the endpoint under test, in one statement (so one transaction): the
-   * message is not routed, the delivery row is written here because this repository is the
-   * one that writes messages together with their deliveries.
+   * message is not routed; the delivery INSERT is the queue's fragment (testDeliveryInsertSql).
    */
   async insertTestMessage(
     message: NewMessageRow,
@@ -187,8 +176,7 @@ export class MessagesRepository {
       `WITH m AS (
          INSERT INTO message (id, app_id, event_type, event_id, payload, created_at, test)
          VALUES ($1, $2, $3, NULL, $4, $5, true) RETURNING id)
-       INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
-       SELECT $6, $2, m.id, $7, 'pending', 0, $5, $5, $5 FROM m`,
+       ${testDeliveryInsertSql({ message: 'm', id: '$6', appId: '$2', endpointId: '$7', at: '$5' })}`,
       [
         message.id,
         message.appId,
@@ -239,63 +227,9 @@ export class MessagesRepository {
     }));
   }
 
-  /**
-   * Replay's deliveries: one pending row per message for `endpointId`, written here, next to
-   * ingest's fan-out, so delivery rows keep one writer per kind.
-   *
-   * Held, not due: next_attempt_at = 'infinity', which the claim's due range (<= now) never
-   * reaches; the workers' sweep releases them a batch at a time while the endpoint has little
-   * due (DeliveryQueueRepository.releaseReplayed). All due at once, a backfill sat ahead of
-   * every newer message in the due index and a worker kept claiming its older rows: live
-   * messages to other endpoints waited up to 7.7 s in the 20k-replay e2e test; pacing the due
-   * times at a fixed rate still let them wait > 20 s whenever the endpoint drained slower.
-   *
-   * Two replays of one endpoint could race between reading the page and inserting (there is
-   * no unique (message, endpoint) index: ingest never needs one), so the insert takes a
-   * transaction advisory lock on the endpoint and skips messages that meanwhile got a
-   * delivery. Returns how many rows were inserted.
-   */
-  async insertReplayDeliveries(
-    appId: string,
-    endpointId: string,
-    deliveries: ReadonlyArray<{ id: string; messageId: string }>,
-    now: Date,
-  ): Promise<number> {
-    if (deliveries.length === 0) return 0;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`replay:${endpointId}`]);
-      const { rowCount } = await client.query(
-        // A FIFO endpoint's replayed rows join its streams instead (numbers drawn in the
-        // messages' id order, due at once: the FIFO claim sends heads only and moves the rest
-        // out of the due range; held rows of a stream would wait for a promotion that no
-        // predecessor may ever make).
-        `INSERT INTO delivery (id, app_id, message_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at, fifo_key, fifo_seq)
-         SELECT d.id, $1, d.message_id, $2, 'pending', 0,
-                CASE WHEN e.ordering = 'fifo' THEN $3 ELSE timestamptz 'infinity' END, $3, $3,
-                CASE WHEN e.ordering = 'fifo' THEN COALESCE(m.ordering_key, '') END,
-                CASE WHEN e.ordering = 'fifo' THEN nextval('delivery_fifo_seq') END
-           FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS d(id, message_id, n)
-           JOIN endpoint e ON e.id = $2
-           LEFT JOIN message m ON m.id = d.message_id
-          WHERE NOT EXISTS (SELECT 1 FROM delivery x WHERE x.message_id = d.message_id AND x.endpoint_id = $2)
-          ORDER BY d.n`,
-        [appId, endpointId, now, deliveries.map((d) => d.id), deliveries.map((d) => d.messageId)],
-      );
-      await client.query('COMMIT');
-      return rowCount ?? 0;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
-
   /** Wakes idle workers (their sweep is the fallback should this be lost). */
   async notifyDeliveries(): Promise<void> {
-    await this.pool.query(`SELECT pg_notify('${DELIVERIES_CHANNEL}', '')`);
+    await this.pool.query(WAKE_WORKERS_SQL);
   }
 
   async findByEventIds(appId: string, eventIds: string[]): Promise<StoredMessage[]> {

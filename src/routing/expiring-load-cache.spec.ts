@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { ExpiringLoadCache, reconnectDelayMs } from './expiring-load-cache';
+import { ExpiringLoadCache } from './expiring-load-cache';
 
 function deferred<T>(): {
   promise: Promise<T>;
@@ -95,16 +95,5 @@ describe('ExpiringLoadCache', () => {
     await flush();
     expect(load).toHaveBeenCalledTimes(1);
     expect(sut.size).toBe(0);
-  });
-});
-
-describe('reconnectDelayMs', () => {
-  it.each([
-    [1, 250],
-    [2, 500],
-    [5, 4_000],
-    [20, 30_000],
-  ])('after %i failures waits %i ms', (failures, delay) => {
-    expect(reconnectDelayMs(failures)).toBe(delay);
   });
 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { QueueModule } from '../queue/queue.module';
 import { AppRoutingCache } from './app-routing.cache';
 import { RoutingListener } from './routing-listener';
 import { RoutingRepository } from './routing.repository';
@@ -8,6 +9,7 @@ import { RoutingRepository } from './routing.repository';
  * subscriptions (which invalidate it) and by messages (which read it); one instance per process.
  */
 @Module({
+  imports: [QueueModule],
   providers: [AppRoutingCache, RoutingListener, RoutingRepository],
   exports: [AppRoutingCache],
 })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { notifyRoutingChanged } from '../routing/routing-channel';
+import { notifyRoutingChanged } from '../queue/channels';
 import { SubscriptionEntity } from './subscription.entity';
 
 export type SubscriptionPatch = Partial<

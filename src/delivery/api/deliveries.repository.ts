@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { PG_POOL } from '../../database/pg-pool';
-import { requeueNowSet, WAKE_WORKERS_SQL } from '../../endpoints/endpoints.repository';
 
 export interface DeliveryRecordRow {
   id: string;
@@ -34,9 +33,6 @@ export interface AttemptRecordRow {
   created_at: Date;
 }
 
-/** What a manual re-queue did: re-queued, or why not. */
-export type RequeueOutcome = 'requeued' | 'in_flight' | 'endpoint_disabled';
-
 /**
  * Read as `d` joined with its message `m` (for the ordering key). A held replay delivery waits
  * with next_attempt_at = 'infinity' (which pg would hand back as the number Infinity): shown
@@ -50,18 +46,7 @@ const ATTEMPT_COLUMNS =
 const WITH_MESSAGE_OF_DELIVERY = 'delivery d LEFT JOIN message m ON m.id = d.message_id';
 const WITH_MESSAGE_OF_ATTEMPT = 'attempt a LEFT JOIN message m ON m.id = a.message_id';
 
-/**
- * SET clause of a manual re-queue of a FIFO delivery that had finished: it goes to the end of
- * its stream with a new number (after every delivery of its key accepted before the re-queue),
- * so it never runs beside, or jumps ahead of, deliveries already queued. $new_seq is the
- * number, NULL for unordered rows (whose fifo_seq stays NULL).
- */
-function requeueAtStreamEnd(newSeq: string): string {
-  return `fifo_seq = ${newSeq}, fifo_ready = NULL`;
-}
-const NEXT_FIFO_SEQ = `nextval('delivery_fifo_seq')`;
-
-/** Cold-path reads and the operator's re-queue writes; keyset pagination on ULID ids. */
+/** Cold-path reads; keyset pagination on ULID ids. The re-queue writes are the queue's (RequeueRepository). */
 export interface FirstAttemptRow {
   succeeded: boolean;
   status_code: number | null;
@@ -156,77 +141,5 @@ export class DeliveriesRepository {
       [endpointId, succeeded, before ?? null, limit + 1],
     );
     return rows;
-  }
-
-  /**
-   * Due now with a fresh retry window (see requeueNowSet), whatever its state except in
-   * flight or cancelled; the NOTIFY (delivered on commit) wakes an idle worker at once. Not
-   * while its endpoint is disabled: the endpoint row is read FOR SHARE first, so a concurrent
-   * disable either committed before (seen here) or waits and then parks the row itself.
-   * A finished FIFO delivery goes to the end of its stream (requeueAtStreamEnd); a pending one
-   * keeps its place (due now: sent at once if it is its stream's head, else when its turn comes).
-   */
-  async requeue(deliveryId: string, endpointId: string, now: Date): Promise<RequeueOutcome> {
-    return this.inTransaction(async (client) => {
-      if (await this.endpointDisabled(client, endpointId)) return 'endpoint_disabled';
-      const { rowCount } = await client.query(
-        `UPDATE delivery SET status = 'pending', lease_until = NULL, ${requeueNowSet('$2')},
-                ${requeueAtStreamEnd(`CASE WHEN fifo_seq IS NOT NULL AND status <> 'pending' THEN ${NEXT_FIFO_SEQ} ELSE fifo_seq END`)}
-          WHERE id = $1 AND status IN ('pending', 'succeeded', 'failed')`,
-        [deliveryId, now],
-      );
-      if ((rowCount ?? 0) === 0) return 'in_flight';
-      await client.query(WAKE_WORKERS_SQL);
-      return 'requeued';
-    });
-  }
-
-  /**
-   * Failed deliveries of the endpoint created since `since`, due now with a fresh retry
-   * window; one statement along delivery_endpoint_idx (endpoint_id, status). null while the
-   * endpoint is disabled (read FOR SHARE, as in requeue). FIFO deliveries go to the end of
-   * their streams in their original order (numbers drawn after sorting by the old ones).
-   */
-  async requeueFailed(endpointId: string, since: Date, now: Date): Promise<number | null> {
-    return this.inTransaction(async (client) => {
-      if (await this.endpointDisabled(client, endpointId)) return null;
-      const { rowCount } = await client.query(
-        `WITH failed AS (
-           SELECT id, CASE WHEN fifo_seq IS NOT NULL THEN ${NEXT_FIFO_SEQ} END AS new_seq
-             FROM delivery WHERE endpoint_id = $1 AND status = 'failed' AND created_at >= $2
-            ORDER BY fifo_seq
-         )
-         UPDATE delivery d SET status = 'pending', ${requeueNowSet('$3')}, ${requeueAtStreamEnd('f.new_seq')}
-           FROM failed f
-          WHERE d.id = f.id AND d.status = 'failed'`,
-        [endpointId, since, now],
-      );
-      const requeued = rowCount ?? 0;
-      if (requeued > 0) await client.query(WAKE_WORKERS_SQL);
-      return requeued;
-    });
-  }
-
-  private async endpointDisabled(client: PoolClient, endpointId: string): Promise<boolean> {
-    const { rows } = await client.query<{ disabled: boolean }>(
-      'SELECT disabled FROM endpoint WHERE id = $1 FOR SHARE',
-      [endpointId],
-    );
-    return rows[0]?.disabled === true;
-  }
-
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
   }
 }

@@ -4,6 +4,7 @@ import { CLOCK, type Clock } from '../../common/clock';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { isId } from '../../common/ids';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../../common/pagination';
+import { RequeueRepository } from '../../queue/requeue.repository';
 import { DeliveriesRepository } from './deliveries.repository';
 import { AttemptPageQueryDto, AttemptResponseDto, DeliveryResponseDto } from './dto/delivery.dto';
 
@@ -12,6 +13,7 @@ export class DeliveriesService {
   constructor(
     private readonly apps: AppsService,
     private readonly deliveries: DeliveriesRepository,
+    private readonly requeues: RequeueRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -81,7 +83,7 @@ export class DeliveriesService {
         'delivery_cancelled',
         `delivery "${deliveryId}" was cancelled (its endpoint was deleted)`,
       );
-    const outcome = await this.deliveries.requeue(
+    const outcome = await this.requeues.requeue(
       delivery.id,
       delivery.endpoint_id,
       this.clock.now(),
@@ -97,7 +99,7 @@ export class DeliveriesService {
 
   async recover(appIdOrUid: string, endpointId: string, since: Date): Promise<number> {
     await this.endpoint(appIdOrUid, endpointId);
-    const requeued = await this.deliveries.requeueFailed(endpointId, since, this.clock.now());
+    const requeued = await this.requeues.requeueFailed(endpointId, since, this.clock.now());
     if (requeued === null) throw endpointDisabled(endpointId, 'recovered');
     return requeued;
   }

@@ -4,6 +4,7 @@ import { ConflictError, ValidationError } from '../../common/errors/domain-error
 import { idFloorAt, newId, timeOfId } from '../../common/ids';
 import { EndpointsService } from '../../endpoints/endpoints.service';
 import { MessagesRepository, type ReplayCandidate } from '../../messages/messages.repository';
+import { EnqueueRepository } from '../../queue/enqueue.repository';
 import { AppRoutingCache } from '../../routing/app-routing.cache';
 import { ReplayDto, ReplayResultDto } from './dto/endpoint-tools.dto';
 
@@ -27,6 +28,7 @@ export class EndpointReplayService {
   constructor(
     private readonly endpoints: EndpointsService,
     private readonly messages: MessagesRepository,
+    private readonly enqueue: EnqueueRepository,
     private readonly routing: AppRoutingCache,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -58,7 +60,7 @@ export class EndpointReplayService {
     );
     let count = wanted.length;
     if (!dryRun && wanted.length > 0) {
-      count = await this.messages.insertReplayDeliveries(
+      count = await this.enqueue.insertReplayDeliveries(
         endpoint.appId,
         endpoint.id,
         wanted.map((m) => ({ id: newId('dlv', now.getTime()), messageId: m.id })),

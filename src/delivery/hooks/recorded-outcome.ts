@@ -1,4 +1,4 @@
-import type { DeliveryStatusAfterAttempt } from '../worker/claimed-delivery';
+import type { DeliveryStatusAfterAttempt } from '../../queue/delivery-types';
 
 /** One recorded attempt and the delivery state it led to, as observers see it. */
 export interface RecordedOutcome {

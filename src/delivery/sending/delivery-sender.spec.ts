@@ -4,7 +4,7 @@ import { Agent } from 'undici';
 import { generateSigningSecret } from '../../common/signing-secret';
 import { loadConfig } from '../../config/app-config';
 import { SignatureSigner } from '../signing/signature-signer';
-import type { ClaimedDelivery } from '../worker/claimed-delivery';
+import type { ClaimedDelivery } from '../../queue/delivery-types';
 import type { EndpointDeliveryConfig } from '../worker/endpoint-config';
 import { NO_TRACING } from '../../tracing/tracing';
 import { DeliverySender } from './delivery-sender';

@@ -5,7 +5,7 @@ import { TRACING, type Tracing } from '../../tracing/tracing';
 import { honoursRetryAfter, parseRetryAfterSeconds } from '../retry/retry-after';
 import { hexBodySignature } from '../signing/signature-signer';
 import { signerAt, type EndpointDeliveryConfig } from '../worker/endpoint-config';
-import type { AttemptResult, ClaimedDelivery } from '../worker/claimed-delivery';
+import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
 import { classifyDeliveryError, DeliveryDeadlineError } from './delivery-error';
 import { DELIVERY_EGRESS, type DeliveryEgress } from './delivery-egress';
 import { PayloadShapers } from './payload-shaper';

@@ -5,8 +5,8 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { DeliveryOutcomeObservers } from '../hooks/delivery-outcome-observer';
 import type { RecordedOutcome } from '../hooks/recorded-outcome';
 import { AttemptRecorder } from './attempt-recorder';
-import type { AttemptResult, ClaimedDelivery } from './claimed-delivery';
-import type { AttemptRecord, DeliveryQueueRepository } from './delivery-queue.repository';
+import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
+import type { AttemptRecord, DeliveryQueueRepository } from '../../queue/delivery-queue.repository';
 
 /*
  * What the recorder writes for each attempt (the retry policy's verdict turned into the

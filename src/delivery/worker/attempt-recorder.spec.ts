@@ -4,8 +4,8 @@ import { FakeClock } from '../../common/clock';
 import { MetricsService } from '../../metrics/metrics.service';
 import { DeliveryOutcomeObservers } from '../hooks/delivery-outcome-observer';
 import { AttemptRecorder } from './attempt-recorder';
-import type { AttemptResult, ClaimedDelivery } from './claimed-delivery';
-import type { AttemptRecord, DeliveryQueueRepository } from './delivery-queue.repository';
+import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
+import type { AttemptRecord, DeliveryQueueRepository } from '../../queue/delivery-queue.repository';
 
 const clock = new FakeClock();
 

@@ -5,8 +5,8 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { DeliveryOutcomeObservers } from '../hooks/delivery-outcome-observer';
 import type { RecordedOutcome } from '../hooks/recorded-outcome';
 import { RetryPolicy } from '../retry/retry-policy';
-import type { AttemptResult, ClaimedDelivery } from './claimed-delivery';
-import { DeliveryQueueRepository, type AttemptRecord } from './delivery-queue.repository';
+import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
+import { DeliveryQueueRepository, type AttemptRecord } from '../../queue/delivery-queue.repository';
 
 const RETRY_WRITE_AFTER_MS = 1000;
 const MAX_BATCH = 1000;

@@ -5,87 +5,48 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Client, type Notification, type Pool } from 'pg';
 import { CLOCK, type Clock } from '../../common/clock';
-import { PG_POOL } from '../../database/pg-pool';
+import { DELIVERIES_CHANNEL, ROUTING_CHANNEL } from '../../queue/channels';
+import { NotificationHub } from '../../queue/listen/notification-hub';
 import { EndpointGates } from '../hooks/endpoint-gate';
 import { DeliveryWorker } from './delivery-worker';
 import { EndpointConfigCache } from './endpoint-config.cache';
 
-export const DELIVERIES_CHANNEL = 'hookrelay_deliveries';
-export const ROUTING_CHANNEL = 'hookrelay_routing';
-const RECONNECT_AFTER_MS = 1000;
-
 /**
- * One dedicated connection LISTENing for new work (ingest, retry, recover) and for endpoint
- * changes, so an idle worker reacts at once instead of at the next sweep. Reconnects on any
- * error; after reconnecting it wakes the worker, since notifications may have been missed.
+ * Wakes the worker on new work (ingest, retry, recover) and on endpoint changes, through the
+ * process's LISTEN connection (NotificationHub), so an idle worker reacts at once instead of at
+ * the next sweep. Whenever the connection is (re)established it wakes the worker, since
+ * notifications may have been missed.
  */
 @Injectable()
 export class DeliveryWakeup implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryWakeup.name);
-  private client: Client | null = null;
-  private stopped = false;
-  private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly hub: NotificationHub,
     private readonly worker: DeliveryWorker,
     private readonly endpoints: EndpointConfigCache,
     private readonly gates: EndpointGates,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.connect();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => undefined);
-  }
-
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client(this.pool.options);
-    client.on('notification', (n) => this.onNotification(n));
-    client.on('error', (err) => this.lost(client, err));
-    client.on('end', () => this.lost(client, null));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${DELIVERIES_CHANNEL}; LISTEN ${ROUTING_CHANNEL}`);
-      this.client = client;
-      this.worker.wake();
-    } catch (err) {
-      this.lost(client, err);
-    }
-  }
-
-  private lost(client: Client, err: unknown): void {
-    if (this.stopped || this.reconnectTimer) return;
-    if (this.client !== null && this.client !== client) return;
-    this.client = null;
-    this.logger.warn(
-      { err: err === null ? 'connection ended' : String(err) },
-      'LISTEN connection lost; reconnecting',
+  onApplicationBootstrap(): void {
+    this.unsubscribe.push(
+      this.hub.subscribe(DELIVERIES_CHANNEL, {
+        notify: () => this.worker.wake(),
+        listening: () => this.worker.wake(),
+      }),
+      this.hub.subscribe(ROUTING_CHANNEL, { notify: (appId) => this.endpointsChanged(appId) }),
     );
-    client.removeAllListeners('end');
-    client.end().catch(() => undefined);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      void this.connect();
-    }, RECONNECT_AFTER_MS);
   }
 
-  private onNotification(notification: Notification): void {
-    if (notification.channel === DELIVERIES_CHANNEL) {
-      this.worker.wake();
-      return;
-    }
-    if (notification.payload) this.endpoints.invalidateApp(notification.payload);
+  beforeApplicationShutdown(): void {
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
+  }
+
+  private endpointsChanged(appId: string): void {
+    if (appId) this.endpoints.invalidateApp(appId);
     else this.endpoints.clear();
     // Enabling an endpoint must resume its deliveries promptly.
     this.gates

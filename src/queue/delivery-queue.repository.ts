@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import { PG_POOL } from '../../database/pg-pool';
-import type { ClaimedDelivery, DeliveryStatusAfterAttempt, FifoPlace } from './claimed-delivery';
+import { PG_POOL } from '../database/pg-pool';
+import type { ClaimedDelivery, DeliveryStatusAfterAttempt, FifoPlace } from './delivery-types';
 import {
   CLAIM_JOINED,
   CLAIM_RETURNING,

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { DeliveryQueueRepository } from './delivery-queue.repository';
+import { EndpointQueueRepository } from './endpoint-queue.repository';
+import { EnqueueRepository } from './enqueue.repository';
+import { NotificationHub } from './listen/notification-hub';
+import { RequeueRepository } from './requeue.repository';
+
+/**
+ * The delivery queue: the only module whose repositories name the `delivery` and `attempt`
+ * tables. No controllers; features and the worker call its repositories.
+ */
+@Module({
+  providers: [
+    DeliveryQueueRepository,
+    EndpointQueueRepository,
+    RequeueRepository,
+    EnqueueRepository,
+    NotificationHub,
+  ],
+  exports: [
+    DeliveryQueueRepository,
+    EndpointQueueRepository,
+    RequeueRepository,
+    EnqueueRepository,
+    NotificationHub,
+  ],
+})
+export class QueueModule {}
