@@ -377,11 +377,14 @@ if ('missing' in lookup) {
         const session = await mint(appA);
         const tab = await openTab(browser, 1280, session.url);
         try {
-          await tab.page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+          // Wait for the list itself (the heading renders before it loads): revoked earlier,
+          // the list's own request would already end the session and the link never appear.
+          const link = tab.page.getByRole('link', { name: receiver.url });
+          await link.waitFor();
           expect((await admin.delete(`/apps/${appA}/portal-sessions/${session.id}`)).status).toBe(
             204,
           );
-          await tab.page.getByRole('link', { name: receiver.url }).click();
+          await link.click();
           await tab.page.getByRole('alert').filter({ hasText: 'This session has ended' }).waitFor();
         } finally {
           await tab.context.close();
