@@ -3,7 +3,7 @@ import { DropAttemptCreatedIndex1763900000000 } from './1763900000000-drop-attem
 import { DropDeliveryMessageFk1764000000000 } from './1764000000000-drop-delivery-message-fk';
 import { DeliveryRetryWindow1764100000000 } from './1764100000000-delivery-retry-window';
 import { OutboundIpsState1764200000000 } from './1764200000000-outbound-ips-state';
-import { ReceiverCompatibility1764200000001 } from './1764200000001-receiver-compatibility';
+import { ReceiverCompatibility1764350000000 } from './1764350000000-receiver-compatibility';
 import { DropMessageCreatedIndex1764300000000 } from './1764300000000-drop-message-created-index';
 import { TraceContext1764301600000 } from './1764301600000-trace-context';
 import { EndpointMinuteStats1764400000000 } from './1764400000000-endpoint-minute-stats';
@@ -18,9 +18,9 @@ export const MIGRATIONS = [
   DropDeliveryMessageFk1764000000000,
   DeliveryRetryWindow1764100000000,
   OutboundIpsState1764200000000,
-  ReceiverCompatibility1764200000001,
   DropMessageCreatedIndex1764300000000,
   TraceContext1764301600000,
+  ReceiverCompatibility1764350000000,
   EndpointMinuteStats1764400000000,
   ScopedCredentials1764500000000,
   FifoOrdering1764600000000,

@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * attempt of a delivery sends identical bytes), test messages, and event type examples.
  * All columns have defaults or are nullable: existing rows keep today's behaviour.
  */
-export class ReceiverCompatibility1764200000001 implements MigrationInterface {
-  name = 'ReceiverCompatibility1764200000001';
+export class ReceiverCompatibility1764350000000 implements MigrationInterface {
+  name = 'ReceiverCompatibility1764350000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
