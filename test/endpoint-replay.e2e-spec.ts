@@ -333,3 +333,52 @@ describe('Replay to an endpoint that is then disabled', () => {
     );
   }, 60_000);
 });
+
+describe('Replay to a FIFO endpoint', () => {
+  let sut: Sut;
+  let receiver: TestReceiver;
+
+  beforeAll(async () => {
+    sut = await startTestAppWithDatabase({ env: { WORKER_SWEEP_INTERVAL_MS: '200' } });
+    receiver = await startReceiver();
+  }, 60_000);
+  afterAll(async () => {
+    await sut.close();
+    await receiver.close();
+  });
+
+  it('joins its streams: each key arrives in message order, one at a time', async () => {
+    const appId = (await createApp(sut.api)).id;
+    const since = new Date(Date.now() - 1000).toISOString();
+    // 3 keys × 15 messages, interleaved, accepted before the endpoint exists.
+    for (let i = 0; i < 45; i++) {
+      const res = await sut.api.post(`/api/v1/apps/${appId}/messages`, {
+        eventType: 'order.updated',
+        orderingKey: `user-${i % 3}`,
+        payload: { user: i % 3, seq: Math.floor(i / 3) },
+      });
+      expect(res.status).toBe(202);
+    }
+    const endpoint = await createEndpoint(sut.api, appId, {
+      url: receiver.url,
+      eventTypes: ['order.*'],
+      ordering: 'fifo',
+    });
+    const [result] = await replayAll(sut, appId, endpoint.id, since);
+    expect(result.count).toBe(45);
+    // Every replayed row took a place in its key's stream (an unordered row would not).
+    const { rows } = await sut.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM delivery WHERE endpoint_id = $1 AND fifo_seq IS NOT NULL`,
+      [endpoint.id],
+    );
+    expect(rows[0].n).toBe(45);
+    await receiver.waitFor(45, 30_000);
+    const arrivals = receiver.requests.map(
+      (r) => (JSON.parse(r.body) as { data: { user: number; seq: number } }).data,
+    );
+    for (const user of [0, 1, 2])
+      expect(arrivals.filter((a) => a.user === user).map((a) => a.seq)).toEqual(
+        Array.from({ length: 15 }, (_, seq) => seq),
+      );
+  }, 60_000);
+});
