@@ -6,6 +6,7 @@
 export const SCENARIOS = [
   'raw',
   'drain',
+  'lean',
   'isolation',
   'ingest',
   'latency',

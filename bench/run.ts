@@ -16,6 +16,7 @@ import { runBullmq } from './scenarios/bullmq';
 import { runDrain } from './scenarios/drain';
 import { runIngestScenario } from './scenarios/ingest';
 import { runLatency } from './scenarios/latency';
+import { runLeanReference } from './scenarios/lean-reference';
 import { receiverRoundTripMs, runRawLimit } from './scenarios/raw-limit';
 import { AdminApi } from './service/admin-api';
 import { startBenchDatabase } from './service/bench-database';
@@ -43,6 +44,7 @@ const STEPS: Array<[ScenarioName, Step]> = [
         noisyEndpoints: [],
       })),
   ],
+  ['lean', async (ctx, r) => void (r.lean = await runLeanReference(ctx))],
   [
     'isolation',
     async (ctx, r) =>

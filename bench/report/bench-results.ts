@@ -2,12 +2,15 @@ import { BullmqResult } from '../scenarios/bullmq';
 import { DrainResult } from '../scenarios/drain';
 import { IngestScenarioResult } from '../scenarios/ingest';
 import { LatencyResult } from '../scenarios/latency';
+import { LeanReferenceResult } from '../scenarios/lean-reference';
 import { RawLimitResult } from '../scenarios/raw-limit';
 
 /** Everything one run measured, as written to bench/results/<timestamp>.json. */
 export interface BenchResults {
   raw?: RawLimitResult;
   drain?: DrainResult;
+  /** The lean durable reference: same backlog, minimal PostgreSQL queue, no framework. */
+  lean?: LeanReferenceResult;
   isolation?: DrainResult;
   ingest?: IngestScenarioResult;
   latency?: LatencyResult;
