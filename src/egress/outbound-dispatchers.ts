@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { addressFamily, assertBindAddressesPublished } from './dispatch/bind-addresses';
 import { deniedAddresses } from './dispatch/own-addresses';
 import type { AddressPolicyOptions } from './ssrf/address-policy';
-import { assertConnectTargetAllowed, createGuardedLookup } from './ssrf/guarded-lookup';
+import { ConnectTargetGuard, createGuardedLookup } from './ssrf/guarded-lookup';
 
 /**
  * Optional provider of the DNS resolver the SSRF guard wraps (dns.lookup when absent): tests
@@ -33,6 +33,7 @@ export class OutboundDispatchers implements OnApplicationShutdown {
   private readonly logger = new Logger(OutboundDispatchers.name);
   private readonly agents: readonly Agent[];
   private readonly policy: AddressPolicyOptions;
+  private readonly connectTargets: ConnectTargetGuard;
   private cursor = 0;
 
   /** Throws (stopping start-up) when a bind address is not within OUTBOUND_IPS. */
@@ -45,6 +46,7 @@ export class OutboundDispatchers implements OnApplicationShutdown {
       allowPrivate: config.DELIVERY_ALLOW_PRIVATE_NETWORKS,
       extraForbidden: deniedAddresses(config, networkInterfaces()),
     };
+    this.connectTargets = new ConnectTargetGuard(this.policy);
     const lookup = createGuardedLookup({ ...this.policy, lookup: resolver });
     const bindAddresses: ReadonlyArray<string | undefined> =
       config.OUTBOUND_BIND_ADDRESSES.length > 0 ? config.OUTBOUND_BIND_ADDRESSES : [undefined];
@@ -81,7 +83,7 @@ export class OutboundDispatchers implements OnApplicationShutdown {
 
   /** Throws SsrfBlockedError when `url` names a forbidden IP literal (DNS names pass here). */
   assertAllowed(url: URL): void {
-    assertConnectTargetAllowed(url.hostname, this.policy);
+    this.connectTargets.assertAllowed(url.hostname);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,6 +2,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import {
   assertConnectTargetAllowed,
+  ConnectTargetGuard,
   createGuardedLookup,
   SsrfBlockedError,
 } from './guarded-lookup';
@@ -205,5 +206,43 @@ describe('assertConnectTargetAllowed', () => {
     expect(() => assertConnectTargetAllowed('[::1]', strict)).toThrow(
       expect.objectContaining({ address: '::1', reason: 'loopback address (::1/128)' }),
     );
+  });
+});
+
+describe('ConnectTargetGuard', () => {
+  it('gives the same verdicts as assertConnectTargetAllowed, asked once or many times', () => {
+    const sut = new ConnectTargetGuard(strict);
+    for (let round = 0; round < 3; round++) {
+      expect(() => sut.assertAllowed('127.0.0.1')).toThrow(SsrfBlockedError);
+      expect(() => sut.assertAllowed('[::1]')).toThrow(
+        expect.objectContaining({ address: '::1', reason: 'loopback address (::1/128)' }),
+      );
+      expect(() => sut.assertAllowed('8.8.8.8')).not.toThrow();
+      expect(() => sut.assertAllowed('example.com')).not.toThrow();
+    }
+  });
+
+  it('throws a new error each time (no shared stack or state between requests)', () => {
+    const sut = new ConnectTargetGuard(strict);
+    const caught = (): unknown => {
+      try {
+        sut.assertAllowed('169.254.169.254');
+      } catch (err) {
+        return err;
+      }
+      return null;
+    };
+    const first = caught();
+
+    expect(first).toBeInstanceOf(SsrfBlockedError);
+    expect(caught()).not.toBe(first);
+  });
+
+  it('stays correct after forgetting (more hostnames than it remembers)', () => {
+    const sut = new ConnectTargetGuard(strict);
+    for (let i = 0; i < 5000; i++) sut.assertAllowed(`host-${i}.example.com`);
+
+    expect(() => sut.assertAllowed('10.0.0.1')).toThrow(SsrfBlockedError);
+    expect(() => sut.assertAllowed('8.8.4.4')).not.toThrow();
   });
 });

@@ -1,6 +1,11 @@
 import * as dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { AddressPolicyOptions, compileAddressPolicy, literalHostAddress } from './address-policy';
+import {
+  AddressCheck,
+  AddressPolicyOptions,
+  compileAddressPolicy,
+  literalHostAddress,
+} from './address-policy';
 
 /**
  * Enforcing the address policy at connect time.
@@ -87,10 +92,44 @@ export function createGuardedLookup(options: GuardedLookupOptions): LookupFuncti
  * what they resolve to). Throws SsrfBlockedError.
  */
 export function assertConnectTargetAllowed(hostname: string, options: AddressPolicyOptions): void {
-  const literal = literalHostAddress(hostname);
-  if (literal === null) return;
-  const reason = compileAddressPolicy(options)(literal);
-  if (reason) throw new SsrfBlockedError(literal, literal, reason);
+  new ConnectTargetGuard(options).assertAllowed(hostname);
+}
+
+/** Hostnames whose verdict a ConnectTargetGuard remembers before it starts over. */
+const REMEMBERED_HOSTNAMES = 4096;
+
+/**
+ * assertConnectTargetAllowed for a sender that checks every request: the policy compiled once
+ * and each hostname's verdict remembered. A verdict depends only on the hostname string and
+ * the fixed policy (a DNS name always passes here), so remembering it is exact; parsing the
+ * literal per request was 6 % of the worker's allocations in a 100k drain (npm run bench).
+ */
+export class ConnectTargetGuard {
+  private readonly check: AddressCheck;
+  /** hostname → null (allowed) or the forbidden literal and why. */
+  private readonly verdicts = new Map<string, { literal: string; reason: string } | null>();
+
+  constructor(options: AddressPolicyOptions) {
+    this.check = compileAddressPolicy(options);
+  }
+
+  assertAllowed(hostname: string): void {
+    let verdict = this.verdicts.get(hostname);
+    if (verdict === undefined) {
+      verdict = this.judge(hostname);
+      if (this.verdicts.size >= REMEMBERED_HOSTNAMES) this.verdicts.clear();
+      this.verdicts.set(hostname, verdict);
+    }
+    if (verdict !== null)
+      throw new SsrfBlockedError(verdict.literal, verdict.literal, verdict.reason);
+  }
+
+  private judge(hostname: string): { literal: string; reason: string } | null {
+    const literal = literalHostAddress(hostname);
+    if (literal === null) return null;
+    const reason = this.check(literal);
+    return reason ? { literal, reason } : null;
+  }
 }
 
 function asAddressList(resolved: string | dns.LookupAddress[]): dns.LookupAddress[] {
