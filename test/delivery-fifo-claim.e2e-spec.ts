@@ -2,9 +2,11 @@ import { Pool } from 'pg';
 import { newId } from '../src/common/ids';
 import type { ClaimedDelivery } from '../src/queue/delivery-types';
 import {
-  DeliveryQueueRepository,
+  AttemptRecordRepository,
   type AttemptRecord,
-} from '../src/queue/delivery-queue.repository';
+} from '../src/queue/attempt-record.repository';
+import { DeliveryQueueRepository } from '../src/queue/delivery-queue.repository';
+import { QueuePool } from '../src/queue/queue-pool';
 import { createApp, createEndpoint } from './support/builders';
 import { startTestAppWithDatabase } from './support/test-app';
 
@@ -16,7 +18,9 @@ import { startTestAppWithDatabase } from './support/test-app';
 describe('FIFO claim (queue statements)', () => {
   let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
   let pool: Pool;
+  let pools: QueuePool[];
   let queues: DeliveryQueueRepository[];
+  let records: AttemptRecordRepository[];
   let appId: string;
   const LEASE_MS = 60_000;
 
@@ -24,7 +28,9 @@ describe('FIFO claim (queue statements)', () => {
     sut = await startTestAppWithDatabase({ env: { ROLE: 'api' } });
     pool = new Pool({ connectionString: sut.database.url, max: 4 });
     pool.on('error', () => undefined);
-    queues = [0, 1, 2, 3].map(() => new DeliveryQueueRepository(pool));
+    pools = [0, 1, 2, 3].map(() => new QueuePool(pool));
+    queues = pools.map((p) => new DeliveryQueueRepository(p));
+    records = pools.map((p) => new AttemptRecordRepository(p));
   });
   // Claims are global: what a test leaves queued must not reach the next one's claims.
   afterEach(() =>
@@ -33,7 +39,7 @@ describe('FIFO claim (queue statements)', () => {
     ),
   );
   afterAll(async () => {
-    await Promise.all(queues.map((q) => q.onApplicationShutdown()));
+    await Promise.all(pools.map((p) => p.onApplicationShutdown()));
     await pool.end();
     await sut.close();
   });
@@ -114,10 +120,10 @@ describe('FIFO claim (queue statements)', () => {
     expect(await queues[1].claim(now, 100, [], lease(now))).toEqual([]);
 
     // A success makes the key's next message claimable (and only that one).
-    await queues[0].record([outcome(claimed[0], 'succeeded', now)], now);
+    await records[0].record([outcome(claimed[0], 'succeeded', now)], now);
     const next = await claim(now);
     expect(next.map(payloadOf)).toEqual([{ key: payloadOf(claimed[0]).key, n: 1 }]);
-    await queues[0].record(
+    await records[0].record(
       [...claimed.slice(1), ...next].map((d) => outcome(d, 'succeeded', now)),
       now,
     );
@@ -131,15 +137,15 @@ describe('FIFO claim (queue statements)', () => {
     expect(payloadOf(head)).toEqual({ key: 'r', n: 0 });
 
     const retryAt = new Date(t0.getTime() + 5000);
-    await queues[0].record([outcome(head, 'pending', t0, retryAt)], t0);
+    await records[0].record([outcome(head, 'pending', t0, retryAt)], t0);
     expect(await claim(new Date(t0.getTime() + 4000))).toEqual([]);
 
     const [again] = await claim(retryAt);
     expect(again.id).toBe(head.id);
-    await queues[0].record([outcome(again, 'failed', retryAt)], retryAt);
+    await records[0].record([outcome(again, 'failed', retryAt)], retryAt);
     const [second] = await claim(retryAt);
     expect(payloadOf(second)).toEqual({ key: 'r', n: 1 });
-    await queues[0].record([outcome(second, 'succeeded', retryAt)], retryAt);
+    await records[0].record([outcome(second, 'succeeded', retryAt)], retryAt);
   });
 
   it('claims the head of an expired lease again before its successors', async () => {
@@ -154,8 +160,8 @@ describe('FIFO claim (queue statements)', () => {
 
     expect(retaken.map((d) => d.id)).toEqual([head.id]);
     // The first worker's late result no longer counts (the lease moved on).
-    expect(await queues[0].record([outcome(head, 'succeeded', t0)], t0)).toBe(0);
-    await queues[1].record([outcome(retaken[0], 'succeeded', afterLease)], afterLease);
+    expect(await records[0].record([outcome(head, 'succeeded', t0)], t0)).toBe(0);
+    await records[1].record([outcome(retaken[0], 'succeeded', afterLease)], afterLease);
     expect((await claim(afterLease)).map(payloadOf)).toEqual([{ key: 'x', n: 1 }]);
   });
 
@@ -173,7 +179,7 @@ describe('FIFO claim (queue statements)', () => {
     const now = new Date(Date.now() + 1000);
     const unordered = await queues[0].claim(now, 100, [], lease(now));
     expect(unordered.filter((d) => d.endpointId === endpointId)).toHaveLength(2);
-    await queues[0].record(
+    await records[0].record(
       unordered.map((d) => outcome(d, 'succeeded', now)),
       now,
     );
@@ -190,7 +196,7 @@ describe('FIFO claim (queue statements)', () => {
     const deadline = Date.now() + 60_000;
 
     // Each claimer: claim, "send" (check and mark its keys), record success at random, repeat.
-    async function claimer(q: DeliveryQueueRepository): Promise<void> {
+    async function claimer(q: DeliveryQueueRepository, r: AttemptRecordRepository): Promise<void> {
       for (;;) {
         const now = new Date(Date.now() + 1000);
         const batch = await q.claimFifo(now, 7, [], lease(now), 28);
@@ -204,7 +210,7 @@ describe('FIFO claim (queue statements)', () => {
         await new Promise((r) => setTimeout(r, Math.random() * 5));
         for (const d of batch.claimed) leased.set(payloadOf(d).key, 0);
         if (batch.claimed.length > 0)
-          await q.record(
+          await r.record(
             batch.claimed.map((d) => outcome(d, 'succeeded', now)),
             now,
           );
@@ -218,7 +224,7 @@ describe('FIFO claim (queue statements)', () => {
         // Rows moved out of the due range come back when their predecessor is recorded.
       }
     }
-    await Promise.all(queues.map(claimer));
+    await Promise.all(queues.map((q, i) => claimer(q, records[i])));
 
     expect(violations).toBe(0);
     for (const key of keys) expect(sent.get(key)).toEqual([...Array(perKey).keys()]);

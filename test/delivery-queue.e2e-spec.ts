@@ -1,5 +1,9 @@
-import type { AttemptRecord } from '../src/queue/delivery-queue.repository';
+import {
+  AttemptRecordRepository,
+  type AttemptRecord,
+} from '../src/queue/attempt-record.repository';
 import { DeliveryQueueRepository } from '../src/queue/delivery-queue.repository';
+import { QueuePool } from '../src/queue/queue-pool';
 import { insertApp, insertEndpoint } from './delivery.fixtures';
 import {
   attemptRows,
@@ -21,20 +25,24 @@ describe('Delivery queue statements (PostgreSQL)', () => {
   const at = (ms: number) => new Date(T0 + ms);
   const LEASE = at(60_000);
   let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
+  let pools: QueuePool[];
   let queues: DeliveryQueueRepository[];
   let sutQueue: DeliveryQueueRepository;
+  let sutRecords: AttemptRecordRepository;
   let appId: string;
 
   beforeAll(async () => {
     // api role: no worker claims behind the test's back.
     sut = await startTestAppWithDatabase({ env: { ROLE: 'api' } });
-    queues = [new DeliveryQueueRepository(sut.db), new DeliveryQueueRepository(sut.db)];
+    pools = [new QueuePool(sut.db), new QueuePool(sut.db)];
+    queues = pools.map((p) => new DeliveryQueueRepository(p));
     sutQueue = queues[0];
+    sutRecords = new AttemptRecordRepository(pools[0]);
     appId = await insertApp(sut.db, at(0));
   });
   afterEach(() => cancelEverything(sut.db));
   afterAll(async () => {
-    await Promise.all(queues.map((q) => q.onApplicationShutdown()));
+    await Promise.all(pools.map((p) => p.onApplicationShutdown()));
     await sut.close();
   });
 
@@ -148,7 +156,7 @@ describe('Delivery queue statements (PostgreSQL)', () => {
       await enqueueMessages(sut.db, appId, ep, at(0));
       const [claimed] = await sutQueue.claim(at(1_000), 1, [], LEASE);
 
-      expect(await sutQueue.record([recordOf(claimed)], at(1_600))).toBe(1);
+      expect(await sutRecords.record([recordOf(claimed)], at(1_600))).toBe(1);
 
       expect(await deliveryRow(sut.db, claimed.id)).toEqual({
         status: 'pending',
@@ -181,7 +189,7 @@ describe('Delivery queue statements (PostgreSQL)', () => {
       expect(current.id).toBe(stale.id);
 
       expect(
-        await sutQueue.record([recordOf(stale, { status: 'succeeded', succeeded: true })], at(0)),
+        await sutRecords.record([recordOf(stale, { status: 'succeeded', succeeded: true })], at(0)),
       ).toBe(0);
 
       expect((await deliveriesOf(sut.db, { endpointId: ep }))[0]).toMatchObject({

@@ -8,12 +8,14 @@ import { DeliveryHooksModule } from './hooks/delivery-hooks.module';
 import { DELIVERY_EGRESS } from './sending/delivery-egress';
 import { DeliverySender } from './sending/delivery-sender';
 import { AttemptRecorder } from './worker/attempt-recorder';
+import { DeliveryClaimer } from './worker/delivery-claimer';
+import { DeliveryHandback } from './worker/delivery-handback';
 import { DeliveryWakeup } from './worker/delivery-wakeup';
 import { DeliveryWorker } from './worker/delivery-worker';
 import { EndpointConfigCache } from './worker/endpoint-config.cache';
 import { EndpointConfigRepository } from './worker/endpoint-config.repository';
 
-/** The delivery worker: claim, send, record (ROLE=worker|all). */
+/** The delivery worker: claim (DeliveryClaimer), send, record (AttemptRecorder) (ROLE=worker|all). */
 @Module({
   imports: [
     QueueModule,
@@ -28,6 +30,8 @@ import { EndpointConfigRepository } from './worker/endpoint-config.repository';
     EndpointConfigRepository,
     EndpointConfigCache,
     AttemptRecorder,
+    DeliveryHandback,
+    DeliveryClaimer,
     DeliveryWorker,
     DeliveryWakeup,
   ],

@@ -1,20 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Pool } from 'pg';
-import { PG_POOL } from '../database/pg-pool';
-import type { ClaimedDelivery, DeliveryStatusAfterAttempt, FifoPlace } from './delivery-types';
-import {
-  CLAIM_JOINED,
-  CLAIM_RETURNING,
-  FIFO_CLAIM_SQL,
-  RECORD_FIFO_SQL,
-  RECORD_SQL,
-} from './delivery-queue.sql';
-
-/** What recording needs of a claimed delivery (not its payload, which may be large). */
-export type LeasedDelivery = Pick<
-  ClaimedDelivery,
-  'id' | 'appId' | 'messageId' | 'endpointId' | 'leaseUntil' | 'fifo'
->;
+import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import type { ClaimedDelivery, LeasedDelivery } from './delivery-types';
+import { CLAIM_JOINED, CLAIM_RETURNING, FIFO_CLAIM_SQL } from './delivery-queue.sql';
+import { toClaimed, type ClaimRow, type FifoClaimRow } from './claimed-rows';
+import { QueuePool } from './queue-pool';
 
 /** A FIFO claim: the heads it leased, and whether more due rows may be left to look at. */
 export interface FifoClaim {
@@ -22,82 +11,18 @@ export interface FifoClaim {
   more: boolean;
 }
 
-/** One attempt to record, with the delivery state the retry policy chose. */
-export interface AttemptRecord {
-  delivery: LeasedDelivery;
-  attemptId: string;
-  attempt: number;
-  succeeded: boolean;
-  statusCode: number | null;
-  errorClass: string | null;
-  error: string | null;
-  responseBody: string | null;
-  durationMs: number;
-  attemptedAt: Date;
-  status: DeliveryStatusAfterAttempt;
-  nextAttemptAt: Date | null;
-}
-
-/** Times come back as epoch milliseconds (int8 text): cheaper than parsing timestamptz text. */
-interface ClaimRow {
-  id: string;
-  app_id: string;
-  message_id: string;
-  endpoint_id: string;
-  attempts: number;
-  first_attempt_ms: string | null;
-  retry_window_ms: string | null;
-  retry_schedule_base: number;
-  event_type: string;
-  payload: string;
-  message_created_ms: string;
-  endpoint_updated_ms: string | null;
-  endpoint_disabled: boolean | null;
-  endpoint_deleted: boolean;
-  trace_context: string | null;
-  body_shape: string | null;
-}
-
-/** A FIFO claim row: a claimed head (with its stream), or only the count when none was. */
-interface FifoClaimRow extends Omit<ClaimRow, 'id'> {
-  id: string | null;
-  fifo_key: string;
-  fifo_seq: string;
-  scanned: number;
-}
-
-/** Connections of the queue's own pool: a claim, a record write and a release/sweep at once. */
-const QUEUE_CONNECTIONS = 4;
-
 /**
- * The delivery table as a queue. Hot path: plain SQL on the raw pool, named (prepared once per
- * connection) statements, one round trip per batch, no ORM hydration.
- *
- * It has its own small pool (same server and credentials as PG_POOL) whose sessions run with
- * `synchronous_commit = off`: claims, attempt records and releases then commit without
- * waiting for the WAL flush. A PostgreSQL crash can lose the last few hundred milliseconds of
- * them, which only means a lease or an attempt row is lost and the delivery is sent again:
- * at-least-once holds. Ingestion (PG_POOL) keeps synchronous commit.
+ * The delivery table as a queue: claim, release, hold, cancel, requeue. Hot path: plain SQL
+ * on the raw pool, named (prepared once per connection) statements, one round trip per batch,
+ * no ORM hydration. It runs on the queue's own `synchronous_commit = off` pool (QueuePool,
+ * shared with AttemptRecordRepository), which says why at-least-once still holds.
  */
 @Injectable()
-export class DeliveryQueueRepository implements OnApplicationShutdown {
-  private readonly logger = new Logger(DeliveryQueueRepository.name);
+export class DeliveryQueueRepository {
   private readonly pool: Pool;
 
-  constructor(@Inject(PG_POOL) shared: Pool) {
-    const base = shared.options;
-    this.pool = new Pool({
-      ...base,
-      max: QUEUE_CONNECTIONS,
-      options: [base.options, '-c synchronous_commit=off'].filter(Boolean).join(' '),
-    });
-    this.pool.on('error', (err) =>
-      this.logger.warn({ err: { message: err.message } }, 'idle queue connection lost'),
-    );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
+  constructor(queuePool: QueuePool) {
+    this.pool = queuePool.pg;
   }
 
   /**
@@ -153,9 +78,10 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
    *
    * Due rows that are not heads are taken out of the due range (next_attempt_at = infinity),
    * so later claims do not walk past a blocked stream's backlog; the stream's head, when it
-   * finishes, makes its successor due again and marks it fifo_ready (record()). A row marked
-   * ready is never moved out (its predecessor finished after this snapshot was taken); nor is
-   * a row changed after the snapshot at all (its new version is not the one found by ctid).
+   * finishes, makes its successor due again and marks it fifo_ready (AttemptRecordRepository
+   * .record). A row marked ready is never moved out (its predecessor finished after this
+   * snapshot was taken); nor is a row changed after the snapshot at all (its new version is not
+   * the one found by ctid).
    * Looks at up to `scan` due rows; `more` says whether it may have stopped short.
    */
   async claimFifo(
@@ -178,80 +104,6 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
         );
     const scanned = rows.length > 0 ? rows[0].scanned : 0;
     return { claimed, more: scanned >= scan || claimed.length >= limit };
-  }
-
-  /**
-   * Records a batch of attempts in one statement: a multi-row INSERT into attempt and an
-   * UPDATE of the deliveries, both fed from the same unnest()ed arrays (17 parameters however
-   * large the batch). The delivery is only updated while this worker's lease is still on it:
-   * if the lease expired and another worker took the row, the attempt is logged but the other
-   * worker's state wins. Returns how many deliveries' state was updated.
-   */
-  async record(records: readonly AttemptRecord[], now: Date): Promise<number> {
-    const n = records.length;
-    const deliveryId = new Array<string>(n),
-      attemptId = new Array<string>(n),
-      appId = new Array<string>(n);
-    const messageId = new Array<string>(n),
-      endpointId = new Array<string>(n),
-      status = new Array<string>(n);
-    const attempt = new Array<number>(n),
-      succeeded = new Array<boolean>(n),
-      durationMs = new Array<number>(n);
-    const attemptedMs = new Array<number>(n),
-      leaseMs = new Array<number>(n);
-    const statusCode = new Array<number | null>(n),
-      nextAttemptMs = new Array<number | null>(n);
-    const errorClass = new Array<string | null>(n),
-      error = new Array<string | null>(n),
-      responseBody = new Array<string | null>(n);
-    for (let i = 0; i < n; i++) {
-      const r = records[i];
-      deliveryId[i] = r.delivery.id;
-      attemptId[i] = r.attemptId;
-      appId[i] = r.delivery.appId;
-      messageId[i] = r.delivery.messageId;
-      endpointId[i] = r.delivery.endpointId;
-      status[i] = r.status;
-      attempt[i] = r.attempt;
-      succeeded[i] = r.succeeded;
-      durationMs[i] = r.durationMs;
-      attemptedMs[i] = r.attemptedAt.getTime();
-      leaseMs[i] = r.delivery.leaseUntil.getTime();
-      statusCode[i] = r.statusCode;
-      nextAttemptMs[i] = r.nextAttemptAt ? r.nextAttemptAt.getTime() : null;
-      errorClass[i] = r.errorClass;
-      error[i] = r.error;
-      responseBody[i] = r.responseBody;
-    }
-    // Ids, numbers and flags travel as ready-made array literals (see RECORD_SQL for times).
-    // Batches holding FIFO deliveries also make their streams' next deliveries due, in the
-    // same statement (atomic with the finish: a crash between them would block the stream).
-    const fifo = records.some((r) => r.delivery.fifo !== null);
-    const result = await this.pool.query<{ updated: number }>({
-      name: fifo ? 'delivery_record_fifo' : 'delivery_record',
-      text: fifo ? RECORD_FIFO_SQL : RECORD_SQL,
-      values: [
-        plainArray(deliveryId),
-        plainArray(attemptId),
-        plainArray(attempt),
-        plainArray(succeeded),
-        plainArray(statusCode),
-        errorClass,
-        error,
-        responseBody,
-        plainArray(durationMs),
-        plainArray(attemptedMs),
-        plainArray(status),
-        plainArray(nextAttemptMs),
-        plainArray(leaseMs),
-        plainArray(appId),
-        plainArray(messageId),
-        plainArray(endpointId),
-        now,
-      ],
-    });
-    return fifo ? result.rows[0].updated : (result.rowCount ?? 0);
   }
 
   /**
@@ -396,48 +248,4 @@ export class DeliveryQueueRepository implements OnApplicationShutdown {
     });
     return result.rowCount ?? 0;
   }
-}
-
-function toClaimed(r: ClaimRow, leaseUntil: Date, fifo: FifoPlace | null): ClaimedDelivery {
-  return {
-    id: r.id,
-    appId: r.app_id,
-    messageId: r.message_id,
-    endpointId: r.endpoint_id,
-    attempts: r.attempts,
-    firstAttemptAt: r.first_attempt_ms === null ? null : new Date(Number(r.first_attempt_ms)),
-    retryWindowStart: r.retry_window_ms === null ? null : new Date(Number(r.retry_window_ms)),
-    retryScheduleBase: r.retry_schedule_base,
-    leaseUntil,
-    eventType: r.event_type,
-    payload: r.payload,
-    messageCreatedAt: new Date(Number(r.message_created_ms)),
-    endpointUpdatedAt: new Date(r.endpoint_updated_ms === null ? 0 : Number(r.endpoint_updated_ms)),
-    endpointDisabled: r.endpoint_disabled === true,
-    endpointDeleted: r.endpoint_deleted,
-    traceContext: r.trace_context,
-    fifo,
-    bodyShape: r.body_shape ?? '{}',
-  };
-}
-
-/** Characters an unquoted array element may be made of without any escaping (ids, numbers, flags). */
-const PLAIN_ELEMENTS = /^[A-Za-z0-9_.,-]*$/;
-
-/**
- * A PostgreSQL array literal built with one join instead of pg's per-element quoting (two
- * regex replaces per element: ~2 % of the worker's time at 6,000 deliveries/s). Values that
- * could need quoting fall back to the array itself, which pg escapes as usual.
- */
-function plainArray(
-  values: ReadonlyArray<string | number | boolean | null>,
-): string | ReadonlyArray<string | number | boolean | null> {
-  let text = '';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === '') return values;
-    text += (i === 0 ? '' : ',') + (v === null ? 'NULL' : String(v));
-  }
-  // 'NULL' spelled by a value would read as a null: ids, numbers and flags never are.
-  return PLAIN_ELEMENTS.test(text) ? '{' + text + '}' : values;
 }

@@ -1,6 +1,6 @@
 /*
- * Statement texts of DeliveryQueueRepository that are shared between its unordered and FIFO
- * variants. Parameters: see the repository method that runs each.
+ * Statement texts of DeliveryQueueRepository and AttemptRecordRepository that are shared
+ * between their unordered and FIFO variants. Parameters: see the repository method that runs each.
  */
 
 /**

@@ -33,6 +33,12 @@ export interface ClaimedDelivery {
   bodyShape: string;
 }
 
+/** What recording needs of a claimed delivery (not its payload, which may be large). */
+export type LeasedDelivery = Pick<
+  ClaimedDelivery,
+  'id' | 'appId' | 'messageId' | 'endpointId' | 'leaseUntil' | 'fifo'
+>;
+
 /** A FIFO delivery's stream and sequence number within it. */
 export interface FifoPlace {
   key: string;

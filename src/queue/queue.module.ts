@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AttemptRecordRepository } from './attempt-record.repository';
 import { DeliveryQueueRepository } from './delivery-queue.repository';
 import { EndpointQueueRepository } from './endpoint-queue.repository';
 import { EnqueueRepository } from './enqueue.repository';
 import { NotificationHub } from './listen/notification-hub';
+import { QueuePool } from './queue-pool';
 import { RequeueRepository } from './requeue.repository';
 
 /**
@@ -11,7 +13,9 @@ import { RequeueRepository } from './requeue.repository';
  */
 @Module({
   providers: [
+    QueuePool,
     DeliveryQueueRepository,
+    AttemptRecordRepository,
     EndpointQueueRepository,
     RequeueRepository,
     EnqueueRepository,
@@ -19,6 +23,7 @@ import { RequeueRepository } from './requeue.repository';
   ],
   exports: [
     DeliveryQueueRepository,
+    AttemptRecordRepository,
     EndpointQueueRepository,
     RequeueRepository,
     EnqueueRepository,

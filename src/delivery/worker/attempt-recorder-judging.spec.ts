@@ -6,7 +6,7 @@ import { DeliveryOutcomeObservers } from '../hooks/delivery-outcome-observer';
 import type { RecordedOutcome } from '../hooks/recorded-outcome';
 import { AttemptRecorder } from './attempt-recorder';
 import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
-import type { AttemptRecord, DeliveryQueueRepository } from '../../queue/delivery-queue.repository';
+import type { AttemptRecord, AttemptRecordRepository } from '../../queue/attempt-record.repository';
 
 /*
  * What the recorder writes for each attempt (the retry policy's verdict turned into the
@@ -89,7 +89,7 @@ describe('AttemptRecorder', () => {
     const observers = new DeliveryOutcomeObservers();
     observers.register({ onOutcomes: (outcomes) => void observed.push([...outcomes]) });
     sut = new AttemptRecorder(
-      queue as unknown as DeliveryQueueRepository,
+      queue as unknown as AttemptRecordRepository,
       new MetricsService(),
       observers,
       clock,

@@ -5,7 +5,7 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { DeliveryOutcomeObservers } from '../hooks/delivery-outcome-observer';
 import { AttemptRecorder } from './attempt-recorder';
 import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
-import type { AttemptRecord, DeliveryQueueRepository } from '../../queue/delivery-queue.repository';
+import type { AttemptRecord, AttemptRecordRepository } from '../../queue/attempt-record.repository';
 
 const clock = new FakeClock();
 
@@ -64,7 +64,7 @@ describe('AttemptRecorder.drain (shutdown)', () => {
 
   const sutWith = (queue: FlakyQueue): AttemptRecorder =>
     new AttemptRecorder(
-      queue as unknown as DeliveryQueueRepository,
+      queue as unknown as AttemptRecordRepository,
       new MetricsService(),
       new DeliveryOutcomeObservers(),
       clock,
@@ -124,7 +124,7 @@ describe('AttemptRecorder and FIFO streams', () => {
     async (_case, claimed, result, calls) => {
       const queue = Object.assign(new FlakyQueue(), { up: true });
       const sut = new AttemptRecorder(
-        queue as unknown as DeliveryQueueRepository,
+        queue as unknown as AttemptRecordRepository,
         new MetricsService(),
         new DeliveryOutcomeObservers(),
         clock,

@@ -6,7 +6,7 @@ import { DeliveryOutcomeObservers } from '../hooks/delivery-outcome-observer';
 import type { RecordedOutcome } from '../hooks/recorded-outcome';
 import { RetryPolicy } from '../retry/retry-policy';
 import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
-import { DeliveryQueueRepository, type AttemptRecord } from '../../queue/delivery-queue.repository';
+import { AttemptRecordRepository, type AttemptRecord } from '../../queue/attempt-record.repository';
 
 const RETRY_WRITE_AFTER_MS = 1000;
 const MAX_BATCH = 1000;
@@ -58,7 +58,7 @@ export class AttemptRecorder {
   private readonly streamsAdvanced: Array<() => void> = [];
 
   constructor(
-    private readonly queue: DeliveryQueueRepository,
+    private readonly queue: AttemptRecordRepository,
     private readonly metrics: MetricsService,
     private readonly observers: DeliveryOutcomeObservers,
     @Inject(CLOCK) private readonly clock: Clock,

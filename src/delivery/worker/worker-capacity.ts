@@ -62,3 +62,36 @@ export class PayloadBudget {
     this.bytesPerRow = (1 - LEARNING_RATE) * this.bytesPerRow + LEARNING_RATE * latest;
   }
 }
+
+/**
+ * How many rows to claim now; 0: not now. Claimed, unsent rows (`backlog`) fill the capacity,
+ * which the payload budget may lower; unrecorded results count too once they pile up beyond
+ * the recorder's limit (a slow database), so the worker claims no faster than it records.
+ * While work is still held a claim waits until it can take a batch of at least minClaim rows
+ * (at most half the capacity), rather than claiming one row per freed slot.
+ */
+export function claimLimit(
+  capacity: WorkerCapacity,
+  batchSize: number,
+  budgetRows: number,
+  backlog: number,
+  unrecorded: number,
+): number {
+  const rows = Math.min(capacity.claimCapacity, budgetRows);
+  const free = rows - backlog - Math.max(0, unrecorded - capacity.recorderLimit);
+  const minClaim = Math.min(capacity.minClaim, Math.ceil(rows / 2));
+  if (free <= 0 || (backlog > 0 && free < minClaim)) return 0;
+  return Math.min(batchSize, free);
+}
+
+/**
+ * Due FIFO rows one claim looks at per row it may claim: the rest of what it looks at are
+ * blocked streams' successors, which it takes out of the due range as it goes.
+ */
+const FIFO_SCAN_PER_ROW = 2;
+const FIFO_SCAN_MIN = 32;
+
+/** Due FIFO rows a claim of up to `limit` heads looks at. */
+export function fifoScanRows(limit: number): number {
+  return Math.max(FIFO_SCAN_MIN, limit * FIFO_SCAN_PER_ROW);
+}
