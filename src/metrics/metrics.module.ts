@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
+import { QueueModule } from '../queue/queue.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsAuthGuard } from './metrics-auth.guard';
 import { MetricsService } from './metrics.service';
 import { QueueGauges } from './queue-gauges';
-import { QueueStatsRepository } from './queue-stats.repository';
 
 /**
  * Global: ingestion and the worker bump counters without importing each other. Serves
@@ -11,8 +11,9 @@ import { QueueStatsRepository } from './queue-stats.repository';
  */
 @Global()
 @Module({
+  imports: [QueueModule],
   controllers: [MetricsController],
-  providers: [MetricsService, MetricsAuthGuard, QueueStatsRepository, QueueGauges],
-  exports: [MetricsService, QueueStatsRepository],
+  providers: [MetricsService, MetricsAuthGuard, QueueGauges],
+  exports: [MetricsService],
 })
 export class MetricsModule {}

@@ -3,6 +3,9 @@ import { DeliveryQueueRepository } from './delivery-queue.repository';
 import { EndpointQueueRepository } from './endpoint-queue.repository';
 import { EnqueueRepository } from './enqueue.repository';
 import { NotificationHub } from './listen/notification-hub';
+import { QueueReadsRepository } from './queue-reads.repository';
+import { QueueStatsRepository } from './queue-stats.repository';
+import { QueuePurgeRepository } from './queue-purge.repository';
 import { RequeueRepository } from './requeue.repository';
 
 /**
@@ -15,6 +18,9 @@ import { RequeueRepository } from './requeue.repository';
     EndpointQueueRepository,
     RequeueRepository,
     EnqueueRepository,
+    QueueReadsRepository,
+    QueueStatsRepository,
+    QueuePurgeRepository,
     NotificationHub,
   ],
   exports: [
@@ -22,6 +28,9 @@ import { RequeueRepository } from './requeue.repository';
     EndpointQueueRepository,
     RequeueRepository,
     EnqueueRepository,
+    QueueReadsRepository,
+    QueueStatsRepository,
+    QueuePurgeRepository,
     NotificationHub,
   ],
 })
