@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-error';
 import { idFloorAt, isId } from '../common/ids';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { QueueReadsRepository } from '../queue/queue-reads.repository';
-import { parseEventTypePattern } from '../subscriptions/matching';
+import { parseEventTypePattern } from '../matching';
 import { MessageDetailDto, MessageResponseDto } from './dto/message.dto';
 import type { MessageQueryDto } from './dto/message-query.dto';
 import { MessagesRepository } from './messages.repository';

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { PG_POOL } from '../database/pg-pool';
 import { WAKE_WORKERS_SQL } from '../queue/channels';
 import { fanOutInsertSql, testDeliveryInsertSql } from '../queue/sql/enqueue.sql';
-import type { EventTypePattern } from '../subscriptions/matching';
+import type { EventTypePattern } from '../matching';
 
 export interface StoredMessage {
   id: string;
