@@ -9,7 +9,7 @@ import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { generateSigningSecret } from '../common/signing-secret';
 import { AppRoutingCache } from '../routing/app-routing.cache';
 import { MATCH_ALL_EVENT_TYPES } from '../matching';
-import { assertValidFilter } from '../subscriptions/subscription-rules';
+import { assertValidFilter } from '../subscription-model/subscription-rules';
 import {
   CreateEndpointDto,
   EndpointQueryDto,
