@@ -9,9 +9,9 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { CLOCK, type Clock } from '../../common/clock';
+import { METRICS_RECORDER, type MetricsRecorder } from '../../common/metrics-port';
 import { WorkerHeartbeat } from '../../common/worker-heartbeat';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { MetricsService } from '../../metrics/metrics.service';
 import { EndpointGates } from '../hooks/endpoint-gate';
 import { SendPermits } from '../hooks/send-permit';
 import { DeliverySender } from '../sending/delivery-sender';
@@ -105,7 +105,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly gates: EndpointGates,
     private readonly permits: SendPermits,
     private readonly heartbeat: WorkerHeartbeat,
-    private readonly metrics: MetricsService,
+    @Inject(METRICS_RECORDER) private readonly metrics: MetricsRecorder,
     private readonly scheduler: SchedulerRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
