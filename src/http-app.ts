@@ -15,9 +15,10 @@ import { serializeReply } from './common/raw-json';
 import { useJsonBodyParser } from './common/validation/json-body-text';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { PRODUCT_NAME, PRODUCT_VERSION } from './common/product';
+import { traceIdOf } from './common/request-trace';
 import { CONSOLE_CSP, portalCsp } from './console/console-assets';
 import { registerConsoleRoutes } from './console/console-routes';
-import { traceIdOf, traceIngestRequests } from './tracing/ingest-request-tracing';
+import { traceIngestRequests } from './tracing/ingest-request-tracing';
 import { TRACING, type Tracing } from './tracing/tracing';
 
 export interface HttpAppOptions extends AppModuleOptions {
