@@ -9,11 +9,8 @@
  *   npx tsc -p tsconfig.bench.json && node dist-bench/bench/matcher.bench.js
  * Prints one JSON object; the exit code is 1 when the target is missed.
  */
-import {
-  MatchableSubscription,
-  SubscriptionMatcher,
-} from '../src/subscriptions/matching/subscription-matcher';
-import { PayloadFilter } from '../src/subscriptions/matching/payload-filter';
+import { MatchableSubscription, SubscriptionMatcher } from '../src/matching/subscription-matcher';
+import { PayloadFilter } from '../src/matching/payload-filter';
 
 const SUBSCRIPTION_COUNT = 1_000;
 const SUBSCRIPTIONS_PER_ENDPOINT = 4;

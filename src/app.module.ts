@@ -14,6 +14,8 @@ import { DatabaseModule } from './database/database.module';
 import { DeliveryApiModule } from './delivery/delivery-api.module';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
 import { OutboundIpsModule } from './egress/outbound-ips.module';
+import { EndpointHealthModule } from './endpoint-health/endpoint-health.module';
+import { EndpointStatsRecorderModule } from './endpoint-stats/endpoint-stats-recorder.module';
 import { EndpointStatsModule } from './endpoint-stats/endpoint-stats.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
 import { EventTypesModule } from './event-types/event-types.module';
@@ -50,8 +52,16 @@ const API_MODULES: Type[] = [
   AuthModule,
 ];
 
-/** What ROLE=worker (and all) runs. The API layer never imports these. */
-const WORKER_MODULES: Type[] = [DeliveryWorkerModule];
+/**
+ * What ROLE=worker (and all) runs. The API layer never imports these. Endpoint health and the
+ * stats recorder register into the worker's hooks (gates, send permits, outcome observers)
+ * from here, the composition root: neither they nor the worker import each other's module.
+ */
+const WORKER_MODULES: Type[] = [
+  DeliveryWorkerModule,
+  EndpointHealthModule,
+  EndpointStatsRecorderModule,
+];
 
 @Module({})
 export class AppModule {

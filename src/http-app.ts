@@ -5,19 +5,20 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AppModule, AppModuleOptions } from './app.module';
-import { SECURITY_SCHEMES } from './auth/access/access.decorators';
+import { SECURITY_SCHEMES } from './common/auth/access.decorators';
 import {
   CAPABILITIES,
   CAPABILITY_DOCS,
   PORTAL_DEFAULT_CAPABILITIES,
-} from './auth/access/capabilities';
+} from './common/auth/capabilities';
 import { serializeReply } from './common/raw-json';
 import { useJsonBodyParser } from './common/validation/json-body-text';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { PRODUCT_NAME, PRODUCT_VERSION } from './common/product';
+import { traceIdOf } from './common/request-trace';
 import { CONSOLE_CSP, portalCsp } from './console/console-assets';
 import { registerConsoleRoutes } from './console/console-routes';
-import { traceIdOf, traceIngestRequests } from './tracing/ingest-request-tracing';
+import { traceIngestRequests } from './tracing/ingest-request-tracing';
 import { TRACING, type Tracing } from './tracing/tracing';
 
 export interface HttpAppOptions extends AppModuleOptions {

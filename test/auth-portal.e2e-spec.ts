@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { PORTAL_DEFAULT_CAPABILITIES } from '../src/auth/access/capabilities';
+import { PORTAL_DEFAULT_CAPABILITIES } from '../src/common/auth/capabilities';
 import { portalSigningKey } from '../src/auth/credentials/portal-signing-key';
 import { PortalSessionPurge } from '../src/auth/portal-sessions/portal-session-purge';
 import { AuthWorld, startAuthWorld } from './support/auth-world';

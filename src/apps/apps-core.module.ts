@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { QueueModule } from '../queue/queue.module';
 import { AppEntity } from './app.entity';
 import { AppsRepository } from './apps.repository';
 import { AppsService } from './apps.service';
@@ -10,7 +11,7 @@ import { AppsService } from './apps.service';
  * carries routes must never reach a ROLE=worker process.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([AppEntity])],
+  imports: [TypeOrmModule.forFeature([AppEntity]), QueueModule],
   providers: [AppsService, AppsRepository],
   exports: [AppsService],
 })

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { AdminOnly } from '../auth/access/access.decorators';
+import { AdminOnly } from '../common/auth/access.decorators';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Page } from '../common/pagination';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';

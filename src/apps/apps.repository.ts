@@ -4,11 +4,15 @@ import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { isId } from '../common/ids';
 import { notifyRoutingChanged } from '../queue/channels';
+import { QueuePurgeRepository } from '../queue/queue-purge.repository';
 import { AppEntity } from './app.entity';
 
 @Injectable()
 export class AppsRepository {
-  constructor(@InjectRepository(AppEntity) private readonly apps: Repository<AppEntity>) {}
+  constructor(
+    @InjectRepository(AppEntity) private readonly apps: Repository<AppEntity>,
+    private readonly queue: QueuePurgeRepository,
+  ) {}
 
   /** `{appId}` in every route accepts the id or the caller's uid. */
   findByIdOrUid(idOrUid: string): Promise<AppEntity | null> {
@@ -54,11 +58,7 @@ export class AppsRepository {
   async delete(id: string): Promise<void> {
     await this.apps.manager.transaction(async (tx) => {
       await tx.query('SELECT id FROM app WHERE id = $1 FOR UPDATE', [id]);
-      await tx.query('DELETE FROM attempt WHERE app_id = $1', [id]);
-      await tx.query(
-        'DELETE FROM delivery WHERE message_id IN (SELECT id FROM message WHERE app_id = $1)',
-        [id],
-      );
+      await this.queue.deleteOfApp(tx, id);
       await tx.query('DELETE FROM app WHERE id = $1', [id]);
       // Every process drops its cached routing for the app on commit.
       await notifyRoutingChanged(tx, id);

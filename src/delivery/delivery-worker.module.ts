@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { EgressModule } from '../egress/egress.module';
-import { EndpointHealthModule } from '../endpoint-health/endpoint-health.module';
-import { EndpointStatsRecorderModule } from '../endpoint-stats/endpoint-stats-recorder.module';
 import { OutboundDispatchers } from '../egress/outbound-dispatchers';
 import { QueueModule } from '../queue/queue.module';
 import { DeliveryHooksModule } from './hooks/delivery-hooks.module';
@@ -15,15 +13,13 @@ import { DeliveryWorker } from './worker/delivery-worker';
 import { EndpointConfigCache } from './worker/endpoint-config.cache';
 import { EndpointConfigRepository } from './worker/endpoint-config.repository';
 
-/** The delivery worker: claim (DeliveryClaimer), send, record (AttemptRecorder) (ROLE=worker|all). */
+/**
+ * The delivery worker: claim (DeliveryClaimer), send, record (AttemptRecorder) (ROLE=worker|all).
+ * Endpoint health and the stats recorder plug into its hooks (delivery/hooks); they are
+ * composed next to it in AppModule, so delivery never imports them.
+ */
 @Module({
-  imports: [
-    QueueModule,
-    EgressModule,
-    DeliveryHooksModule,
-    EndpointHealthModule,
-    EndpointStatsRecorderModule,
-  ],
+  imports: [QueueModule, EgressModule, DeliveryHooksModule],
   providers: [
     { provide: DELIVERY_EGRESS, useExisting: OutboundDispatchers },
     DeliverySender,

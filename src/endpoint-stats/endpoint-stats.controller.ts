@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequiresCapability } from '../auth/access/access.decorators';
+import { RequiresCapability } from '../common/auth/access.decorators';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { EndpointStatsDto, EndpointStatsQueryDto } from './dto/endpoint-stats.dto';
 import { EndpointStatsService } from './endpoint-stats.service';

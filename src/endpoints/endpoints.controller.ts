@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { RequiresCapability } from '../auth/access/access.decorators';
+import { RequiresCapability } from '../common/auth/access.decorators';
 import { EndpointScopeParam } from '../auth/access/credential.params';
 import type { EndpointScope } from '../auth/credentials/credential';
 import {

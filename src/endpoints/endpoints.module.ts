@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppsModule } from '../apps/apps.module';
 import { QueueModule } from '../queue/queue.module';
 import { RoutingModule } from '../routing/routing.module';
-import { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { SubscriptionEntity } from '../subscription-model/subscription.entity';
 import { EndpointEntity } from './endpoint.entity';
 import { EndpointPolicy } from './endpoint-policy';
 import { EndpointSecretsController } from './endpoint-secrets.controller';

@@ -4,7 +4,7 @@ import { IsNull, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { notifyRoutingChanged } from '../queue/channels';
 import { EndpointQueueRepository } from '../queue/endpoint-queue.repository';
-import { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { SubscriptionEntity } from '../subscription-model/subscription.entity';
 import { EndpointEntity } from './endpoint.entity';
 
 export type EndpointPatch = Partial<Omit<EndpointEntity, 'id' | 'appId' | 'createdAt'>>;

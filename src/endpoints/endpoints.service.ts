@@ -8,8 +8,8 @@ import { isId, newId } from '../common/ids';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { generateSigningSecret } from '../common/signing-secret';
 import { AppRoutingCache } from '../routing/app-routing.cache';
-import { MATCH_ALL_EVENT_TYPES } from '../subscriptions/matching';
-import { assertValidFilter } from '../subscriptions/subscription-rules';
+import { MATCH_ALL_EVENT_TYPES } from '../matching';
+import { assertValidFilter } from '../subscription-model/subscription-rules';
 import {
   CreateEndpointDto,
   EndpointQueryDto,

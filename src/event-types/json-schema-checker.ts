@@ -1,6 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { compileBoundedRegex } from '../subscriptions/matching/bounded-regex';
+import { compileBoundedRegex } from '../matching/bounded-regex';
 
 export interface SchemaProblem {
   path: string;

@@ -3,7 +3,8 @@ import { AppsService } from '../apps/apps.service';
 import { NotFoundError, ValidationError } from '../common/errors/domain-error';
 import { idFloorAt, isId } from '../common/ids';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
-import { parseEventTypePattern } from '../subscriptions/matching';
+import { QueueReadsRepository } from '../queue/queue-reads.repository';
+import { parseEventTypePattern } from '../matching';
 import { MessageDetailDto, MessageResponseDto } from './dto/message.dto';
 import type { MessageQueryDto } from './dto/message-query.dto';
 import { MessagesRepository } from './messages.repository';
@@ -17,6 +18,7 @@ export class MessageFeedService {
   constructor(
     private readonly apps: AppsService,
     private readonly messages: MessagesRepository,
+    private readonly reads: QueueReadsRepository,
   ) {}
 
   async list(appIdOrUid: string, query: MessageQueryDto): Promise<Page<MessageResponseDto>> {
@@ -54,7 +56,7 @@ export class MessageFeedService {
     const app = await this.apps.get(appIdOrUid);
     const message = isId('msg', messageId) ? await this.messages.find(app.id, messageId) : null;
     if (!message) throw new NotFoundError('message', messageId);
-    return MessageDetailDto.fromParts(message, await this.messages.deliveriesOf(message.id));
+    return MessageDetailDto.fromParts(message, await this.reads.deliveryStatusesOf(message.id));
   }
 }
 

@@ -3,9 +3,9 @@ import { CLOCK, type Clock } from '../common/clock';
 import { FOREIGN_KEY_VIOLATION, isPgError } from '../common/database-errors';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
+import { METRICS_RECORDER, type MetricsRecorder } from '../common/metrics-port';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { IngestSpan } from '../tracing/tracing';
-import { MetricsService } from '../metrics/metrics.service';
 import { AppRoutingCache } from '../routing/app-routing.cache';
 import { AppIdResolver } from './app-id.resolver';
 import { DeliveryWaker } from './delivery-waker';
@@ -54,7 +54,7 @@ export class MessageIngestService implements OnModuleDestroy {
     private readonly catalog: EventTypeCatalogCache,
     private readonly routing: AppRoutingCache,
     private readonly messages: MessagesRepository,
-    private readonly metrics: MetricsService,
+    @Inject(METRICS_RECORDER) private readonly metrics: MetricsRecorder,
     private readonly waker: DeliveryWaker,
     @Inject(INGEST_COALESCING) coalescing: IngestCoalescingOptions,
   ) {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { RequiresCapability } from '../auth/access/access.decorators';
+import { RequiresCapability } from '../common/auth/access.decorators';
 import {
   ApiAcceptedResponse,
   ApiBody,

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { PG_POOL } from '../database/pg-pool';
 import { WAKE_WORKERS_SQL } from '../queue/channels';
 import { fanOutInsertSql, testDeliveryInsertSql } from '../queue/sql/enqueue.sql';
-import type { EventTypePattern } from '../subscriptions/matching';
+import type { EventTypePattern } from '../matching';
 
 export interface StoredMessage {
   id: string;
@@ -15,17 +15,6 @@ export interface StoredMessage {
   payloadText?: string;
   /** A test event (POST …/endpoints/{id}/test): delivered to that endpoint only. */
   test?: boolean;
-}
-
-export interface DeliveryStatusRow {
-  id: string;
-  endpointId: string;
-  status: string;
-  attempts: number;
-  nextAttemptAt: Date | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  updatedAt: Date;
 }
 
 export interface NewMessageRow {
@@ -46,16 +35,6 @@ export interface NewDeliveryRow {
   endpointId: string;
   /** To a FIFO endpoint: queued in its message's stream (ordering key) with a sequence number. */
   ordered: boolean;
-}
-
-export interface ReplayCandidate {
-  id: string;
-  eventType: string;
-  payloadText: string;
-  createdAt: Date;
-  test: boolean;
-  /** The endpoint already has a delivery of this message. */
-  delivered: boolean;
 }
 
 export interface IngestResult {
@@ -189,44 +168,6 @@ export class MessagesRepository {
     );
   }
 
-  /**
-   * One bounded page of the app's messages with ids in [fromId, toId), oldest first, each
-   * with whether `endpointId` already has a delivery for it. The LIMIT applies before the
-   * per-message delivery check, so a window whose messages were all delivered already still
-   * costs one page per call (message_app_idx, then delivery_message_idx per row).
-   */
-  async replayPage(
-    appId: string,
-    endpointId: string,
-    fromId: string,
-    toId: string,
-    limit: number,
-  ): Promise<ReplayCandidate[]> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      event_type: string;
-      payload: string;
-      created_at: Date;
-      test: boolean;
-      delivered: boolean;
-    }>(
-      `SELECT p.id, p.event_type, p.payload, p.created_at, p.test,
-              EXISTS (SELECT 1 FROM delivery d WHERE d.message_id = p.id AND d.endpoint_id = $2) AS delivered
-         FROM (SELECT id, event_type, payload, created_at, test FROM message
-                WHERE app_id = $1 AND id >= $3 AND id < $4 ORDER BY id LIMIT $5) p
-        ORDER BY p.id`,
-      [appId, endpointId, fromId, toId, limit],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      eventType: r.event_type,
-      payloadText: r.payload,
-      createdAt: r.created_at,
-      test: r.test,
-      delivered: r.delivered,
-    }));
-  }
-
   /** Wakes idle workers (their sweep is the fallback should this be lost). */
   async notifyDeliveries(): Promise<void> {
     await this.pool.query(WAKE_WORKERS_SQL);
@@ -266,32 +207,5 @@ export class MessagesRepository {
       [appId, messageId],
     );
     return rows.length > 0 ? toStoredMessage(rows[0]) : null;
-  }
-
-  async deliveriesOf(messageId: string): Promise<DeliveryStatusRow[]> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      endpoint_id: string;
-      status: string;
-      attempts: number;
-      next_attempt_at: Date | null;
-      last_status_code: number | null;
-      last_error: string | null;
-      updated_at: Date;
-    }>(
-      `SELECT id, endpoint_id, status, attempts, nullif(next_attempt_at, 'infinity') AS next_attempt_at, last_status_code, last_error, updated_at
-         FROM delivery WHERE message_id = $1 ORDER BY id`,
-      [messageId],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      endpointId: r.endpoint_id,
-      status: r.status,
-      attempts: r.attempts,
-      nextAttemptAt: r.next_attempt_at,
-      lastStatusCode: r.last_status_code,
-      lastError: r.last_error,
-      updatedAt: r.updated_at,
-    }));
   }
 }

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-
-export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'cancelled';
+import type { DeliveryOutcome, MetricsRecorder } from '../common/metrics-port';
 
 /**
  * The Prometheus registry of this process and the counters the hot paths bump. Label values
  * are bounded sets (outcome, error class); no app or endpoint ids, whose number is unbounded.
+ * Features see it as a MetricsRecorder (common/metrics-port.ts).
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements MetricsRecorder {
   readonly registry = new Registry();
 
   readonly messagesIngested = new Counter({

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { CLOCK, type Clock } from '../common/clock';
+import { QueueSnapshot, QueueStatsRepository } from '../queue/queue-stats.repository';
 import { MetricsService } from './metrics.service';
-import { QueueSnapshot, QueueStatsRepository } from './queue-stats.repository';
 
 /** However often Prometheus (or several of them) scrape, the database is asked at most this often. */
 export const QUEUE_SNAPSHOT_MAX_AGE_MS = 5_000;

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../auth/access/access.decorators';
+import { AdminOnly } from '../common/auth/access.decorators';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { Page, PageQueryDto } from '../common/pagination';
 import { OverviewDto, TroubledEndpointDto, TroubledEndpointPageDto } from './dto/overview.dto';

@@ -3,7 +3,7 @@ import { CLOCK, type Clock } from '../common/clock';
 import { decodeCursor, Page, pageLimit, PageQueryDto, toPage } from '../common/pagination';
 import { EndpointStatsRepository } from '../endpoint-stats/endpoint-stats.repository';
 import { minuteOf } from '../endpoint-stats/minute-counts';
-import { QueueStatsRepository } from '../metrics/queue-stats.repository';
+import { QueueStatsRepository } from '../queue/queue-stats.repository';
 import { AttemptRatesDto, OverviewDto, TroubledEndpointDto } from './dto/overview.dto';
 import { TroubledEndpointsRepository } from './troubled-endpoints.repository';
 

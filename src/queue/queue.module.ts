@@ -5,6 +5,9 @@ import { EndpointQueueRepository } from './endpoint-queue.repository';
 import { EnqueueRepository } from './enqueue.repository';
 import { NotificationHub } from './listen/notification-hub';
 import { QueuePool } from './queue-pool';
+import { QueueReadsRepository } from './queue-reads.repository';
+import { QueueStatsRepository } from './queue-stats.repository';
+import { QueuePurgeRepository } from './queue-purge.repository';
 import { RequeueRepository } from './requeue.repository';
 
 /**
@@ -19,6 +22,9 @@ import { RequeueRepository } from './requeue.repository';
     EndpointQueueRepository,
     RequeueRepository,
     EnqueueRepository,
+    QueueReadsRepository,
+    QueueStatsRepository,
+    QueuePurgeRepository,
     NotificationHub,
   ],
   exports: [
@@ -27,6 +33,9 @@ import { RequeueRepository } from './requeue.repository';
     EndpointQueueRepository,
     RequeueRepository,
     EnqueueRepository,
+    QueueReadsRepository,
+    QueueStatsRepository,
+    QueuePurgeRepository,
     NotificationHub,
   ],
 })

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { idFloorAt } from '../common/ids';
 import { PG_POOL } from '../database/pg-pool';
+import { QueuePurgeRepository } from '../queue/queue-purge.repository';
+import { noDeliveryOfMessage, noDeliveryToEndpoint } from '../queue/sql/purge.sql';
 
 /** Arbitrary constant, distinct from the migration lock: "a process is running retention". */
 export const RETENTION_LOCK_KEY = 7_201_311_043;
@@ -27,51 +29,27 @@ SELECT id FROM message
  ORDER BY id
  LIMIT $3`;
 
-/**
- * Finished deliveries of messages with no pending/delivering delivery. The status test is
- * on the deleted row itself, so a delivery that a concurrent retry has just made pending
- * again is re-checked under its row lock and skipped.
- */
-const DELETE_DELIVERIES_SQL = `
-DELETE FROM delivery d
- WHERE d.message_id = ANY($1::text[])
-   AND d.status IN ('succeeded', 'failed', 'cancelled')
-   AND NOT EXISTS (SELECT 1 FROM delivery a WHERE a.message_id = d.message_id AND a.status IN ('pending', 'delivering'))`;
-
 /** A separate statement (fresh snapshot): only messages left without any delivery go. */
 const DELETE_MESSAGES_SQL = `
 DELETE FROM message m
  WHERE m.id = ANY($1::text[])
-   AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.message_id = m.id)
+   AND ${noDeliveryOfMessage('m')}
  RETURNING m.id`;
-
-/** attempt has no foreign keys (hot-path inserts): its rows go explicitly, on attempt_message_idx. */
-const DELETE_ATTEMPTS_SQL = `DELETE FROM attempt WHERE message_id = ANY($1::text[])`;
-
-/**
- * Old attempts whose message is gone: recorded by a worker after their app was deleted
- * (the attempt log has no foreign keys). Attempt ids are time-ordered, so the primary key
- * bounds the scan to attempts made before the cut-off; what is left there after the message
- * batches are only the attempts of messages that are kept.
- */
-const DELETE_ORPHAN_ATTEMPTS_SQL = `
-DELETE FROM attempt WHERE id IN (
-  SELECT a.id FROM attempt a
-   WHERE a.id < $1
-     AND NOT EXISTS (SELECT 1 FROM message m WHERE m.id = a.message_id)
-   LIMIT $2)`;
 
 /** Soft-deleted endpoints nothing refers to any more (subscriptions go by cascade). */
 const PURGE_ENDPOINTS_SQL = `
 DELETE FROM endpoint WHERE id IN (
   SELECT e.id FROM endpoint e
    WHERE e.deleted_at < $1
-     AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.endpoint_id = e.id)
+     AND ${noDeliveryToEndpoint('e')}
    LIMIT $2)`;
 
 /** One connection holding the retention lock; every statement is its own short transaction. */
 export class RetentionSession {
-  constructor(private readonly client: PoolClient) {}
+  constructor(
+    private readonly client: PoolClient,
+    private readonly purge: QueuePurgeRepository,
+  ) {}
 
   /** The next old message ids after `after` (null: from the start). */
   async nextMessageBatch(cutoff: Date, after: string | null, limit: number): Promise<string[]> {
@@ -87,18 +65,18 @@ export class RetentionSession {
   async removeMessages(ids: string[]): Promise<RemovedRows> {
     await this.client.query('BEGIN');
     try {
-      const deliveries = await this.client.query(DELETE_DELIVERIES_SQL, [ids]);
+      const deliveries = await this.purge.deleteFinishedOfMessages(this.client, ids);
       const messages = await this.client.query<{ id: string }>(DELETE_MESSAGES_SQL, [ids]);
       const removedIds = messages.rows.map((r) => r.id);
       const attempts =
         removedIds.length > 0
-          ? (await this.client.query(DELETE_ATTEMPTS_SQL, [removedIds])).rowCount
+          ? await this.purge.deleteAttemptsOfMessages(this.client, removedIds)
           : 0;
       await this.client.query('COMMIT');
       return {
         messages: removedIds.length,
-        deliveries: deliveries.rowCount ?? 0,
-        attempts: attempts ?? 0,
+        deliveries,
+        attempts,
       };
     } catch (err) {
       await this.client.query('ROLLBACK').catch(() => undefined);
@@ -109,7 +87,7 @@ export class RetentionSession {
   /** Removes up to `limit` attempts made before `cutoff` whose message no longer exists. */
   async removeOrphanAttempts(cutoff: Date, limit: number): Promise<number> {
     const floor = idFloorAt('atmpt', cutoff.getTime());
-    return (await this.client.query(DELETE_ORPHAN_ATTEMPTS_SQL, [floor, limit])).rowCount ?? 0;
+    return this.purge.deleteOrphanAttempts(this.client, floor, limit);
   }
 
   async purgeDeletedEndpoints(cutoff: Date, limit: number): Promise<number> {
@@ -119,7 +97,10 @@ export class RetentionSession {
 
 @Injectable()
 export class RetentionRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly purge: QueuePurgeRepository,
+  ) {}
 
   /**
    * Runs `work` holding the session-level advisory lock, or returns null at once when another
@@ -136,7 +117,7 @@ export class RetentionRepository {
       if (!rows[0].locked) return null;
       try {
         await client.query(`SET statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
-        return await work(new RetentionSession(client));
+        return await work(new RetentionSession(client, this.purge));
       } finally {
         await client.query('RESET statement_timeout').catch((e: Error) => (broken = e));
         await client

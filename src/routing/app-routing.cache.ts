@@ -10,7 +10,7 @@ import {
   type MatchableSubscription,
   SubscriptionMatcher,
   UnmatchableSubscriptionError,
-} from '../subscriptions/matching';
+} from '../matching';
 import { ExpiringLoadCache } from './expiring-load-cache';
 import { RoutingListener } from './routing-listener';
 import { RoutingRepository } from './routing.repository';

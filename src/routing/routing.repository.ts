@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '../database/pg-pool';
-import type { MatchableSubscription, PayloadFilter } from '../subscriptions/matching';
+import type { MatchableSubscription, PayloadFilter } from '../matching';
 
 interface RoutableSubscriptionRow {
   id: string;

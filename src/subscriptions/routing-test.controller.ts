@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { RequiresCapability } from '../auth/access/access.decorators';
+import { RequiresCapability } from '../common/auth/access.decorators';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ErrorResponseDto } from '../common/openapi/api-errors.decorator';
 import { RoutingTestDto, RoutingTestResultDto } from './dto/subscription.dto';

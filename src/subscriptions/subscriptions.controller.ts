@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { RequiresCapability } from '../auth/access/access.decorators';
+import { RequiresCapability } from '../common/auth/access.decorators';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,

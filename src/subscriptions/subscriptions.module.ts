@@ -5,7 +5,7 @@ import { EndpointsModule } from '../endpoints/endpoints.module';
 import { RoutingModule } from '../routing/routing.module';
 import { RoutingTestController } from './routing-test.controller';
 import { RoutingTestService } from './routing-test.service';
-import { SubscriptionEntity } from './subscription.entity';
+import { SubscriptionEntity } from '../subscription-model/subscription.entity';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsRepository } from './subscriptions.repository';
 import { SubscriptionsService } from './subscriptions.service';

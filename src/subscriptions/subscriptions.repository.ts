@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { notifyRoutingChanged } from '../queue/channels';
-import { SubscriptionEntity } from './subscription.entity';
+import { SubscriptionEntity } from '../subscription-model/subscription.entity';
 
 export type SubscriptionPatch = Partial<
   Pick<SubscriptionEntity, 'eventTypes' | 'filter' | 'updatedAt'>

@@ -10,8 +10,8 @@ import {
   SubscriptionResponseDto,
   UpdateSubscriptionDto,
 } from './dto/subscription.dto';
-import { assertValidFilter } from './subscription-rules';
-import { SubscriptionEntity } from './subscription.entity';
+import { assertValidFilter } from '../subscription-model/subscription-rules';
+import { SubscriptionEntity } from '../subscription-model/subscription.entity';
 import { SubscriptionPatch, SubscriptionsRepository } from './subscriptions.repository';
 
 @Injectable()

@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { forgetTraceId, rememberTraceId } from '../common/request-trace';
 import type { IngestSpan, Tracing } from './tracing';
 
 /**
@@ -26,7 +27,10 @@ export function traceIngestRequests(fastify: FastifyInstance, tracing: Tracing):
         request.routeOptions.url ?? request.url,
         typeof header === 'string' ? header : undefined,
       );
-      if (span) spans.set(request, span);
+      if (span) {
+        spans.set(request, span);
+        rememberTraceId(request, span.traceId);
+      }
     }
     done();
   });
@@ -38,13 +42,9 @@ export function traceIngestRequests(fastify: FastifyInstance, tracing: Tracing):
     // The producer went away: no answer, but the span still ends (status 499, nginx's "client closed").
     spans.get(request)?.end(499);
     spans.delete(request);
+    forgetTraceId(request);
     done();
   });
-}
-
-/** The trace id of a request's span, for its log lines; undefined when it has none. */
-export function traceIdOf(request: object): string | undefined {
-  return spans.get(request)?.traceId;
 }
 
 /** The request's ingest span (null when tracing is off or the route is not traced). */

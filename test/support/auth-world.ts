@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { CAPABILITIES } from '../../src/auth/access/capabilities';
+import { CAPABILITIES } from '../../src/common/auth/capabilities';
 import { FakeClock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/app-config';
 import { createHttpApp } from '../../src/http-app';

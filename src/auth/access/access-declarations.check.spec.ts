@@ -3,7 +3,7 @@ import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Public } from '../../common/auth/public.decorator';
 import { AccessDeclarationsCheck } from './access-declarations.check';
-import { AdminOnly, RequiresCapability } from './access.decorators';
+import { AdminOnly, RequiresCapability } from '../../common/auth/access.decorators';
 
 @Controller('declared')
 class DeclaredController {

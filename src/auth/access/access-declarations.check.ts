@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { IS_PUBLIC } from '../../common/auth/public.decorator';
-import { ACCESS_RULE } from './access-rule';
+import { ACCESS_RULE } from '../../common/auth/access-rule';
 
 /**
  * Start-up fails when a route declares no access rule (@RequiresCapability, @AdminOnly,

@@ -1,6 +1,6 @@
 import type { Credential, ScopedCredential } from '../credentials/credential';
 import { decideAccess, RouteTarget } from './access-policy';
-import type { AccessRule } from './access-rule';
+import type { AccessRule } from '../../common/auth/access-rule';
 
 const admin: Credential = { kind: 'admin' };
 const scoped = (overrides: Partial<ScopedCredential> = {}): ScopedCredential => ({

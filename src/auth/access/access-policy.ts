@@ -1,5 +1,5 @@
 import type { Credential } from '../credentials/credential';
-import type { AccessRule } from './access-rule';
+import type { AccessRule } from '../../common/auth/access-rule';
 
 /** The route's parameters that matter, `appId` already resolved to the app's id. */
 export interface RouteTarget {

@@ -9,7 +9,7 @@ import { isId } from '../../common/ids';
 import type { Credential } from '../credentials/credential';
 import { CredentialResolver } from '../credentials/credential-resolver';
 import { decideAccess, RouteTarget } from './access-policy';
-import { ACCESS_RULE, AccessRule } from './access-rule';
+import { ACCESS_RULE, AccessRule } from '../../common/auth/access-rule';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -9,7 +9,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageResponse } from '../../common/pagination';
-import { CAPABILITIES, type Capability } from '../access/capabilities';
+import { CAPABILITIES, type Capability } from '../../common/auth/capabilities';
 import type { ApiKeyRow } from './api-keys.repository';
 
 export class CreateApiKeyDto {

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { Page, PageQueryDto } from '../../common/pagination';
-import { AdminOnly } from '../access/access.decorators';
+import { AdminOnly } from '../../common/auth/access.decorators';
 import {
   ApiKeyPageDto,
   ApiKeyResponseDto,

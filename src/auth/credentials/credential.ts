@@ -1,4 +1,4 @@
-import type { Capability } from '../access/capabilities';
+import type { Capability } from '../../common/auth/capabilities';
 
 /** Who is calling, once the bearer token has been checked. */
 export type Credential = AdminCredential | ScopedCredential;

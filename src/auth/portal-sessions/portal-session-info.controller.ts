@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { PortalSessionOnly } from '../access/access.decorators';
+import { PortalSessionOnly } from '../../common/auth/access.decorators';
 import { CurrentCredential } from '../access/credential.params';
 import type { Credential } from '../credentials/credential';
 import { PortalSessionInfoDto } from './portal-session-info.dto';

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CAPABILITIES, type Capability } from '../access/capabilities';
+import { CAPABILITIES, type Capability } from '../../common/auth/capabilities';
 
 export class PortalAppDisplayDto {
   @ApiProperty({ example: 'app_01JD7X5K0Q3R6W8Y9Z0A1B2C3D' }) id!: string;

@@ -10,7 +10,11 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { CAPABILITIES, type Capability, PORTAL_DEFAULT_CAPABILITIES } from '../access/capabilities';
+import {
+  CAPABILITIES,
+  type Capability,
+  PORTAL_DEFAULT_CAPABILITIES,
+} from '../../common/auth/capabilities';
 
 export const PORTAL_SESSION_DEFAULT_TTL_SECONDS = 3600;
 export const PORTAL_SESSION_MAX_TTL_SECONDS = 86_400;

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { AdminOnly } from '../access/access.decorators';
+import { AdminOnly } from '../../common/auth/access.decorators';
 import { CreatePortalSessionDto, PortalSessionResponseDto } from './portal-session.dto';
 import { PortalSessionsService } from './portal-sessions.service';
 

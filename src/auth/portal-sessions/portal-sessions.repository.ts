@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '../../database/pg-pool';
-import type { Capability } from '../access/capabilities';
+import type { Capability } from '../../common/auth/capabilities';
 
 export interface PortalSessionRow {
   id: string;

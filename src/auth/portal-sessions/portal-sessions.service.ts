@@ -4,7 +4,7 @@ import { CLOCK, type Clock } from '../../common/clock';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { newId } from '../../common/ids';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { PORTAL_DEFAULT_CAPABILITIES } from '../access/capabilities';
+import { PORTAL_DEFAULT_CAPABILITIES } from '../../common/auth/capabilities';
 import type { Credential } from '../credentials/credential';
 import { CredentialResolver } from '../credentials/credential-resolver';
 import { PortalSessionInfoDto } from './portal-session-info.dto';

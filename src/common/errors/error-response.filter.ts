@@ -1,8 +1,8 @@
-import { traceIdOf } from '../../tracing/ingest-request-tracing';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { clientDataErrorState } from '../database-errors';
+import { traceIdOf } from '../request-trace';
 import { isDatabaseUnavailable } from './database-unavailable';
 import { DomainError } from './domain-error';
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { RequiresCapability } from '../../auth/access/access.decorators';
+import { RequiresCapability } from '../../common/auth/access.decorators';
 import { EndpointScopeParam } from '../../auth/access/credential.params';
 import type { EndpointScope } from '../../auth/credentials/credential';
 import {

@@ -4,6 +4,7 @@ import { CLOCK, type Clock } from '../../common/clock';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { isId } from '../../common/ids';
 import { decodeCursor, Page, PageQueryDto, pageLimit, toPage } from '../../common/pagination';
+import { QueueReadsRepository } from '../../queue/queue-reads.repository';
 import { RequeueRepository } from '../../queue/requeue.repository';
 import { DeliveriesRepository } from './deliveries.repository';
 import { AttemptPageQueryDto, AttemptResponseDto, DeliveryResponseDto } from './dto/delivery.dto';
@@ -13,6 +14,7 @@ export class DeliveriesService {
   constructor(
     private readonly apps: AppsService,
     private readonly deliveries: DeliveriesRepository,
+    private readonly reads: QueueReadsRepository,
     private readonly requeues: RequeueRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -25,7 +27,7 @@ export class DeliveriesService {
   ): Promise<Page<DeliveryResponseDto>> {
     await this.message(appIdOrUid, messageId);
     const limit = pageLimit(query);
-    const rows = await this.deliveries.deliveriesOfMessage(
+    const rows = await this.reads.deliveriesOfMessage(
       messageId,
       limit,
       decodeCursor(query.cursor, (k) => isId('dlv', k)),
@@ -42,7 +44,7 @@ export class DeliveriesService {
   ): Promise<Page<AttemptResponseDto>> {
     await this.message(appIdOrUid, messageId);
     const limit = pageLimit(query);
-    const rows = await this.deliveries.attemptsOfMessage(
+    const rows = await this.reads.attemptsOfMessage(
       messageId,
       limit,
       decodeCursor(query.cursor, (k) => isId('atmpt', k)),
@@ -59,7 +61,7 @@ export class DeliveriesService {
     await this.endpoint(appIdOrUid, endpointId);
     const limit = pageLimit(query);
     const succeeded = query.status === undefined ? null : query.status === 'succeeded';
-    const rows = await this.deliveries.attemptsOfEndpoint(
+    const rows = await this.reads.attemptsOfEndpoint(
       endpointId,
       succeeded,
       limit,
@@ -75,7 +77,7 @@ export class DeliveriesService {
     scope: readonly string[] | null = null,
   ): Promise<void> {
     const app = await this.apps.get(appIdOrUid);
-    const delivery = await this.deliveries.findDelivery(app.id, deliveryId);
+    const delivery = await this.reads.findDelivery(app.id, deliveryId);
     if (!delivery || (scope !== null && !scope.includes(delivery.endpoint_id)))
       throw new NotFoundError('delivery', deliveryId);
     if (delivery.status === 'cancelled')

@@ -3,8 +3,8 @@ import { CLOCK, type Clock } from '../../common/clock';
 import { ConflictError, ValidationError } from '../../common/errors/domain-error';
 import { idFloorAt, newId, timeOfId } from '../../common/ids';
 import { EndpointsService } from '../../endpoints/endpoints.service';
-import { MessagesRepository, type ReplayCandidate } from '../../messages/messages.repository';
 import { EnqueueRepository } from '../../queue/enqueue.repository';
+import { QueueReadsRepository, type ReplayCandidate } from '../../queue/queue-reads.repository';
 import { AppRoutingCache } from '../../routing/app-routing.cache';
 import { ReplayDto, ReplayResultDto } from './dto/endpoint-tools.dto';
 
@@ -27,7 +27,7 @@ const REPLAY_MILLISECOND_MAX = 100_000;
 export class EndpointReplayService {
   constructor(
     private readonly endpoints: EndpointsService,
-    private readonly messages: MessagesRepository,
+    private readonly reads: QueueReadsRepository,
     private readonly enqueue: EnqueueRepository,
     private readonly routing: AppRoutingCache,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -84,7 +84,7 @@ export class EndpointReplayService {
   ): Promise<{ candidates: ReplayCandidate[]; nextSince: number | null }> {
     const fromId = idFloorAt('msg', since);
     const toId = idFloorAt('msg', until);
-    const rows = await this.messages.replayPage(
+    const rows = await this.reads.replayPage(
       appId,
       endpointId,
       fromId,
@@ -97,7 +97,7 @@ export class EndpointReplayService {
     if (before.length > 0) return { candidates: before, nextSince: cut };
     // The whole page is one millisecond: take that millisecond whole and move past it.
     const end = Math.min(cut + 1, until);
-    const millisecond = await this.messages.replayPage(
+    const millisecond = await this.reads.replayPage(
       appId,
       endpointId,
       idFloorAt('msg', cut),

@@ -8,7 +8,7 @@ import { EndpointsService } from '../../endpoints/endpoints.service';
 import { EventTypesRepository } from '../../event-types/event-types.repository';
 import { DeliveryWaker } from '../../messages/delivery-waker';
 import { MessagesRepository } from '../../messages/messages.repository';
-import { DeliveriesRepository } from './deliveries.repository';
+import { QueueReadsRepository } from '../../queue/queue-reads.repository';
 import { TestEventDto, TestEventAcceptedDto, TestEventResultDto } from './dto/endpoint-tools.dto';
 
 /** How often the route looks for the attempt while it waits (real time, not the Clock). */
@@ -32,7 +32,7 @@ export class EndpointTestService {
     private readonly endpoints: EndpointsService,
     private readonly eventTypes: EventTypesRepository,
     private readonly messages: MessagesRepository,
-    private readonly deliveries: DeliveriesRepository,
+    private readonly reads: QueueReadsRepository,
     private readonly waker: DeliveryWaker,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -75,7 +75,7 @@ export class EndpointTestService {
     this.waker.deliveriesCommitted();
     const deadline = performance.now() + this.waitMs;
     while (performance.now() < deadline) {
-      const attempt = await this.deliveries.firstAttemptOf(messageId, deliveryId);
+      const attempt = await this.reads.firstAttemptOf(messageId, deliveryId);
       if (attempt)
         return {
           messageId,

@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequiresCapability } from '../../auth/access/access.decorators';
+import { RequiresCapability } from '../../common/auth/access.decorators';
 import { ApiErrors, ErrorResponseDto } from '../../common/openapi/api-errors.decorator';
 import {
   ReplayDto,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock } from '../../common/clock';
 import { newId } from '../../common/ids';
-import { MetricsService } from '../../metrics/metrics.service';
+import { METRICS_RECORDER, type MetricsRecorder } from '../../common/metrics-port';
 import { DeliveryOutcomeObservers } from '../hooks/delivery-outcome-observer';
 import type { RecordedOutcome } from '../hooks/recorded-outcome';
 import { RetryPolicy } from '../retry/retry-policy';
@@ -59,7 +59,7 @@ export class AttemptRecorder {
 
   constructor(
     private readonly queue: AttemptRecordRepository,
-    private readonly metrics: MetricsService,
+    @Inject(METRICS_RECORDER) private readonly metrics: MetricsRecorder,
     private readonly observers: DeliveryOutcomeObservers,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

@@ -9,8 +9,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { CLOCK, type Clock } from '../../common/clock';
+import { METRICS_RECORDER, type MetricsRecorder } from '../../common/metrics-port';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { MetricsService } from '../../metrics/metrics.service';
 import { SendPermits } from '../hooks/send-permit';
 import { DeliverySender } from '../sending/delivery-sender';
 import { AttemptRecorder } from './attempt-recorder';
@@ -56,7 +56,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly sender: DeliverySender,
     private readonly recorder: AttemptRecorder,
     private readonly permits: SendPermits,
-    private readonly metrics: MetricsService,
+    @Inject(METRICS_RECORDER) private readonly metrics: MetricsRecorder,
     private readonly scheduler: SchedulerRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

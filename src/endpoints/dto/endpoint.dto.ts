@@ -28,7 +28,7 @@ import { PageQueryDto, PageResponse } from '../../common/pagination';
 import { signingSecretProblem } from '../../common/signing-secret';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
 import { IsOptionalNotNull } from '../../common/validation/optional-not-null.validator';
-import { FILTER_MAX_BYTES, IsEventTypePatterns } from '../../subscriptions/subscription-rules';
+import { FILTER_MAX_BYTES, IsEventTypePatterns } from '../../subscription-model/subscription-rules';
 import {
   AUTH_TOKEN_SCHEMES,
   type AuthTokenScheme,

@@ -10,7 +10,7 @@ import {
   registerDecorator,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { validateEventTypePattern } from '../../subscriptions/matching';
+import { validateEventTypePattern } from '../../matching';
 import { EVENT_ID_MAX_LENGTH } from '../message-input';
 
 function IsEventTypePattern(): PropertyDecorator {

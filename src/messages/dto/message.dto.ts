@@ -3,7 +3,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EVENT_TYPE_NAME_MAX_LENGTH, EVENT_TYPE_NAME_RULE } from '../../common/event-type-name';
 import { PageResponse } from '../../common/pagination';
 import { EVENT_ID_MAX_LENGTH, MAX_BATCH_MESSAGES, ORDERING_KEY_MAX_LENGTH } from '../message-input';
-import type { DeliveryStatusRow, StoredMessage } from '../messages.repository';
+import type { DeliveryStatusRow } from '../../queue/queue-reads.repository';
+import type { StoredMessage } from '../messages.repository';
 
 /*
  * Request shapes are documented here for OpenAPI; they are validated by MessageInputParser

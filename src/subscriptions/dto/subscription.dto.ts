@@ -8,8 +8,8 @@ import {
 import { PageResponse } from '../../common/pagination';
 import { IsJsonObject } from '../../common/validation/json-object.validator';
 import { IsOptionalNotNull } from '../../common/validation/optional-not-null.validator';
-import { FILTER_MAX_BYTES, IsEventTypePatterns } from '../subscription-rules';
-import { SubscriptionEntity } from '../subscription.entity';
+import { FILTER_MAX_BYTES, IsEventTypePatterns } from '../../subscription-model/subscription-rules';
+import { SubscriptionEntity } from '../../subscription-model/subscription.entity';
 
 const EVENT_TYPES_DOC = {
   type: String,

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { PageQueryDto, PageResponse } from '../../../common/pagination';
-import type { AttemptRecordRow, DeliveryRecordRow } from '../deliveries.repository';
+import type { AttemptRecordRow, DeliveryRecordRow } from '../../../queue/queue-reads.repository';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 

@@ -14,7 +14,7 @@ export class SubscriptionEntity {
   @Column('text', { name: 'event_types', array: true })
   eventTypes!: string[];
 
-  /** A validated payload filter (see matching/payload-filter.ts). */
+  /** A validated payload filter (see src/matching/payload-filter.ts). */
   @Column('jsonb', { nullable: true })
   filter!: Record<string, unknown> | null;
 

@@ -1,6 +1,6 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
 import { ValidationError } from '../common/errors/domain-error';
-import { validateEventTypePattern, validatePayloadFilter } from './matching';
+import { validateEventTypePattern, validatePayloadFilter } from '../matching';
 
 export const EVENT_TYPES_MAX_ENTRIES = 100;
 export const FILTER_MAX_BYTES = 16 * 1024;

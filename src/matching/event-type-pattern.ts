@@ -1,4 +1,4 @@
-import { EVENT_TYPE_NAME_RULE, isValidEventTypeName } from '../../common/event-type-name';
+import { EVENT_TYPE_NAME_RULE, isValidEventTypeName } from '../common/event-type-name';
 
 /**
  * What a subscription lists in `eventTypes`:
