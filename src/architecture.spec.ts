@@ -9,6 +9,8 @@ import ts from 'typescript';
  *    below src/ (src/delivery is one folder: it is one feature, and its ports in
  *    delivery/hooks are what endpoint-health and endpoint-stats plug into); the files directly
  *    in src/ (main.ts, app.module.ts, http-app.ts: the composition root) are one more.
+ *    Inside src/delivery, its parts (api/, worker/, sending/, hooks/, …) import each other
+ *    without a loop too: the worker imports sending and hooks, never the reverse.
  * 2. Only src/queue/ (and the migrations) name the delivery and attempt tables in SQL.
  *
  * Spec files are left out of rule 1: a test may reach across folders.
@@ -30,9 +32,12 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function folderOf(file: string): string {
-  const parts = relative(SRC, file).split(sep);
-  return parts.length === 1 ? ROOT : parts[0];
+/** The folder `file` belongs to below `root` (files directly in `root` are ROOT). */
+function folderBelow(root: string): (file: string) => string {
+  return (file) => {
+    const parts = relative(root, file).split(sep);
+    return parts.length === 1 ? ROOT : parts[0];
+  };
 }
 
 /** The file a relative specifier names: `x.ts`, or `x/index.ts` for a folder. */
@@ -50,20 +55,21 @@ interface FolderImport {
   example: string;
 }
 
-/** Edges between folders, each with one file-level import as evidence. */
-function folderImports(files: readonly string[]): FolderImport[] {
+/** Edges between the folders below `root`, each with one file-level import as evidence. */
+function folderImports(files: readonly string[], root = SRC): FolderImport[] {
+  const folderOf = folderBelow(root);
   const edges = new Map<string, FolderImport>();
   for (const file of files) {
     const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
     for (const { fileName } of importedFiles) {
       if (!fileName.startsWith('.')) continue;
       const target = resolveImport(file, fileName);
-      if (!target.startsWith(SRC + sep)) continue;
+      if (!target.startsWith(root + sep)) continue;
       const from = folderOf(file);
       const to = folderOf(target);
       const key = `${from}\0${to}`;
       if (from !== to && !edges.has(key))
-        edges.set(key, { from, to, example: `${relative(SRC, file)} imports '${fileName}'` });
+        edges.set(key, { from, to, example: `${relative(root, file)} imports '${fileName}'` });
     }
   }
   return [...edges.values()];
@@ -126,6 +132,16 @@ describe('source layout', () => {
 
   it('has no import loop between the folders of src/', () => {
     const sut = folderImports(files.filter((f) => !f.endsWith('.spec.ts')));
+    const cycle = findCycle(sut);
+    expect(cycle === null ? 'no loop' : describeCycle(cycle)).toBe('no loop');
+  });
+
+  it('has no import loop between the parts of src/delivery/ (api, worker, sending, hooks, …)', () => {
+    const delivery = join(SRC, 'delivery');
+    const sut = folderImports(
+      files.filter((f) => f.startsWith(delivery + sep) && !f.endsWith('.spec.ts')),
+      delivery,
+    );
     const cycle = findCycle(sut);
     expect(cycle === null ? 'no loop' : describeCycle(cycle)).toBe('no loop');
   });

@@ -5,7 +5,7 @@ import { generateSigningSecret } from '../../common/signing-secret';
 import { loadConfig } from '../../config/app-config';
 import { SignatureSigner } from '../signing/signature-signer';
 import type { ClaimedDelivery } from '../../queue/delivery-types';
-import type { EndpointDeliveryConfig } from '../worker/endpoint-config';
+import type { EndpointDeliveryConfig } from './endpoint-config';
 import { NO_TRACING } from '../../tracing/tracing';
 import { DeliverySender } from './delivery-sender';
 

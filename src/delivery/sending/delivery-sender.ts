@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TRACING, type Tracing } from '../../tracing/tracing';
 import { honoursRetryAfter, parseRetryAfterSeconds } from '../retry/retry-after';
 import { hexBodySignature } from '../signing/signature-signer';
-import { signerAt, type EndpointDeliveryConfig } from '../worker/endpoint-config';
+import { signerAt, type EndpointDeliveryConfig } from './endpoint-config';
 import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
 import { classifyDeliveryError, DeliveryDeadlineError } from './delivery-error';
 import { DELIVERY_EGRESS, type DeliveryEgress } from './delivery-egress';

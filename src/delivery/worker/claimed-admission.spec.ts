@@ -1,6 +1,6 @@
 import type { ClaimedDelivery } from '../../queue/delivery-types';
 import { admitClaimed, endpointsToLoad } from './claimed-admission';
-import type { EndpointDeliveryConfig } from './endpoint-config';
+import type { EndpointDeliveryConfig } from '../sending/endpoint-config';
 
 const T0 = Date.UTC(2030, 0, 1);
 

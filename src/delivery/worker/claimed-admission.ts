@@ -1,5 +1,5 @@
 import type { ClaimedDelivery } from '../../queue/delivery-types';
-import type { EndpointDeliveryConfig } from './endpoint-config';
+import type { EndpointDeliveryConfig } from '../sending/endpoint-config';
 
 /** A claimed delivery queued to send, with its endpoint (or why loading it failed). */
 export interface DeliveryJob {

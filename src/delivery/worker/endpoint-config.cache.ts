@@ -4,7 +4,7 @@ import { SECRET_BOX, SecretBox } from '../../common/crypto/secret-box';
 import { authTokenContext, secretContext } from '../../endpoints/signing-secrets';
 import { SignatureSigner } from '../signing/signature-signer';
 import { baseHeaderList } from './base-header-list';
-import type { EndpointDeliveryConfig } from './endpoint-config';
+import type { EndpointDeliveryConfig } from '../sending/endpoint-config';
 import { EndpointConfigRepository, type EndpointConfigRow } from './endpoint-config.repository';
 
 /**
