@@ -6,6 +6,7 @@ import {
   externalDatabase,
   startEmbeddedDatabase,
 } from './database/embedded-database';
+import { applyHeapGrowth } from './common/heap-growth';
 import { JsonLogger } from './common/logging/json-logger';
 import { createHttpApp } from './http-app';
 import { resolveRuntimeKeys } from './runtime-keys.resolver';
@@ -26,6 +27,7 @@ async function bootstrap(): Promise<void> {
     }
     throw err;
   }
+  applyHeapGrowth(config.ROLE, config.WORKER_HEAP_GROWTH_PERCENT);
   const logger = new JsonLogger(config.LOG_LEVEL);
   let database: DatabaseServer | undefined;
   let stop: ((signal: string, exitCode?: number) => Promise<void>) | undefined;

@@ -256,6 +256,11 @@ export const CONFIG_SCHEMA = {
     default: '1000',
     doc: 'Fallback poll for due retries and expired leases (new messages wake workers at once via LISTEN/NOTIFY).',
   },
+  WORKER_HEAP_GROWTH_PERCENT: {
+    schema: int(0, 1_000),
+    default: '50',
+    doc: "Processes that deliver (`ROLE=worker` or `all`): how far V8's old generation may grow past what survived the last full garbage collection before the next one, in percent. Claimed deliveries outlive young-generation collections while they wait to be sent, so V8's own heuristics let a draining worker's heap grow to several times its live size (peak RSS ≈ 310 MB in a 100k drain); 50 kept it at ≈ 185 MB for a few µs of CPU per delivery (BENCHMARKS.md). `0`: V8's own heuristics.",
+  },
   ENDPOINT_MAX_IN_FLIGHT: {
     schema: int(1, 1_000),
     default: '16',
