@@ -4,6 +4,7 @@ import { FakeClock } from '../../common/clock';
 import { MetricsService } from '../../metrics/metrics.service';
 import { DeliveryOutcomeObservers } from '../hooks/delivery-outcome-observer';
 import type { RecordedOutcome } from '../hooks/recorded-outcome';
+import { claimedDelivery } from '../../../test/support/claimed-delivery';
 import { AttemptRecorder } from './attempt-recorder';
 import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
 import type { AttemptRecord, AttemptRecordRepository } from '../../queue/attempt-record.repository';
@@ -17,30 +18,8 @@ import type { AttemptRecord, AttemptRecordRepository } from '../../queue/attempt
 
 const T0 = Date.UTC(2030, 0, 1);
 const SECOND = 1000;
-
-function claimed(overrides: Partial<ClaimedDelivery> = {}): ClaimedDelivery {
-  return {
-    id: 'dlv_1',
-    appId: 'app_1',
-    messageId: 'msg_1',
-    endpointId: 'ep_1',
-    attempts: 0,
-    firstAttemptAt: null,
-    retryWindowStart: null,
-    retryScheduleBase: 0,
-    leaseUntil: new Date(T0 + 60 * SECOND),
-    eventType: 'invoice.paid',
-    payload: '{"large":"payload"}',
-    messageCreatedAt: new Date(T0),
-    endpointUpdatedAt: new Date(T0),
-    endpointDisabled: false,
-    endpointDeleted: false,
-    traceContext: null,
-    fifo: null,
-    bodyShape: '{}',
-    ...overrides,
-  };
-}
+const claimed = (overrides: Partial<ClaimedDelivery> = {}): ClaimedDelivery =>
+  claimedDelivery('1', T0, { id: 'dlv_1', payload: '{"large":"payload"}', ...overrides });
 
 function result(overrides: Partial<AttemptResult> = {}): AttemptResult {
   return {

@@ -3,32 +3,14 @@ import { Logger } from '@nestjs/common';
 import { FakeClock } from '../../common/clock';
 import { MetricsService } from '../../metrics/metrics.service';
 import { DeliveryOutcomeObservers } from '../hooks/delivery-outcome-observer';
+import { claimedDelivery } from '../../../test/support/claimed-delivery';
 import { AttemptRecorder } from './attempt-recorder';
 import type { AttemptResult, ClaimedDelivery } from '../../queue/delivery-types';
 import type { AttemptRecord, AttemptRecordRepository } from '../../queue/attempt-record.repository';
 
 const clock = new FakeClock();
 
-const delivery = (id: string): ClaimedDelivery => ({
-  id,
-  appId: 'app_1',
-  messageId: `msg_${id}`,
-  endpointId: 'ep_1',
-  attempts: 0,
-  firstAttemptAt: null,
-  retryWindowStart: null,
-  retryScheduleBase: 0,
-  leaseUntil: new Date(clock.now().getTime() + 60_000),
-  eventType: 'invoice.paid',
-  payload: '{}',
-  messageCreatedAt: clock.now(),
-  endpointUpdatedAt: clock.now(),
-  endpointDisabled: false,
-  endpointDeleted: false,
-  traceContext: null,
-  fifo: null,
-  bodyShape: '{}',
-});
+const delivery = (id: string): ClaimedDelivery => claimedDelivery(id, clock.now().getTime());
 
 const succeeded: AttemptResult = {
   succeeded: true,

@@ -1,32 +1,11 @@
 import type { ClaimedDelivery } from '../../queue/delivery-types';
+import { claimedDelivery } from '../../../test/support/claimed-delivery';
 import { admitClaimed, endpointsToLoad } from './claimed-admission';
 import type { EndpointDeliveryConfig } from '../sending/endpoint-config';
 
 const T0 = Date.UTC(2030, 0, 1);
-
-function claimed(id: string, overrides: Partial<ClaimedDelivery> = {}): ClaimedDelivery {
-  return {
-    id,
-    appId: 'app_1',
-    messageId: `msg_${id}`,
-    endpointId: 'ep_1',
-    attempts: 0,
-    firstAttemptAt: null,
-    retryWindowStart: null,
-    retryScheduleBase: 0,
-    leaseUntil: new Date(T0 + 60_000),
-    eventType: 'invoice.paid',
-    payload: '{}',
-    messageCreatedAt: new Date(T0),
-    endpointUpdatedAt: new Date(T0),
-    endpointDisabled: false,
-    endpointDeleted: false,
-    traceContext: null,
-    fifo: null,
-    bodyShape: '{}',
-    ...overrides,
-  };
-}
+const claimed = (id: string, overrides: Partial<ClaimedDelivery> = {}): ClaimedDelivery =>
+  claimedDelivery(id, T0, overrides);
 
 const config = { id: 'ep_1' } as EndpointDeliveryConfig;
 const loadFailed = new Error('secret cannot be decrypted');
