@@ -6,6 +6,7 @@ import type { ClaimedDelivery } from '../../queue/delivery-types';
 import { EndpointGates } from '../hooks/endpoint-gate';
 import { admitClaimed, endpointsToLoad, type DeliveryJob } from './claimed-admission';
 import { DeliveryHandback } from './delivery-handback';
+import type { EndpointDeliveryConfig } from '../sending/endpoint-config';
 import { EndpointConfigCache } from './endpoint-config.cache';
 import {
   claimLimit,
@@ -193,31 +194,43 @@ export class DeliveryClaimer {
     for (const d of claimed) payloadBytes += d.payload.length;
     this.payloadBudget.observe(payloadBytes, claimed.length);
     this.unsent += claimed.length;
+    await this.admit(claimed, now);
+  }
+
+  /**
+   * Queues the claimed rows for sending, cancels those of deleted endpoints and parks those
+   * of disabled ones. Only a failed configuration lookup gives every row back: once rows are
+   * queued for sending, a failed cancel leaves just the rows it was for to their leases (the
+   * sweep requeues them; the next claim cancels them), so no row being sent is released.
+   */
+  private async admit(claimed: ClaimedDelivery[], now: Date): Promise<void> {
+    let configs: Map<string, EndpointDeliveryConfig | Error>;
     try {
-      await this.admit(claimed, now);
+      configs = await this.endpoints.getMany(endpointsToLoad(claimed));
     } catch (err) {
-      // Config lookup failed (database): give the rows back rather than sit on the leases.
+      // The database: give the rows back rather than sit on the leases.
       this.logger.error(
         { err: String(err) },
         'loading endpoint configuration failed; releasing the claimed deliveries',
       );
       this.unsent -= claimed.length;
       await this.handback.release(claimed, now, 'config lookup failed');
+      return;
     }
-  }
-
-  private async admit(claimed: ClaimedDelivery[], now: Date): Promise<void> {
-    const configs = await this.endpoints.getMany(endpointsToLoad(claimed));
     const { jobs, cancel, park } = admitClaimed(claimed, configs);
     this.admitted(jobs);
+    this.unsent -= cancel.length + park.length;
     if (cancel.length > 0) {
-      this.unsent -= cancel.length;
-      await this.queue.cancel(cancel, 'endpoint deleted', now);
+      try {
+        await this.queue.cancel(cancel, 'endpoint deleted', now);
+      } catch (err) {
+        this.logger.error(
+          { err: String(err), deliveries: cancel.length },
+          'cancelling deliveries of deleted endpoints failed; their leases expire and they are claimed again',
+        );
+      }
     }
-    if (park.length > 0) {
-      this.unsent -= park.length;
-      // release() parks the rows of disabled endpoints.
-      await this.handback.release(park, now, 'endpoint disabled');
-    }
+    // release() parks the rows of disabled endpoints (and logs what fails).
+    await this.handback.release(park, now, 'endpoint disabled');
   }
 }
