@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Endpoint, Subscription } from './types';
-import { ErrorBanner, Field, valueOf } from './ui';
+import { ErrorBanner, Field, useAction, valueOf } from './ui';
 
 /** "a.b, c.*" → ["a.b", "c.*"] */
 export function splitList(text: string): string[] {
@@ -90,14 +90,12 @@ export function EndpointForm(props: {
   );
   const [eventTypes, setEventTypes] = useState('*');
   const [filter, setFilter] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const save = useAction(props.onSubmit);
 
-  const submit = async (ev: Event) => {
+  const submit = (ev: Event) => {
     ev.preventDefault();
-    setError(null);
     const h = parseJsonObject(headers, 'headers');
-    if ('error' in h) return setError(new Error(h.error));
+    if ('error' in h) return save.setError(new Error(h.error));
     const value: EndpointFormValue = {
       url: url.trim(),
       description,
@@ -107,18 +105,11 @@ export function EndpointForm(props: {
     };
     if (!e) {
       const f = parseJsonObject(filter, 'filter');
-      if ('error' in f) return setError(new Error(f.error));
+      if ('error' in f) return save.setError(new Error(f.error));
       value.eventTypes = splitList(eventTypes);
       if (f.value) value.filter = f.value;
     }
-    setBusy(true);
-    try {
-      await props.onSubmit(value);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void save.go(value);
   };
 
   return (
@@ -157,37 +148,20 @@ export function EndpointForm(props: {
         />
       </Field>
       {!e && (
-        <>
-          <Field
-            label="Event types"
-            hint='Patterns separated by commas: "invoice.paid", "invoice.*" or "*".'
-          >
-            <input value={eventTypes} onInput={(x) => setEventTypes(valueOf(x))} />
-          </Field>
-          {props.catalog && props.catalog.length > 0 && (
-            <EventTypeChoices catalog={props.catalog} value={eventTypes} onChange={setEventTypes} />
-          )}
-          <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
-            <textarea
-              rows={3}
-              value={filter}
-              onInput={(x) => setFilter(valueOf(x))}
-              spellcheck={false}
-            />
-          </Field>
-        </>
+        <SubscriptionFields
+          eventTypes={eventTypes}
+          onEventTypes={setEventTypes}
+          filter={filter}
+          onFilter={setFilter}
+          catalog={props.catalog}
+        />
       )}
-      <ErrorBanner error={error} title="Not saved" />
-      <div class="actions">
-        {props.onCancel && (
-          <button type="button" class="btn" onClick={props.onCancel}>
-            Cancel
-          </button>
-        )}
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {props.submitLabel}
-        </button>
-      </div>
+      <FormEnd
+        error={save.error}
+        busy={save.busy}
+        submitLabel={props.submitLabel}
+        onCancel={props.onCancel}
+      />
     </form>
   );
 }
@@ -209,52 +183,96 @@ export function SubscriptionForm(props: {
   const [filter, setFilter] = useState(
     props.initial?.filter ? JSON.stringify(props.initial.filter, null, 2) : '',
   );
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (ev: Event) => {
+  const save = useAction(props.onSubmit);
+  const submit = (ev: Event) => {
     ev.preventDefault();
-    setError(null);
     const f = parseJsonObject(filter, 'filter');
-    if ('error' in f) return setError(new Error(f.error));
-    setBusy(true);
-    try {
-      await props.onSubmit({ eventTypes: splitList(eventTypes), filter: f.value });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if ('error' in f) return save.setError(new Error(f.error));
+    void save.go({ eventTypes: splitList(eventTypes), filter: f.value });
   };
   return (
     <form class="form" onSubmit={submit}>
+      <SubscriptionFields
+        required
+        eventTypes={eventTypes}
+        onEventTypes={setEventTypes}
+        filter={filter}
+        onFilter={setFilter}
+        catalog={props.eventTypes}
+      />
+      <FormEnd
+        error={save.error}
+        busy={save.busy}
+        submitLabel={props.submitLabel}
+        onCancel={props.onCancel}
+      />
+    </form>
+  );
+}
+
+/**
+ * A subscription's fields, in a new endpoint's form and in the subscription editor: the event
+ * type patterns (with the catalog as toggles) and the payload filter, both as typed text.
+ */
+function SubscriptionFields(props: {
+  eventTypes: string;
+  onEventTypes: (value: string) => void;
+  filter: string;
+  onFilter: (value: string) => void;
+  catalog?: string[];
+  required?: boolean;
+}) {
+  return (
+    <>
       <Field
         label="Event types"
         hint='Patterns separated by commas: "invoice.paid", "invoice.*" or "*".'
       >
-        <input required value={eventTypes} onInput={(x) => setEventTypes(valueOf(x))} />
+        <input
+          required={props.required}
+          value={props.eventTypes}
+          onInput={(x) => props.onEventTypes(valueOf(x))}
+        />
       </Field>
-      {props.eventTypes && props.eventTypes.length > 0 && (
-        <EventTypeChoices catalog={props.eventTypes} value={eventTypes} onChange={setEventTypes} />
+      {props.catalog && props.catalog.length > 0 && (
+        <EventTypeChoices
+          catalog={props.catalog}
+          value={props.eventTypes}
+          onChange={props.onEventTypes}
+        />
       )}
       <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
         <textarea
           rows={3}
-          value={filter}
-          onInput={(x) => setFilter(valueOf(x))}
+          value={props.filter}
+          onInput={(x) => props.onFilter(valueOf(x))}
           spellcheck={false}
         />
       </Field>
-      <ErrorBanner error={error} title="Not saved" />
+    </>
+  );
+}
+
+/** A form's last lines: the error of its last submit, then Cancel (when offered) and submit. */
+function FormEnd(props: {
+  error: unknown;
+  busy: boolean;
+  submitLabel: string;
+  onCancel?: () => void;
+}) {
+  return (
+    <>
+      <ErrorBanner error={props.error} title="Not saved" />
       <div class="actions">
         {props.onCancel && (
           <button type="button" class="btn" onClick={props.onCancel}>
             Cancel
           </button>
         )}
-        <button type="submit" class="btn btn-primary" disabled={busy}>
+        <button type="submit" class="btn btn-primary" disabled={props.busy}>
           {props.submitLabel}
         </button>
       </div>
-    </form>
+    </>
   );
 }
