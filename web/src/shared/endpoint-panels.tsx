@@ -5,7 +5,17 @@ import { parseJsonObject, SubscriptionForm } from './forms';
 import { useCursorPages } from './hooks';
 import { type Column, PagedTable } from './table';
 import type { Endpoint, Subscription, TestEventOutcome } from './types';
-import { Badge, Card, ConfirmButton, ErrorBanner, Field, Notice, useAction, valueOf } from './ui';
+import {
+  Badge,
+  Card,
+  ConfirmButton,
+  ErrorBanner,
+  Field,
+  Notice,
+  ToggleButton,
+  useAction,
+  valueOf,
+} from './ui';
 
 /**
  * An endpoint's panels that the console and the customer portal both show; each takes the
@@ -224,14 +234,9 @@ export function Subscriptions({
       title="Subscriptions"
       actions={
         canWrite && (
-          <button
-            type="button"
-            class="btn"
-            onClick={() => setCreating(!creating)}
-            aria-expanded={creating}
-          >
+          <ToggleButton open={creating} onToggle={setCreating}>
             New subscription
-          </button>
+          </ToggleButton>
         )
       }
     >

@@ -14,6 +14,7 @@ import {
   ErrorBanner,
   Field,
   Loading,
+  ToggleButton,
   useDocumentTitle,
   valueOf,
 } from '../../shared/ui';
@@ -58,14 +59,9 @@ export function AppPage({ appId }: { appId: string }) {
           <Link class="btn" to={path`apps/${a.id}/events`}>
             Events feed
           </Link>
-          <button
-            type="button"
-            class="btn"
-            onClick={() => setEditing(!editing)}
-            aria-expanded={editing}
-          >
+          <ToggleButton open={editing} onToggle={setEditing}>
             Edit
-          </button>
+          </ToggleButton>
           <ConfirmButton
             label="Delete app"
             danger
@@ -116,14 +112,9 @@ export function AppPage({ appId }: { appId: string }) {
       <Card
         title="Endpoints"
         actions={
-          <button
-            type="button"
-            class="btn btn-primary"
-            onClick={() => setCreating(!creating)}
-            aria-expanded={creating}
-          >
+          <ToggleButton class="btn btn-primary" open={creating} onToggle={setCreating}>
             New endpoint
-          </button>
+          </ToggleButton>
         }
       >
         {creating && (

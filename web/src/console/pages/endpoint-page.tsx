@@ -24,6 +24,7 @@ import {
   Field,
   Loading,
   Notice,
+  ToggleButton,
   useAction,
   useDocumentTitle,
   valueOf,
@@ -85,14 +86,9 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
           >
             {e.disabled ? 'Enable' : 'Disable'}
           </button>
-          <button
-            type="button"
-            class="btn"
-            onClick={() => setEditing(!editing)}
-            aria-expanded={editing}
-          >
+          <ToggleButton open={editing} onToggle={setEditing}>
             Edit
-          </button>
+          </ToggleButton>
           <ConfirmButton
             label="Delete"
             danger

@@ -18,6 +18,7 @@ import {
   ErrorBanner,
   Loading,
   Notice,
+  ToggleButton,
   useAction,
   useDocumentTitle,
   valueOf,
@@ -64,14 +65,9 @@ export function EndpointPage({ endpointId }: { endpointId: string }) {
               >
                 {e.disabled ? 'Enable' : 'Disable'}
               </button>
-              <button
-                type="button"
-                class="btn"
-                onClick={() => setEditing(!editing)}
-                aria-expanded={editing}
-              >
+              <ToggleButton open={editing} onToggle={setEditing}>
                 Edit
-              </button>
+              </ToggleButton>
             </>
           )}
         </div>

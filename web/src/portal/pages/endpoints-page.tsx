@@ -6,7 +6,7 @@ import { useAsync, useCursorPages } from '../../shared/hooks';
 import { Link, navigate } from '../../shared/router';
 import { PagedTable } from '../../shared/table';
 import type { Endpoint, EventType } from '../../shared/types';
-import { Card, useDocumentTitle } from '../../shared/ui';
+import { Card, ToggleButton, useDocumentTitle } from '../../shared/ui';
 import { usePortal } from '../portal-context';
 import { api } from '../session';
 
@@ -53,14 +53,9 @@ export function EndpointsPage() {
       <div class="page-head">
         <h1>Endpoints</h1>
         {canAdd && (
-          <button
-            type="button"
-            class="btn btn-primary"
-            onClick={() => setCreating(!creating)}
-            aria-expanded={creating}
-          >
+          <ToggleButton class="btn btn-primary" open={creating} onToggle={setCreating}>
             Add endpoint
-          </button>
+          </ToggleButton>
         )}
       </div>
       <p class="muted">
