@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type ApiClient, type Page } from './api';
 import { formatDuration } from './format';
-import { parseJsonObject, SubscriptionForm } from './forms';
+import { type EndpointFormValue, parseJsonObject, SubscriptionForm } from './forms';
 import { useCursorPages } from './hooks';
 import { type Column, PagedTable } from './table';
 import type { Endpoint, Subscription, TestEventOutcome } from './types';
@@ -34,6 +34,20 @@ export function endpointState(e: Endpoint) {
     return <Badge tone="warn">circuit open</Badge>;
   if (e.health.consecutiveFailures > 0) return <Badge tone="warn">failing</Badge>;
   return <Badge tone="ok">healthy</Badge>;
+}
+
+/** POST …/endpoints with a new endpoint's form; what the form leaves empty is not sent. */
+export function createEndpoint(api: ApiClient, endpoints: string, v: EndpointFormValue) {
+  const body: Record<string, unknown> = {
+    url: v.url,
+    description: v.description,
+    headers: v.headers,
+  };
+  if (v.rateLimit !== null) body.rateLimit = v.rateLimit;
+  if (v.retrySchedule !== null) body.retrySchedule = v.retrySchedule;
+  if (v.eventTypes?.length) body.eventTypes = v.eventTypes;
+  if (v.filter) body.filter = v.filter;
+  return api.post<Endpoint>(endpoints, body);
 }
 
 export function SigningSecret({

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { path, type Page } from '../../shared/api';
+import { createEndpoint, endpointState } from '../../shared/endpoint-panels';
 import { formatAgo } from '../../shared/format';
 import { EndpointForm, type EndpointFormValue, parseJsonObject } from '../../shared/forms';
 import { useAsync, useCursorPages } from '../../shared/hooks';
@@ -19,9 +20,6 @@ import {
   valueOf,
 } from '../../shared/ui';
 import { api } from '../session';
-import { endpointState } from '../../shared/endpoint-panels';
-
-export { endpointState };
 
 export function AppPage({ appId }: { appId: string }) {
   const app = useAsync(() => api.get<App>(path`/apps/${appId}`), [appId]);
@@ -35,17 +33,8 @@ export function AppPage({ appId }: { appId: string }) {
   if (app.error) return <ErrorBanner error={app.error} title="Could not load the app" />;
   if (!app.data) return <Loading />;
   const a = app.data;
-  const createEndpoint = async (v: EndpointFormValue) => {
-    const body: Record<string, unknown> = {
-      url: v.url,
-      description: v.description,
-      headers: v.headers,
-    };
-    if (v.rateLimit !== null) body.rateLimit = v.rateLimit;
-    if (v.retrySchedule !== null) body.retrySchedule = v.retrySchedule;
-    if (v.eventTypes?.length) body.eventTypes = v.eventTypes;
-    if (v.filter) body.filter = v.filter;
-    const created = await api.post<Endpoint>(path`/apps/${a.id}/endpoints`, body);
+  const create = async (v: EndpointFormValue) => {
+    const created = await createEndpoint(api, path`/apps/${a.id}/endpoints`, v);
     navigate(path`apps/${a.id}/endpoints/${created.id}`);
   };
   return (
@@ -120,7 +109,7 @@ export function AppPage({ appId }: { appId: string }) {
         {creating && (
           <EndpointForm
             submitLabel="Create endpoint"
-            onSubmit={createEndpoint}
+            onSubmit={create}
             onCancel={() => setCreating(false)}
           />
         )}

@@ -9,7 +9,12 @@ import {
   localInputToIso,
 } from '../../shared/format';
 import { EndpointForm } from '../../shared/forms';
-import { SigningSecret, Subscriptions, TestEvent } from '../../shared/endpoint-panels';
+import {
+  endpointState,
+  SigningSecret,
+  Subscriptions,
+  TestEvent,
+} from '../../shared/endpoint-panels';
 import { useAsync, useCursorPages } from '../../shared/hooks';
 import { ExtraFields } from '../../shared/json-view';
 import { Link, navigate } from '../../shared/router';
@@ -30,7 +35,6 @@ import {
   valueOf,
 } from '../../shared/ui';
 import { api } from '../session';
-import { endpointState } from './app-page';
 
 const KNOWN_FIELDS = [
   'id',

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { path, type Page } from '../../shared/api';
-import { endpointState } from '../../shared/endpoint-panels';
+import { createEndpoint, endpointState } from '../../shared/endpoint-panels';
 import { EndpointForm, type EndpointFormValue } from '../../shared/forms';
 import { useAsync, useCursorPages } from '../../shared/hooks';
 import { Link, navigate } from '../../shared/router';
@@ -36,16 +36,7 @@ export function EndpointsPage() {
   const canAdd = portal.can('endpoints:write') && portal.endpointIds === null;
   const [creating, setCreating] = useState(false);
   const create = async (v: EndpointFormValue) => {
-    const body: Record<string, unknown> = {
-      url: v.url,
-      description: v.description,
-      headers: v.headers,
-    };
-    if (v.rateLimit !== null) body.rateLimit = v.rateLimit;
-    if (v.retrySchedule !== null) body.retrySchedule = v.retrySchedule;
-    if (v.eventTypes?.length) body.eventTypes = v.eventTypes;
-    if (v.filter) body.filter = v.filter;
-    const created = await api.post<Endpoint>(base, body);
+    const created = await createEndpoint(api, base, v);
     navigate(path`endpoints/${created.id}`);
   };
   return (
