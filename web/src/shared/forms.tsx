@@ -88,8 +88,7 @@ export function EndpointForm(props: {
   const [headers, setHeaders] = useState(
     e && Object.keys(e.headers).length ? JSON.stringify(e.headers, null, 2) : '',
   );
-  const [eventTypes, setEventTypes] = useState('*');
-  const [filter, setFilter] = useState('');
+  const first = useSubscriptionDraft('*', '');
   const save = useAction(props.onSubmit);
 
   const submit = (ev: Event) => {
@@ -104,10 +103,10 @@ export function EndpointForm(props: {
       headers: (h.value ?? {}) as Record<string, string>,
     };
     if (!e) {
-      const f = parseJsonObject(filter, 'filter');
+      const f = first.read();
       if ('error' in f) return save.setError(new Error(f.error));
-      value.eventTypes = splitList(eventTypes);
-      if (f.value) value.filter = f.value;
+      value.eventTypes = f.eventTypes;
+      if (f.filter) value.filter = f.filter;
     }
     void save.go(value);
   };
@@ -147,21 +146,8 @@ export function EndpointForm(props: {
           spellcheck={false}
         />
       </Field>
-      {!e && (
-        <SubscriptionFields
-          eventTypes={eventTypes}
-          onEventTypes={setEventTypes}
-          filter={filter}
-          onFilter={setFilter}
-          catalog={props.catalog}
-        />
-      )}
-      <FormEnd
-        error={save.error}
-        busy={save.busy}
-        submitLabel={props.submitLabel}
-        onCancel={props.onCancel}
-      />
+      {!e && <SubscriptionFields draft={first} catalog={props.catalog} />}
+      <FormEnd action={save} submitLabel={props.submitLabel} onCancel={props.onCancel} />
     </form>
   );
 }
@@ -179,49 +165,47 @@ export function SubscriptionForm(props: {
   onSubmit: (value: SubscriptionFormValue) => Promise<void>;
   onCancel?: () => void;
 }) {
-  const [eventTypes, setEventTypes] = useState(props.initial?.eventTypes.join(', ') ?? '');
-  const [filter, setFilter] = useState(
+  const draft = useSubscriptionDraft(
+    props.initial?.eventTypes.join(', ') ?? '',
     props.initial?.filter ? JSON.stringify(props.initial.filter, null, 2) : '',
   );
   const save = useAction(props.onSubmit);
   const submit = (ev: Event) => {
     ev.preventDefault();
-    const f = parseJsonObject(filter, 'filter');
-    if ('error' in f) return save.setError(new Error(f.error));
-    void save.go({ eventTypes: splitList(eventTypes), filter: f.value });
+    const value = draft.read();
+    if ('error' in value) return save.setError(new Error(value.error));
+    void save.go(value);
   };
   return (
     <form class="form" onSubmit={submit}>
-      <SubscriptionFields
-        required
-        eventTypes={eventTypes}
-        onEventTypes={setEventTypes}
-        filter={filter}
-        onFilter={setFilter}
-        catalog={props.eventTypes}
-      />
-      <FormEnd
-        error={save.error}
-        busy={save.busy}
-        submitLabel={props.submitLabel}
-        onCancel={props.onCancel}
-      />
+      <SubscriptionFields required draft={draft} catalog={props.eventTypes} />
+      <FormEnd action={save} submitLabel={props.submitLabel} onCancel={props.onCancel} />
     </form>
   );
 }
 
+/** A subscription's text as typed: the event type patterns and the payload filter. */
+function useSubscriptionDraft(initialEventTypes: string, initialFilter: string) {
+  const [eventTypes, setEventTypes] = useState(initialEventTypes);
+  const [filter, setFilter] = useState(initialFilter);
+  /** The patterns as a list and the filter as an object, or why the filter is not one. */
+  const read = (): SubscriptionFormValue | { error: string } => {
+    const f = parseJsonObject(filter, 'filter');
+    return 'error' in f ? f : { eventTypes: splitList(eventTypes), filter: f.value };
+  };
+  return { eventTypes, setEventTypes, filter, setFilter, read };
+}
+
 /**
  * A subscription's fields, in a new endpoint's form and in the subscription editor: the event
- * type patterns (with the catalog as toggles) and the payload filter, both as typed text.
+ * type patterns (with the catalog as toggles) and the payload filter.
  */
 function SubscriptionFields(props: {
-  eventTypes: string;
-  onEventTypes: (value: string) => void;
-  filter: string;
-  onFilter: (value: string) => void;
+  draft: ReturnType<typeof useSubscriptionDraft>;
   catalog?: string[];
   required?: boolean;
 }) {
+  const d = props.draft;
   return (
     <>
       <Field
@@ -230,22 +214,18 @@ function SubscriptionFields(props: {
       >
         <input
           required={props.required}
-          value={props.eventTypes}
-          onInput={(x) => props.onEventTypes(valueOf(x))}
+          value={d.eventTypes}
+          onInput={(x) => d.setEventTypes(valueOf(x))}
         />
       </Field>
       {props.catalog && props.catalog.length > 0 && (
-        <EventTypeChoices
-          catalog={props.catalog}
-          value={props.eventTypes}
-          onChange={props.onEventTypes}
-        />
+        <EventTypeChoices catalog={props.catalog} value={d.eventTypes} onChange={d.setEventTypes} />
       )}
       <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
         <textarea
           rows={3}
-          value={props.filter}
-          onInput={(x) => props.onFilter(valueOf(x))}
+          value={d.filter}
+          onInput={(x) => d.setFilter(valueOf(x))}
           spellcheck={false}
         />
       </Field>
@@ -255,21 +235,20 @@ function SubscriptionFields(props: {
 
 /** A form's last lines: the error of its last submit, then Cancel (when offered) and submit. */
 function FormEnd(props: {
-  error: unknown;
-  busy: boolean;
+  action: { error: unknown; busy: boolean };
   submitLabel: string;
   onCancel?: () => void;
 }) {
   return (
     <>
-      <ErrorBanner error={props.error} title="Not saved" />
+      <ErrorBanner error={props.action.error} title="Not saved" />
       <div class="actions">
         {props.onCancel && (
           <button type="button" class="btn" onClick={props.onCancel}>
             Cancel
           </button>
         )}
-        <button type="submit" class="btn btn-primary" disabled={props.busy}>
+        <button type="submit" class="btn btn-primary" disabled={props.action.busy}>
           {props.submitLabel}
         </button>
       </div>
