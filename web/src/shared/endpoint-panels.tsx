@@ -2,7 +2,13 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { type ApiClient, type Page, path } from './api';
 import { formatDuration, formatTime } from './format';
-import { EndpointForm, type EndpointFormValue, parseJsonObject, SubscriptionForm } from './forms';
+import {
+  EndpointForm,
+  type EndpointFormValue,
+  JsonTextarea,
+  parseJsonObject,
+  SubscriptionForm,
+} from './forms';
 import { useCursorPages } from './hooks';
 import { type Column, PagedTable } from './table';
 import type { Attempt, Endpoint, Subscription, TestEventOutcome } from './types';
@@ -341,12 +347,7 @@ export function TestEvent({
           </datalist>
         )}
         <Field label="Payload (JSON, optional)" hint="Empty: an example payload.">
-          <textarea
-            rows={2}
-            value={payload}
-            onInput={(e) => setPayload(valueOf(e))}
-            spellcheck={false}
-          />
+          <JsonTextarea rows={2} value={payload} onValue={setPayload} />
         </Field>
         <div class="actions">
           <button type="submit" class="btn" disabled={send.busy}>

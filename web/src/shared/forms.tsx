@@ -26,6 +26,22 @@ export function parseJsonObject(
   }
 }
 
+/** A textarea for JSON (read it with parseJsonObject): no spell checking. */
+export function JsonTextarea(props: {
+  rows: number;
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <textarea
+      rows={props.rows}
+      value={props.value}
+      onInput={(x) => props.onValue(valueOf(x))}
+      spellcheck={false}
+    />
+  );
+}
+
 /**
  * The event type catalog as toggles next to the patterns field: ticking one adds its name to
  * the comma-separated list, unticking removes it (patterns typed by hand are kept).
@@ -139,12 +155,7 @@ export function EndpointForm(props: {
         </Field>
       </div>
       <Field label="Extra headers (JSON object)" hint='e.g. {"X-Team": "billing"}'>
-        <textarea
-          rows={2}
-          value={headers}
-          onInput={(x) => setHeaders(valueOf(x))}
-          spellcheck={false}
-        />
+        <JsonTextarea rows={2} value={headers} onValue={setHeaders} />
       </Field>
       {!e && <SubscriptionFields draft={first} catalog={props.catalog} />}
       <FormEnd action={save} submitLabel={props.submitLabel} onCancel={props.onCancel} />
@@ -222,12 +233,7 @@ function SubscriptionFields(props: {
         <EventTypeChoices catalog={props.catalog} value={d.eventTypes} onChange={d.setEventTypes} />
       )}
       <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
-        <textarea
-          rows={3}
-          value={d.filter}
-          onInput={(x) => d.setFilter(valueOf(x))}
-          spellcheck={false}
-        />
+        <JsonTextarea rows={3} value={d.filter} onValue={d.setFilter} />
       </Field>
     </>
   );

@@ -2,7 +2,12 @@ import { useState } from 'preact/hooks';
 import { path, type Page } from '../../shared/api';
 import { createEndpoint, endpointState } from '../../shared/endpoint-panels';
 import { formatAgo } from '../../shared/format';
-import { EndpointForm, type EndpointFormValue, parseJsonObject } from '../../shared/forms';
+import {
+  EndpointForm,
+  type EndpointFormValue,
+  JsonTextarea,
+  parseJsonObject,
+} from '../../shared/forms';
 import { useAsync, useCursorPages } from '../../shared/hooks';
 import { ExtraFields, JsonView } from '../../shared/json-view';
 import { Link, navigate } from '../../shared/router';
@@ -181,12 +186,7 @@ function EditApp({ app, onDone }: { app: App; onDone: () => void }) {
           </Field>
         </div>
         <Field label="Metadata (JSON object)">
-          <textarea
-            rows={3}
-            value={metadata}
-            onInput={(e) => setMetadata(valueOf(e))}
-            spellcheck={false}
-          />
+          <JsonTextarea rows={3} value={metadata} onValue={setMetadata} />
         </Field>
         <ErrorBanner error={error} title="Not saved" />
         <div class="actions">
@@ -240,12 +240,7 @@ function RoutingCheck({ appId }: { appId: string }) {
             />
           </Field>
           <Field label="Payload (JSON object)">
-            <textarea
-              rows={2}
-              value={payload}
-              onInput={(e) => setPayload(valueOf(e))}
-              spellcheck={false}
-            />
+            <JsonTextarea rows={2} value={payload} onValue={setPayload} />
           </Field>
         </div>
         <div class="actions">
