@@ -1,11 +1,28 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { type ApiClient, type Page } from './api';
-import { formatDuration } from './format';
-import { parseJsonObject, SubscriptionForm } from './forms';
+import { type ApiClient, type Page, path } from './api';
+import { formatDuration, formatTime } from './format';
+import {
+  EndpointForm,
+  type EndpointFormValue,
+  JsonTextarea,
+  parseJsonObject,
+  SubscriptionForm,
+} from './forms';
 import { useCursorPages } from './hooks';
 import { type Column, PagedTable } from './table';
-import type { Endpoint, Subscription, TestEventOutcome } from './types';
-import { Badge, Card, ConfirmButton, ErrorBanner, Field, Notice, useAction, valueOf } from './ui';
+import type { Attempt, Endpoint, Subscription, TestEventOutcome } from './types';
+import {
+  Badge,
+  Card,
+  ConfirmButton,
+  ErrorBanner,
+  Field,
+  Notice,
+  ToggleButton,
+  useAction,
+  valueOf,
+} from './ui';
 
 /**
  * An endpoint's panels that the console and the customer portal both show; each takes the
@@ -24,6 +41,190 @@ export function endpointState(e: Endpoint) {
     return <Badge tone="warn">circuit open</Badge>;
   if (e.health.consecutiveFailures > 0) return <Badge tone="warn">failing</Badge>;
   return <Badge tone="ok">healthy</Badge>;
+}
+
+/** POST …/endpoints with a new endpoint's form; what the form leaves empty is not sent. */
+export function createEndpoint(api: ApiClient, endpoints: string, v: EndpointFormValue) {
+  const body: Record<string, unknown> = {
+    url: v.url,
+    description: v.description,
+    headers: v.headers,
+  };
+  if (v.rateLimit !== null) body.rateLimit = v.rateLimit;
+  if (v.retrySchedule !== null) body.retrySchedule = v.retrySchedule;
+  if (v.eventTypes?.length) body.eventTypes = v.eventTypes;
+  if (v.filter) body.filter = v.filter;
+  return api.post<Endpoint>(endpoints, body);
+}
+
+/**
+ * The endpoint page's head: the URL, the state, Enable/Disable and Edit (when `canWrite`) and
+ * the edit card that Edit opens. `actions` follow the buttons; `intro` stands under the head.
+ */
+export function EndpointHead({
+  api,
+  base,
+  endpoint: e,
+  onChanged,
+  canWrite = true,
+  actions,
+  intro,
+}: {
+  api: ApiClient;
+  base: string;
+  endpoint: Endpoint;
+  onChanged: () => void;
+  canWrite?: boolean;
+  actions?: ComponentChildren;
+  intro?: ComponentChildren;
+}) {
+  const [editing, setEditing] = useState(false);
+  const toggle = useAction(async (disabled: boolean) => {
+    await api.patch(base, { disabled });
+    onChanged();
+  });
+  return (
+    <>
+      <div class="page-head">
+        <h1 class="break">{e.url}</h1>
+        <div class="actions">
+          {endpointState(e)}
+          {canWrite && (
+            <>
+              <button
+                type="button"
+                class="btn"
+                disabled={toggle.busy}
+                onClick={() => toggle.go(!e.disabled)}
+              >
+                {e.disabled ? 'Enable' : 'Disable'}
+              </button>
+              <ToggleButton open={editing} onToggle={setEditing}>
+                Edit
+              </ToggleButton>
+            </>
+          )}
+          {actions}
+        </div>
+      </div>
+      {intro}
+      <ErrorBanner error={toggle.error} title="Not changed" />
+      {editing && (
+        <Card title="Edit endpoint">
+          <EndpointForm
+            initial={e}
+            submitLabel="Save"
+            onCancel={() => setEditing(false)}
+            onSubmit={async (v) => {
+              await api.patch(base, {
+                url: v.url,
+                description: v.description,
+                rateLimit: v.rateLimit,
+                retrySchedule: v.retrySchedule,
+                headers: v.headers,
+              });
+              setEditing(false);
+              onChanged();
+            }}
+          />
+        </Card>
+      )}
+    </>
+  );
+}
+
+/** The endpoint's attempts, newest first, filtered by result, with a retry button per row. */
+export function EndpointAttempts({
+  api,
+  appId,
+  base,
+  title,
+  detail,
+  canRetry = true,
+  refresh,
+}: {
+  api: ApiClient;
+  appId: string;
+  base: string;
+  title: string;
+  /** The column after Duration: the console links the message, the portal shows the answer. */
+  detail: Column<Attempt>;
+  canRetry?: boolean;
+  /** Loads the list again when it changes (a test event was sent). */
+  refresh?: number;
+}) {
+  const [status, setStatus] = useState('');
+  const pages = useCursorPages(
+    (cursor) =>
+      api.get<Page<Attempt>>(`${base}/attempts`, {
+        cursor,
+        limit: 25,
+        status: status || undefined,
+      }),
+    [base, status, refresh],
+  );
+  const [retried, setRetried] = useState<string | null>(null);
+  const retry = useAction(async (deliveryId: string) => {
+    await api.post(path`/apps/${appId}/deliveries/${deliveryId}/retry`);
+    setRetried(deliveryId);
+    setTimeout(pages.reload, 1500);
+  });
+  const columns: Column<Attempt>[] = [
+    { label: 'When', render: (a) => <time dateTime={a.createdAt}>{formatTime(a.createdAt)}</time> },
+    {
+      label: 'Result',
+      render: (a) => (
+        <Badge tone={a.succeeded ? 'ok' : 'bad'}>
+          {a.statusCode ?? a.errorClass ?? 'no answer'}
+        </Badge>
+      ),
+    },
+    { label: 'Attempt', numeric: true, render: (a) => a.attempt },
+    { label: 'Duration', numeric: true, render: (a) => formatDuration(a.durationMs) },
+    detail,
+  ];
+  if (canRetry)
+    columns.push({
+      label: 'Retry',
+      render: (a) => (
+        <button
+          type="button"
+          class="btn btn-small"
+          disabled={retry.busy}
+          onClick={() => retry.go(a.deliveryId)}
+          aria-label={`Retry delivery ${a.deliveryId}`}
+        >
+          Retry
+        </button>
+      ),
+    });
+  return (
+    <Card
+      title={title}
+      actions={
+        <>
+          <select value={status} onChange={(e) => setStatus(valueOf(e))} aria-label="Show attempts">
+            <option value="">all</option>
+            <option value="failed">failed</option>
+            <option value="succeeded">succeeded</option>
+          </select>
+          <button type="button" class="btn btn-small" onClick={pages.reload}>
+            Refresh
+          </button>
+        </>
+      }
+    >
+      <ErrorBanner error={retry.error} title="Not retried" />
+      {retried && <Notice kind="success">Delivery {retried} queued again.</Notice>}
+      <PagedTable
+        pages={pages}
+        label="attempts"
+        rowKey={(a) => a.id}
+        empty="No attempts yet."
+        columns={columns}
+      />
+    </Card>
+  );
 }
 
 export function SigningSecret({
@@ -146,12 +347,7 @@ export function TestEvent({
           </datalist>
         )}
         <Field label="Payload (JSON, optional)" hint="Empty: an example payload.">
-          <textarea
-            rows={2}
-            value={payload}
-            onInput={(e) => setPayload(valueOf(e))}
-            spellcheck={false}
-          />
+          <JsonTextarea rows={2} value={payload} onValue={setPayload} />
         </Field>
         <div class="actions">
           <button type="submit" class="btn" disabled={send.busy}>
@@ -224,14 +420,9 @@ export function Subscriptions({
       title="Subscriptions"
       actions={
         canWrite && (
-          <button
-            type="button"
-            class="btn"
-            onClick={() => setCreating(!creating)}
-            aria-expanded={creating}
-          >
+          <ToggleButton open={creating} onToggle={setCreating}>
             New subscription
-          </button>
+          </ToggleButton>
         )
       }
     >

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Endpoint, Subscription } from './types';
-import { ErrorBanner, Field, valueOf } from './ui';
+import { ErrorBanner, Field, useAction, valueOf } from './ui';
 
 /** "a.b, c.*" → ["a.b", "c.*"] */
 export function splitList(text: string): string[] {
@@ -24,6 +24,22 @@ export function parseJsonObject(
   } catch (e) {
     return { error: `${field} is not valid JSON: ${(e as Error).message}` };
   }
+}
+
+/** A textarea for JSON (read it with parseJsonObject): no spell checking. */
+export function JsonTextarea(props: {
+  rows: number;
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <textarea
+      rows={props.rows}
+      value={props.value}
+      onInput={(x) => props.onValue(valueOf(x))}
+      spellcheck={false}
+    />
+  );
 }
 
 /**
@@ -88,16 +104,13 @@ export function EndpointForm(props: {
   const [headers, setHeaders] = useState(
     e && Object.keys(e.headers).length ? JSON.stringify(e.headers, null, 2) : '',
   );
-  const [eventTypes, setEventTypes] = useState('*');
-  const [filter, setFilter] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const first = useSubscriptionDraft('*', '');
+  const save = useAction(props.onSubmit);
 
-  const submit = async (ev: Event) => {
+  const submit = (ev: Event) => {
     ev.preventDefault();
-    setError(null);
     const h = parseJsonObject(headers, 'headers');
-    if ('error' in h) return setError(new Error(h.error));
+    if ('error' in h) return save.setError(new Error(h.error));
     const value: EndpointFormValue = {
       url: url.trim(),
       description,
@@ -106,19 +119,12 @@ export function EndpointForm(props: {
       headers: (h.value ?? {}) as Record<string, string>,
     };
     if (!e) {
-      const f = parseJsonObject(filter, 'filter');
-      if ('error' in f) return setError(new Error(f.error));
-      value.eventTypes = splitList(eventTypes);
-      if (f.value) value.filter = f.value;
+      const f = first.read();
+      if ('error' in f) return save.setError(new Error(f.error));
+      value.eventTypes = f.eventTypes;
+      if (f.filter) value.filter = f.filter;
     }
-    setBusy(true);
-    try {
-      await props.onSubmit(value);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void save.go(value);
   };
 
   return (
@@ -149,45 +155,10 @@ export function EndpointForm(props: {
         </Field>
       </div>
       <Field label="Extra headers (JSON object)" hint='e.g. {"X-Team": "billing"}'>
-        <textarea
-          rows={2}
-          value={headers}
-          onInput={(x) => setHeaders(valueOf(x))}
-          spellcheck={false}
-        />
+        <JsonTextarea rows={2} value={headers} onValue={setHeaders} />
       </Field>
-      {!e && (
-        <>
-          <Field
-            label="Event types"
-            hint='Patterns separated by commas: "invoice.paid", "invoice.*" or "*".'
-          >
-            <input value={eventTypes} onInput={(x) => setEventTypes(valueOf(x))} />
-          </Field>
-          {props.catalog && props.catalog.length > 0 && (
-            <EventTypeChoices catalog={props.catalog} value={eventTypes} onChange={setEventTypes} />
-          )}
-          <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
-            <textarea
-              rows={3}
-              value={filter}
-              onInput={(x) => setFilter(valueOf(x))}
-              spellcheck={false}
-            />
-          </Field>
-        </>
-      )}
-      <ErrorBanner error={error} title="Not saved" />
-      <div class="actions">
-        {props.onCancel && (
-          <button type="button" class="btn" onClick={props.onCancel}>
-            Cancel
-          </button>
-        )}
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {props.submitLabel}
-        </button>
-      </div>
+      {!e && <SubscriptionFields draft={first} catalog={props.catalog} />}
+      <FormEnd action={save} submitLabel={props.submitLabel} onCancel={props.onCancel} />
     </form>
   );
 }
@@ -205,56 +176,88 @@ export function SubscriptionForm(props: {
   onSubmit: (value: SubscriptionFormValue) => Promise<void>;
   onCancel?: () => void;
 }) {
-  const [eventTypes, setEventTypes] = useState(props.initial?.eventTypes.join(', ') ?? '');
-  const [filter, setFilter] = useState(
+  const draft = useSubscriptionDraft(
+    props.initial?.eventTypes.join(', ') ?? '',
     props.initial?.filter ? JSON.stringify(props.initial.filter, null, 2) : '',
   );
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (ev: Event) => {
+  const save = useAction(props.onSubmit);
+  const submit = (ev: Event) => {
     ev.preventDefault();
-    setError(null);
-    const f = parseJsonObject(filter, 'filter');
-    if ('error' in f) return setError(new Error(f.error));
-    setBusy(true);
-    try {
-      await props.onSubmit({ eventTypes: splitList(eventTypes), filter: f.value });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const value = draft.read();
+    if ('error' in value) return save.setError(new Error(value.error));
+    void save.go(value);
   };
   return (
     <form class="form" onSubmit={submit}>
+      <SubscriptionFields required draft={draft} catalog={props.eventTypes} />
+      <FormEnd action={save} submitLabel={props.submitLabel} onCancel={props.onCancel} />
+    </form>
+  );
+}
+
+/** A subscription's text as typed: the event type patterns and the payload filter. */
+function useSubscriptionDraft(initialEventTypes: string, initialFilter: string) {
+  const [eventTypes, setEventTypes] = useState(initialEventTypes);
+  const [filter, setFilter] = useState(initialFilter);
+  /** The patterns as a list and the filter as an object, or why the filter is not one. */
+  const read = (): SubscriptionFormValue | { error: string } => {
+    const f = parseJsonObject(filter, 'filter');
+    return 'error' in f ? f : { eventTypes: splitList(eventTypes), filter: f.value };
+  };
+  return { eventTypes, setEventTypes, filter, setFilter, read };
+}
+
+/**
+ * A subscription's fields, in a new endpoint's form and in the subscription editor: the event
+ * type patterns (with the catalog as toggles) and the payload filter.
+ */
+function SubscriptionFields(props: {
+  draft: ReturnType<typeof useSubscriptionDraft>;
+  catalog?: string[];
+  required?: boolean;
+}) {
+  const d = props.draft;
+  return (
+    <>
       <Field
         label="Event types"
         hint='Patterns separated by commas: "invoice.paid", "invoice.*" or "*".'
       >
-        <input required value={eventTypes} onInput={(x) => setEventTypes(valueOf(x))} />
-      </Field>
-      {props.eventTypes && props.eventTypes.length > 0 && (
-        <EventTypeChoices catalog={props.eventTypes} value={eventTypes} onChange={setEventTypes} />
-      )}
-      <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
-        <textarea
-          rows={3}
-          value={filter}
-          onInput={(x) => setFilter(valueOf(x))}
-          spellcheck={false}
+        <input
+          required={props.required}
+          value={d.eventTypes}
+          onInput={(x) => d.setEventTypes(valueOf(x))}
         />
       </Field>
-      <ErrorBanner error={error} title="Not saved" />
+      {props.catalog && props.catalog.length > 0 && (
+        <EventTypeChoices catalog={props.catalog} value={d.eventTypes} onChange={d.setEventTypes} />
+      )}
+      <Field label="Payload filter (JSON)" hint={FILTER_HINT}>
+        <JsonTextarea rows={3} value={d.filter} onValue={d.setFilter} />
+      </Field>
+    </>
+  );
+}
+
+/** A form's last lines: the error of its last submit, then Cancel (when offered) and submit. */
+function FormEnd(props: {
+  action: { error: unknown; busy: boolean };
+  submitLabel: string;
+  onCancel?: () => void;
+}) {
+  return (
+    <>
+      <ErrorBanner error={props.action.error} title="Not saved" />
       <div class="actions">
         {props.onCancel && (
           <button type="button" class="btn" onClick={props.onCancel}>
             Cancel
           </button>
         )}
-        <button type="submit" class="btn btn-primary" disabled={busy}>
+        <button type="submit" class="btn btn-primary" disabled={props.action.busy}>
           {props.submitLabel}
         </button>
       </div>
-    </form>
+    </>
   );
 }

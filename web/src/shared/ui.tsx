@@ -121,6 +121,25 @@ export function Field(props: {
   );
 }
 
+/** Opens and closes the form or panel it names; aria-expanded says which. */
+export function ToggleButton(props: {
+  open: boolean;
+  onToggle: (open: boolean) => void;
+  class?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <button
+      type="button"
+      class={props.class ?? 'btn'}
+      onClick={() => props.onToggle(!props.open)}
+      aria-expanded={props.open}
+    >
+      {props.children}
+    </button>
+  );
+}
+
 /** Copies text; says so for a moment. */
 export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
   const [done, setDone] = useState(false);

@@ -1,7 +1,13 @@
 import { useState } from 'preact/hooks';
 import { path, type Page } from '../../shared/api';
+import { createEndpoint, endpointState } from '../../shared/endpoint-panels';
 import { formatAgo } from '../../shared/format';
-import { EndpointForm, type EndpointFormValue, parseJsonObject } from '../../shared/forms';
+import {
+  EndpointForm,
+  type EndpointFormValue,
+  JsonTextarea,
+  parseJsonObject,
+} from '../../shared/forms';
 import { useAsync, useCursorPages } from '../../shared/hooks';
 import { ExtraFields, JsonView } from '../../shared/json-view';
 import { Link, navigate } from '../../shared/router';
@@ -14,13 +20,11 @@ import {
   ErrorBanner,
   Field,
   Loading,
+  ToggleButton,
   useDocumentTitle,
   valueOf,
 } from '../../shared/ui';
 import { api } from '../session';
-import { endpointState } from '../../shared/endpoint-panels';
-
-export { endpointState };
 
 export function AppPage({ appId }: { appId: string }) {
   const app = useAsync(() => api.get<App>(path`/apps/${appId}`), [appId]);
@@ -34,17 +38,8 @@ export function AppPage({ appId }: { appId: string }) {
   if (app.error) return <ErrorBanner error={app.error} title="Could not load the app" />;
   if (!app.data) return <Loading />;
   const a = app.data;
-  const createEndpoint = async (v: EndpointFormValue) => {
-    const body: Record<string, unknown> = {
-      url: v.url,
-      description: v.description,
-      headers: v.headers,
-    };
-    if (v.rateLimit !== null) body.rateLimit = v.rateLimit;
-    if (v.retrySchedule !== null) body.retrySchedule = v.retrySchedule;
-    if (v.eventTypes?.length) body.eventTypes = v.eventTypes;
-    if (v.filter) body.filter = v.filter;
-    const created = await api.post<Endpoint>(path`/apps/${a.id}/endpoints`, body);
+  const create = async (v: EndpointFormValue) => {
+    const created = await createEndpoint(api, path`/apps/${a.id}/endpoints`, v);
     navigate(path`apps/${a.id}/endpoints/${created.id}`);
   };
   return (
@@ -58,14 +53,9 @@ export function AppPage({ appId }: { appId: string }) {
           <Link class="btn" to={path`apps/${a.id}/events`}>
             Events feed
           </Link>
-          <button
-            type="button"
-            class="btn"
-            onClick={() => setEditing(!editing)}
-            aria-expanded={editing}
-          >
+          <ToggleButton open={editing} onToggle={setEditing}>
             Edit
-          </button>
+          </ToggleButton>
           <ConfirmButton
             label="Delete app"
             danger
@@ -116,20 +106,15 @@ export function AppPage({ appId }: { appId: string }) {
       <Card
         title="Endpoints"
         actions={
-          <button
-            type="button"
-            class="btn btn-primary"
-            onClick={() => setCreating(!creating)}
-            aria-expanded={creating}
-          >
+          <ToggleButton class="btn btn-primary" open={creating} onToggle={setCreating}>
             New endpoint
-          </button>
+          </ToggleButton>
         }
       >
         {creating && (
           <EndpointForm
             submitLabel="Create endpoint"
-            onSubmit={createEndpoint}
+            onSubmit={create}
             onCancel={() => setCreating(false)}
           />
         )}
@@ -201,12 +186,7 @@ function EditApp({ app, onDone }: { app: App; onDone: () => void }) {
           </Field>
         </div>
         <Field label="Metadata (JSON object)">
-          <textarea
-            rows={3}
-            value={metadata}
-            onInput={(e) => setMetadata(valueOf(e))}
-            spellcheck={false}
-          />
+          <JsonTextarea rows={3} value={metadata} onValue={setMetadata} />
         </Field>
         <ErrorBanner error={error} title="Not saved" />
         <div class="actions">
@@ -260,12 +240,7 @@ function RoutingCheck({ appId }: { appId: string }) {
             />
           </Field>
           <Field label="Payload (JSON object)">
-            <textarea
-              rows={2}
-              value={payload}
-              onInput={(e) => setPayload(valueOf(e))}
-              spellcheck={false}
-            />
+            <JsonTextarea rows={2} value={payload} onValue={setPayload} />
           </Field>
         </div>
         <div class="actions">

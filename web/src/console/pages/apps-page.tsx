@@ -5,7 +5,7 @@ import { useCursorPages } from '../../shared/hooks';
 import { Link, navigate } from '../../shared/router';
 import { PagedTable } from '../../shared/table';
 import type { App } from '../../shared/types';
-import { Card, ErrorBanner, Field, useDocumentTitle, valueOf } from '../../shared/ui';
+import { Card, ErrorBanner, Field, ToggleButton, useDocumentTitle, valueOf } from '../../shared/ui';
 import { api } from '../session';
 
 export function AppsPage() {
@@ -21,14 +21,9 @@ export function AppsPage() {
     <>
       <div class="page-head">
         <h1>Apps</h1>
-        <button
-          type="button"
-          class="btn btn-primary"
-          onClick={() => setCreating(!creating)}
-          aria-expanded={creating}
-        >
+        <ToggleButton class="btn btn-primary" open={creating} onToggle={setCreating}>
           New app
-        </button>
+        </ToggleButton>
       </div>
       {creating && <CreateApp onCancel={() => setCreating(false)} />}
       <Card>

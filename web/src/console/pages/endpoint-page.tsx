@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { path, type Page } from '../../shared/api';
+import { path } from '../../shared/api';
 import { AttemptsChart, fillMinutes, LatencyChart } from '../../shared/charts';
 import {
   formatAgo,
@@ -8,15 +8,19 @@ import {
   isoToLocalInput,
   localInputToIso,
 } from '../../shared/format';
-import { EndpointForm } from '../../shared/forms';
-import { SigningSecret, Subscriptions, TestEvent } from '../../shared/endpoint-panels';
-import { useAsync, useCursorPages } from '../../shared/hooks';
+import {
+  EndpointAttempts,
+  EndpointHead,
+  SigningSecret,
+  Subscriptions,
+  TestEvent,
+} from '../../shared/endpoint-panels';
+import { useAsync } from '../../shared/hooks';
 import { ExtraFields } from '../../shared/json-view';
 import { Link, navigate } from '../../shared/router';
-import { DataTable, PagedTable } from '../../shared/table';
-import type { App, Attempt, Endpoint, EndpointStats } from '../../shared/types';
+import { DataTable } from '../../shared/table';
+import type { App, Endpoint, EndpointStats } from '../../shared/types';
 import {
-  Badge,
   Card,
   ConfirmButton,
   Definition,
@@ -28,8 +32,8 @@ import {
   useDocumentTitle,
   valueOf,
 } from '../../shared/ui';
+import { AppCrumbs } from '../app-crumbs';
 import { api } from '../session';
-import { endpointState } from './app-page';
 
 const KNOWN_FIELDS = [
   'id',
@@ -55,44 +59,19 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
   const endpoint = useAsync(() => api.get<Endpoint>(base), [base]);
   const app = useAsync(() => api.get<App>(path`/apps/${appId}`), [appId]);
   useDocumentTitle(endpoint.data?.url ?? 'Endpoint');
-  const [editing, setEditing] = useState(false);
-  const toggle = useAction(async (disabled: boolean) => {
-    await api.patch(base, { disabled });
-    endpoint.reload();
-  });
   if (endpoint.error)
     return <ErrorBanner error={endpoint.error} title="Could not load the endpoint" />;
   if (!endpoint.data) return <Loading />;
   const e = endpoint.data;
   return (
     <>
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <Link to="apps">Apps</Link> /{' '}
-        <Link to={path`apps/${appId}`}>
-          <span class="break">{app.data?.name ?? appId}</span>
-        </Link>{' '}
-        / <span>Endpoint</span>
-      </nav>
-      <div class="page-head">
-        <h1 class="break">{e.url}</h1>
-        <div class="actions">
-          {endpointState(e)}
-          <button
-            type="button"
-            class="btn"
-            disabled={toggle.busy}
-            onClick={() => toggle.go(!e.disabled)}
-          >
-            {e.disabled ? 'Enable' : 'Disable'}
-          </button>
-          <button
-            type="button"
-            class="btn"
-            onClick={() => setEditing(!editing)}
-            aria-expanded={editing}
-          >
-            Edit
-          </button>
+      <AppCrumbs appId={appId} appName={app.data?.name} here="Endpoint" />
+      <EndpointHead
+        api={api}
+        base={base}
+        endpoint={e}
+        onChanged={endpoint.reload}
+        actions={
           <ConfirmButton
             label="Delete"
             danger
@@ -103,29 +82,8 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
               navigate(path`apps/${appId}`);
             }}
           />
-        </div>
-      </div>
-      <ErrorBanner error={toggle.error} title="Not changed" />
-      {editing && (
-        <Card title="Edit endpoint">
-          <EndpointForm
-            initial={e}
-            submitLabel="Save"
-            onCancel={() => setEditing(false)}
-            onSubmit={async (v) => {
-              await api.patch(base, {
-                url: v.url,
-                description: v.description,
-                rateLimit: v.rateLimit,
-                retrySchedule: v.retrySchedule,
-                headers: v.headers,
-              });
-              setEditing(false);
-              endpoint.reload();
-            }}
-          />
-        </Card>
-      )}
+        }
+      />
       <Card title="Health and settings">
         <Definition
           items={[
@@ -169,7 +127,20 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
         <TestEvent api={api} base={base} onSent={() => endpoint.reload()} />
       </div>
       <Subscriptions api={api} base={base} />
-      <Attempts appId={appId} endpointId={endpointId} base={base} />
+      <EndpointAttempts
+        api={api}
+        appId={appId}
+        base={base}
+        title="Attempts"
+        detail={{
+          label: 'Message',
+          render: (a) => (
+            <Link to={path`apps/${appId}/messages/${a.messageId}`}>
+              <code class="break">{a.messageId}</code>
+            </Link>
+          ),
+        }}
+      />
       <Recover base={base} />
     </>
   );
@@ -248,96 +219,6 @@ function StatsCharts({ base }: { base: string }) {
           </details>
         </>
       )}
-    </Card>
-  );
-}
-
-function Attempts({ appId, base }: { appId: string; endpointId: string; base: string }) {
-  const [status, setStatus] = useState('');
-  const pages = useCursorPages(
-    (cursor) =>
-      api.get<Page<Attempt>>(`${base}/attempts`, {
-        cursor,
-        limit: 25,
-        status: status || undefined,
-      }),
-    [base, status],
-  );
-  const [retried, setRetried] = useState<string | null>(null);
-  const retry = useAction(async (deliveryId: string) => {
-    await api.post(path`/apps/${appId}/deliveries/${deliveryId}/retry`);
-    setRetried(deliveryId);
-    setTimeout(pages.reload, 1500);
-  });
-  return (
-    <Card
-      title="Attempts"
-      actions={
-        <>
-          <label class="inline">
-            <span class="sr-only">Show</span>
-            <select
-              value={status}
-              onChange={(e) => setStatus(valueOf(e))}
-              aria-label="Show attempts"
-            >
-              <option value="">all</option>
-              <option value="failed">failed</option>
-              <option value="succeeded">succeeded</option>
-            </select>
-          </label>
-          <button type="button" class="btn btn-small" onClick={pages.reload}>
-            Refresh
-          </button>
-        </>
-      }
-    >
-      <ErrorBanner error={retry.error} title="Not retried" />
-      {retried && <Notice kind="success">Delivery {retried} queued again.</Notice>}
-      <PagedTable
-        pages={pages}
-        label="attempts"
-        rowKey={(a) => a.id}
-        empty="No attempts yet."
-        columns={[
-          {
-            label: 'When',
-            render: (a) => <time dateTime={a.createdAt}>{formatTime(a.createdAt)}</time>,
-          },
-          {
-            label: 'Result',
-            render: (a) => (
-              <Badge tone={a.succeeded ? 'ok' : 'bad'}>
-                {a.statusCode ?? a.errorClass ?? 'no answer'}
-              </Badge>
-            ),
-          },
-          { label: 'Attempt', numeric: true, render: (a) => a.attempt },
-          { label: 'Duration', numeric: true, render: (a) => formatDuration(a.durationMs) },
-          {
-            label: 'Message',
-            render: (a) => (
-              <Link to={path`apps/${appId}/messages/${a.messageId}`}>
-                <code class="break">{a.messageId}</code>
-              </Link>
-            ),
-          },
-          {
-            label: 'Retry',
-            render: (a) => (
-              <button
-                type="button"
-                class="btn btn-small"
-                disabled={retry.busy}
-                onClick={() => retry.go(a.deliveryId)}
-                aria-label={`Retry delivery ${a.deliveryId}`}
-              >
-                Retry
-              </button>
-            ),
-          },
-        ]}
-      />
     </Card>
   );
 }

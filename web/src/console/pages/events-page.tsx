@@ -6,6 +6,7 @@ import { Link, navigate } from '../../shared/router';
 import { PagedTable } from '../../shared/table';
 import type { App, Message } from '../../shared/types';
 import { Badge, Card, Field, useDocumentTitle, valueOf } from '../../shared/ui';
+import { AppCrumbs } from '../app-crumbs';
 import { api } from '../session';
 
 interface Filters {
@@ -39,13 +40,7 @@ export function EventsPage({ appId }: { appId: string }) {
     setForm({ ...form, [k]: valueOf(e) });
   return (
     <>
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <Link to="apps">Apps</Link> /{' '}
-        <Link to={path`apps/${appId}`}>
-          <span class="break">{app.data?.name ?? appId}</span>
-        </Link>{' '}
-        / <span>Events</span>
-      </nav>
+      <AppCrumbs appId={appId} appName={app.data?.name} here="Events" />
       <div class="page-head">
         <h1>Events feed</h1>
         <button type="button" class="btn btn-small" onClick={pages.reload}>

@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import { path, type Page } from '../../shared/api';
-import { endpointState } from '../../shared/endpoint-panels';
+import { createEndpoint, endpointState } from '../../shared/endpoint-panels';
 import { EndpointForm, type EndpointFormValue } from '../../shared/forms';
 import { useAsync, useCursorPages } from '../../shared/hooks';
 import { Link, navigate } from '../../shared/router';
 import { PagedTable } from '../../shared/table';
 import type { Endpoint, EventType } from '../../shared/types';
-import { Card, useDocumentTitle } from '../../shared/ui';
+import { Card, ToggleButton, useDocumentTitle } from '../../shared/ui';
 import { usePortal } from '../portal-context';
 import { api } from '../session';
 
@@ -36,16 +36,7 @@ export function EndpointsPage() {
   const canAdd = portal.can('endpoints:write') && portal.endpointIds === null;
   const [creating, setCreating] = useState(false);
   const create = async (v: EndpointFormValue) => {
-    const body: Record<string, unknown> = {
-      url: v.url,
-      description: v.description,
-      headers: v.headers,
-    };
-    if (v.rateLimit !== null) body.rateLimit = v.rateLimit;
-    if (v.retrySchedule !== null) body.retrySchedule = v.retrySchedule;
-    if (v.eventTypes?.length) body.eventTypes = v.eventTypes;
-    if (v.filter) body.filter = v.filter;
-    const created = await api.post<Endpoint>(base, body);
+    const created = await createEndpoint(api, base, v);
     navigate(path`endpoints/${created.id}`);
   };
   return (
@@ -53,14 +44,9 @@ export function EndpointsPage() {
       <div class="page-head">
         <h1>Endpoints</h1>
         {canAdd && (
-          <button
-            type="button"
-            class="btn btn-primary"
-            onClick={() => setCreating(!creating)}
-            aria-expanded={creating}
-          >
+          <ToggleButton class="btn btn-primary" open={creating} onToggle={setCreating}>
             Add endpoint
-          </button>
+          </ToggleButton>
         )}
       </div>
       <p class="muted">
