@@ -9,12 +9,12 @@ import {
   localInputToIso,
 } from '../../shared/format';
 import {
-  EndpointAttempts,
   EndpointHead,
   SigningSecret,
   Subscriptions,
   TestEvent,
 } from '../../shared/endpoint-panels';
+import { EndpointAttempts } from '../../shared/endpoint-attempts';
 import { useAsync } from '../../shared/hooks';
 import { ExtraFields } from '../../shared/json-view';
 import { Link, navigate } from '../../shared/router';

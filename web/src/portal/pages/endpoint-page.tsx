@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import { path } from '../../shared/api';
 import {
-  EndpointAttempts,
   EndpointHead,
   SigningSecret,
   Subscriptions,
   TestEvent,
 } from '../../shared/endpoint-panels';
+import { EndpointAttempts } from '../../shared/endpoint-attempts';
 import { useAsync } from '../../shared/hooks';
 import { Link } from '../../shared/router';
 import type { Column } from '../../shared/table';
