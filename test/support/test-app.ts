@@ -4,6 +4,7 @@ import { Clock } from '../../src/common/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { createHttpApp } from '../../src/http-app';
 import { ApiClient } from './api-client';
+import { ReceiverBehaviour, startReceiver, TestReceiver } from './receiver';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
@@ -73,10 +74,12 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   };
 }
 
+export type TestAppWithDatabase = TestApp & { database: TestDatabase };
+
 /** The common case: one database and one app for a test file. */
 export async function startTestAppWithDatabase(
   options: Omit<TestAppOptions, 'database'> = {},
-): Promise<TestApp & { database: TestDatabase }> {
+): Promise<TestAppWithDatabase> {
   const database = await createTestDatabase();
   const testApp = await startTestApp({ ...options, database });
   return {
@@ -85,6 +88,32 @@ export async function startTestAppWithDatabase(
     async close() {
       await testApp.close();
       await database.drop();
+    },
+  };
+}
+
+export type TestAppWithReceiver = TestAppWithDatabase & { receiver: TestReceiver };
+
+export interface TestAppWithReceiverOptions extends Omit<TestAppOptions, 'database'> {
+  /** How the receiver answers (200 unless given). */
+  receiver?: ReceiverBehaviour;
+  /** The loopback address the receiver listens on (127.0.0.1 unless given). */
+  receiverHost?: string;
+}
+
+/** The common case of delivery tests: one database, one app and a real receiver to deliver to. */
+export async function startTestAppWithReceiver(
+  options: TestAppWithReceiverOptions = {},
+): Promise<TestAppWithReceiver> {
+  const { receiver: behaviour, receiverHost, ...appOptions } = options;
+  const testApp = await startTestAppWithDatabase(appOptions);
+  const receiver = await startReceiver(behaviour, receiverHost);
+  return {
+    ...testApp,
+    receiver,
+    async close() {
+      await testApp.close();
+      await receiver.close();
     },
   };
 }
