@@ -10,11 +10,16 @@ import { createTestDatabase, TestDatabase } from './test-database';
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
+/** "GET /api/v1/apps/{appId}": one route, params in braces as the OpenAPI document spells them. */
+export type RouteKey = string;
+
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
   baseUrl: string;
   api: ApiClient;
+  /** Every route the app serves, as Fastify registered them. */
+  routes: ReadonlySet<RouteKey>;
   /** Direct access for assertions on what was (not) written. */
   db: Pool;
   close(): Promise<void>;
@@ -54,6 +59,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     clock: options.clock,
     logger: false,
   });
+  const routes = recordRoutes(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
@@ -66,12 +72,32 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     config,
     baseUrl,
     api: new ApiClient(baseUrl, TEST_ADMIN_KEY),
+    routes,
     db,
     async close() {
       await app.close();
       await db.end();
     },
   };
+}
+
+/**
+ * A Fastify onRoute hook added before Nest registers its controllers' routes (at listen), so
+ * the test sees every route the app actually serves.
+ */
+function recordRoutes(app: NestFastifyApplication): Set<RouteKey> {
+  const routes = new Set<RouteKey>();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) {
+        // Fastify answers HEAD for every GET by itself; the document lists the GET.
+        if (method !== 'HEAD') routes.add(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+      }
+    });
+  return routes;
 }
 
 export type TestAppWithDatabase = TestApp & { database: TestDatabase };
