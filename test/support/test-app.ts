@@ -5,7 +5,7 @@ import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { createHttpApp } from '../../src/http-app';
 import { ApiClient } from './api-client';
 import { ReceiverBehaviour, startReceiver, TestReceiver } from './receiver';
-import { createTestDatabase, TestDatabase } from './test-database';
+import { createTestDatabase, TestDatabase, testPool } from './test-database';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -63,10 +63,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
-  const db = new Pool({ connectionString: options.database.url, max: 3 });
-  // Idle connections are killed when the test database is force-dropped; without a listener
-  // pg's 'error' event would crash the test file after its tests passed.
-  db.on('error', () => undefined);
+  const db = testPool(options.database);
   return {
     app,
     config,
