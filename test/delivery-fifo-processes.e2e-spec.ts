@@ -1,11 +1,15 @@
-import { Pool } from 'pg';
 import { eventually } from './delivery.fixtures';
 import { ApiClient } from './support/api-client';
 import { createApp, createEndpoint } from './support/builders';
-import { startReceiver, type TestReceiver } from './support/receiver';
-import { startServiceProcess, stopAll, type ServiceProcess } from './support/service-process';
+import type { TestReceiver } from './support/receiver';
+import {
+  QUICK_TAKEOVER_WORKER_ENV,
+  startServiceFleet,
+  stopAll,
+  type ServiceFleet,
+  type ServiceProcess,
+} from './support/service-process';
 import { TEST_ADMIN_KEY } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const KEYS = 50;
 const PER_KEY = 40;
@@ -13,14 +17,11 @@ const TOTAL = KEYS * PER_KEY;
 const REPLY_DELAY_MS = 2;
 
 /** A worker as production runs it: its own OS process (`npm run build` first). */
-function startWorker(databaseUrl: string): Promise<ServiceProcess> {
-  return startServiceProcess({
+function startWorker(fleet: ServiceFleet): Promise<ServiceProcess> {
+  return fleet.start({
     role: 'worker',
-    databaseUrl,
     env: {
-      WORKER_LEASE_MS: '2000',
-      DELIVERY_TIMEOUT_MS: '1000',
-      WORKER_SWEEP_INTERVAL_MS: '200',
+      ...QUICK_TAKEOVER_WORKER_ENV,
       ENDPOINT_MAX_IN_FLIGHT: '64',
       // A random 20 % of failures must not open the endpoint's circuit for every key.
       CIRCUIT_BREAKER_THRESHOLD: '10000',
@@ -42,7 +43,7 @@ interface Arrival {
  * after DELIVERY_TIMEOUT_MS — the receiver's loop can lag that long on a loaded machine — and
  * retried it, which is at-least-once, not a second message overtaking.)
  */
-async function orderRecordingReceiver(): Promise<{
+async function orderRecordingReceiver(fleet: ServiceFleet): Promise<{
   receiver: TestReceiver;
   arrivals: Arrival[];
   overlaps: () => string[];
@@ -50,7 +51,7 @@ async function orderRecordingReceiver(): Promise<{
   const arrivals: Arrival[] = [];
   const open = new Map<string, Map<number, number>>();
   const overlaps: string[] = [];
-  const receiver = await startReceiver((request) => {
+  const receiver = await fleet.receiver((request) => {
     const { key, n } = (JSON.parse(request.body) as { data: Arrival }).data;
     arrivals.push({ key, n });
     const openOfKey = open.get(key) ?? new Map<number, number>();
@@ -79,42 +80,25 @@ function firstArrivals(arrivals: readonly Arrival[]): Map<string, number[]> {
 }
 
 describe('FIFO delivery across worker processes', () => {
-  let database: TestDatabase;
-  let db: Pool;
+  let fleet: ServiceFleet;
   let api: ApiClient;
-  const children: ServiceProcess[] = [];
-  const receivers: TestReceiver[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const apiProcess = await startServiceProcess({
-      role: 'api',
-      databaseUrl: database.url,
-      env: { LOG_LEVEL: 'warn' },
-    });
-    children.push(apiProcess);
+    fleet = await startServiceFleet();
+    const apiProcess = await fleet.start({ role: 'api', env: { LOG_LEVEL: 'warn' } });
     api = new ApiClient(apiProcess.baseUrl, TEST_ADMIN_KEY);
-    db = new Pool({ connectionString: database.url, max: 3 });
-    db.on('error', () => undefined);
   }, 60_000);
-  afterAll(async () => {
-    await stopAll(children);
-    await Promise.all(receivers.map((r) => r.close()));
-    await db.end();
-    await database.drop();
-  });
+  afterAll(() => fleet.close());
 
   it('keeps every key in accepted order through 20 % failures and a worker SIGKILLed mid-drain', async () => {
-    const { receiver, arrivals, overlaps } = await orderRecordingReceiver();
-    receivers.push(receiver);
+    const { receiver, arrivals, overlaps } = await orderRecordingReceiver(fleet);
     const appId = (await createApp(api)).id;
     const endpoint = await createEndpoint(api, appId, {
       url: receiver.url,
       ordering: 'fifo',
       retrySchedule: Array.from({ length: 30 }, () => '1s'),
     });
-    const workers = await Promise.all([startWorker(database.url), startWorker(database.url)]);
-    children.push(...workers);
+    const workers = await Promise.all([startWorker(fleet), startWorker(fleet)]);
 
     // Message n of every key in batch n, each batch posted after the previous one's 202.
     const keys = Array.from({ length: KEYS }, (_, k) => `user-${k}`);
@@ -131,14 +115,13 @@ describe('FIFO delivery across worker processes', () => {
 
     await eventually(async () => arrivals.length >= TOTAL / 3, 60_000, 'a third of the arrivals');
     await workers[0].stop('SIGKILL');
-    const restarted = await startWorker(database.url);
-    children.push(restarted);
+    const restarted = await startWorker(fleet);
 
     await eventually(
       async () =>
         Number(
           (
-            await db.query(
+            await fleet.db.query(
               `SELECT count(*) FROM delivery WHERE endpoint_id = $1 AND status = 'succeeded'`,
               [endpoint.id],
             )

@@ -2,9 +2,14 @@ import { Pool } from 'pg';
 import { insertApp, insertEndpoint } from './delivery.fixtures';
 import { eventually } from './support/eventually';
 import { countAttempts, countDeliveries, enqueueMessages } from './support/queue-probe';
-import { startReceiver, type TestReceiver } from './support/receiver';
-import { startServiceProcess, stopAll, type ServiceProcess } from './support/service-process';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import type { TestReceiver } from './support/receiver';
+import {
+  QUICK_TAKEOVER_WORKER_ENV,
+  startServiceFleet,
+  stopAll,
+  type ServiceFleet,
+  type ServiceProcess,
+} from './support/service-process';
 
 const CONCURRENCY = 64;
 const BATCH_SIZE = 50;
@@ -19,17 +24,13 @@ const MAX_UNRECORDED = 217;
 
 /** A worker as production runs it: its own OS process (`npm run build` first). */
 function startWorker(
-  databaseUrl: string,
+  fleet: ServiceFleet,
   env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
-  return startServiceProcess({
+  return fleet.start({
     role: 'worker',
-    databaseUrl,
     env: {
-      WORKER_LEASE_MS: '2000',
-      // A lease must cover two delivery timeouts (start-up refuses otherwise).
-      DELIVERY_TIMEOUT_MS: '1000',
-      WORKER_SWEEP_INTERVAL_MS: '200',
+      ...QUICK_TAKEOVER_WORKER_ENV,
       WORKER_CONCURRENCY: String(CONCURRENCY),
       WORKER_BATCH_SIZE: String(BATCH_SIZE),
       LOG_LEVEL: 'info',
@@ -47,45 +48,32 @@ function receivedIds(receiver: TestReceiver): string[] {
 }
 
 describe('Delivery workers as separate processes', () => {
-  let database: TestDatabase;
+  let fleet: ServiceFleet;
   let db: Pool;
-  const children: ServiceProcess[] = [];
-  const receivers: TestReceiver[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    fleet = await startServiceFleet();
+    db = fleet.db;
     // The first worker runs the migrations; later ones find them applied.
-    children.push(await startWorker(database.url, { WORKER_CONCURRENCY: '1' }));
-    await children[0].stop('SIGTERM');
-    db = new Pool({ connectionString: database.url, max: 3 });
-    // Dropping the database WITH (FORCE) at the end kills idle connections.
-    db.on('error', () => undefined);
+    await (await startWorker(fleet, { WORKER_CONCURRENCY: '1' })).stop('SIGTERM');
   }, 60_000);
-  afterAll(async () => {
-    await stopAll(children);
-    await Promise.all(receivers.map((r) => r.close()));
-    await db.end();
-    await database.drop();
-  });
+  afterAll(() => fleet.close());
 
   it('loses nothing when a worker is SIGKILLed mid-drain; duplicates stay within what was in flight', async () => {
     const total = 3000;
-    const receiver = await startReceiver(() => ({ status: 200, delayMs: 2 }));
-    receivers.push(receiver);
+    const receiver = await fleet.receiver(() => ({ status: 200, delayMs: 2 }));
     const appId = await insertApp(db, new Date());
     const endpoint = await insertEndpoint(db, appId, new Date(), { url: receiver.url });
     const { messageIds } = await enqueueMessages(db, appId, endpoint.id, new Date(), total);
 
-    const first = await startWorker(database.url, { ENDPOINT_MAX_IN_FLIGHT: '32' });
-    children.push(first);
+    const first = await startWorker(fleet, { ENDPOINT_MAX_IN_FLIGHT: '32' });
     await receiver.waitFor(total / 3, 30_000);
     await first.stop('SIGKILL');
     const receivedAtKill = receiver.requests.length;
     const recordedAtKill = await countByStatus(db, appId, 'succeeded');
     expect(receivedAtKill).toBeLessThan(total);
 
-    const second = await startWorker(database.url, { ENDPOINT_MAX_IN_FLIGHT: '32' });
-    children.push(second);
+    const second = await startWorker(fleet, { ENDPOINT_MAX_IN_FLIGHT: '32' });
     await eventually(
       async () => (await countByStatus(db, appId, 'succeeded')) === total,
       60_000,
@@ -106,14 +94,12 @@ describe('Delivery workers as separate processes', () => {
 
   it('two workers draining one backlog deliver each message once', async () => {
     const total = 4000;
-    const receiver = await startReceiver(() => ({ status: 200 }));
-    receivers.push(receiver);
+    const receiver = await fleet.receiver(() => ({ status: 200 }));
     const appId = await insertApp(db, new Date());
     const endpoints = await Promise.all(
       [0, 1, 2, 3].map(() => insertEndpoint(db, appId, new Date(), { url: receiver.url })),
     );
-    const workers = await Promise.all([startWorker(database.url), startWorker(database.url)]);
-    children.push(...workers);
+    const workers = await Promise.all([startWorker(fleet), startWorker(fleet)]);
     const messageIds: string[] = [];
     for (const e of endpoints)
       messageIds.push(

@@ -1,28 +1,24 @@
 import { insertApp, insertEndpoint } from './delivery.fixtures';
 import { attemptRows, enqueueMessages, settledStatus } from './support/queue-probe';
 import { createApp } from './support/builders';
-import { startReceiver, type TestReceiver } from './support/receiver';
-import { startTestAppWithDatabase } from './support/test-app';
+import { startTestAppWithReceiver, type TestAppWithReceiver } from './support/test-app';
 
 describe('Delivery to a forbidden destination', () => {
-  let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
-  let receiver: TestReceiver;
+  let sut: TestAppWithReceiver;
 
   beforeAll(async () => {
-    sut = await startTestAppWithDatabase({ env: { DELIVERY_ALLOW_PRIVATE_NETWORKS: 'false' } });
-    receiver = await startReceiver();
+    sut = await startTestAppWithReceiver({ env: { DELIVERY_ALLOW_PRIVATE_NETWORKS: 'false' } });
   });
-  afterAll(async () => {
-    await sut.close();
-    await receiver.close();
-  });
+  afterAll(() => sut.close());
 
   it.each([
     ['an IP literal', (port: number) => `http://127.0.0.1:${port}/webhook`],
     ['a name resolving to loopback', (port: number) => `http://localhost:${port}/webhook`],
   ])('fails at once, class blocked, without retries, for %s', async (_case, url) => {
     const appId = await insertApp(sut.db, new Date());
-    const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: url(receiver.port) });
+    const endpoint = await insertEndpoint(sut.db, appId, new Date(), {
+      url: url(sut.receiver.port),
+    });
     const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
     const row = await settledStatus(sut.db, deliveryIds[0], 'failed');
     expect(row).toMatchObject({ attempts: 1, next_attempt_at: null });
@@ -30,28 +26,24 @@ describe('Delivery to a forbidden destination', () => {
       succeeded: false,
       error_class: 'blocked',
     });
-    expect(receiver.requests).toHaveLength(0);
+    expect(sut.receiver.requests).toHaveLength(0);
   });
 });
 
 describe('DELIVERY_DENY_ADDRESSES', () => {
-  let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
-  let receiver: TestReceiver;
+  let sut: TestAppWithReceiver;
 
   beforeAll(async () => {
     // Private networks allowed (a local receiver), yet 127.0.0.2 and 203.0.113.0/24 denied.
-    sut = await startTestAppWithDatabase({
+    sut = await startTestAppWithReceiver({
       env: {
         DELIVERY_ALLOW_PRIVATE_NETWORKS: 'true',
         DELIVERY_DENY_ADDRESSES: '127.0.0.2,203.0.113.0/24',
       },
+      receiverHost: '127.0.0.2',
     });
-    receiver = await startReceiver(undefined, '127.0.0.2');
   });
-  afterAll(async () => {
-    await sut.close();
-    await receiver.close();
-  });
+  afterAll(() => sut.close());
 
   it('refuses an endpoint URL naming a denied address, even a public one', async () => {
     const app = (await createApp(sut.api)).id;
@@ -71,7 +63,7 @@ describe('DELIVERY_DENY_ADDRESSES', () => {
 
   it('blocks a delivery to a denied address at connect time, without retries', async () => {
     const appId = await insertApp(sut.db, new Date());
-    const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: receiver.url });
+    const endpoint = await insertEndpoint(sut.db, appId, new Date(), { url: sut.receiver.url });
     const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, new Date());
 
     const row = await settledStatus(sut.db, deliveryIds[0], 'failed');
@@ -80,6 +72,6 @@ describe('DELIVERY_DENY_ADDRESSES', () => {
     expect((await attemptRows(sut.db, deliveryIds[0]))[0]).toMatchObject({
       error_class: 'blocked',
     });
-    expect(receiver.requests).toHaveLength(0);
+    expect(sut.receiver.requests).toHaveLength(0);
   });
 });

@@ -1,14 +1,4 @@
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import {
@@ -17,23 +7,24 @@ import {
   startEmbeddedDatabase,
 } from '../src/database/embedded-database';
 import { ApiClient } from './support/api-client';
-import { freePort, startServiceProcess, type ServiceProcess } from './support/service-process';
+import {
+  type EmbeddedInstall,
+  isRunning,
+  newDataDir,
+  postmasterPid,
+  prepareEmbeddedInstall,
+} from './support/embedded-install';
+import { freePort, type ServiceProcess } from './support/service-process';
 
 /** initdb, the migrations and the first start of a process on a shared 2-core machine. */
 const FIRST_START_TIMEOUT_MS = 120_000;
 const LEGACY_PASSWORD = 'embedded';
 
-/** mkdtemp makes it 0700; as root, PostgreSQL runs as the `postgres` user, who must enter it. */
-function newDataDir(): string {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hookrelay-embedded-'));
-  chmodSync(dataDir, 0o755);
-  return dataDir;
-}
+const DATA_DIR_PREFIX = 'hookrelay-embedded-';
 
 /** The postmaster of the cluster in `dataDir` and its children (Linux /proc). */
 function postgresProcessIds(dataDir: string): number[] {
-  const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
-  const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const postmaster = postmasterPid(dataDir);
   const children = readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => parentOf(Number(pid)) === postmaster)
@@ -48,15 +39,6 @@ function parentOf(pid: number): number | undefined {
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   } catch {
     return undefined; // exited meanwhile
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
   }
 }
 
@@ -75,40 +57,26 @@ async function logsIn(port: number, password: string): Promise<boolean> {
 }
 
 describe('The embedded default: `npm start` with no database installed', () => {
-  let dataDir: string;
-  let postgresPort: number;
+  let install: EmbeddedInstall;
   let first: ServiceProcess;
   let adminKey: string;
   let appId: string;
-  const running: ServiceProcess[] = [];
-
-  const start = async (): Promise<ServiceProcess> => {
-    const service = await startServiceProcess({
-      role: 'all',
-      env: { DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(postgresPort) },
-      readyTimeoutMs: FIRST_START_TIMEOUT_MS,
-    });
-    running.push(service);
-    return service;
-  };
 
   beforeAll(async () => {
-    dataDir = newDataDir();
-    postgresPort = await freePort();
-    first = await start();
-    adminKey = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
+    install = await prepareEmbeddedInstall({
+      dataDirPrefix: DATA_DIR_PREFIX,
+      readyTimeoutMs: FIRST_START_TIMEOUT_MS,
+    });
+    first = await install.start();
+    adminKey = install.adminKey();
   }, FIRST_START_TIMEOUT_MS);
-  afterAll(async () => {
-    // SIGTERM, not SIGKILL: a killed service would leave its PostgreSQL running.
-    await Promise.all(running.map((service) => service.stop('SIGTERM')));
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => install.remove());
 
   describe('first start', () => {
     it('generates an admin key into DATA_DIR, readable by its owner only', () => {
       expect({
         key: adminKey,
-        mode: statSync(join(dataDir, 'admin-api-key')).mode & 0o777,
+        mode: statSync(join(install.dataDir, 'admin-api-key')).mode & 0o777,
       }).toEqual({ key: expect.stringMatching(/^sk_\S{20,}$/), mode: 0o600 });
     });
 
@@ -129,7 +97,7 @@ describe('The embedded default: `npm start` with no database installed', () => {
 
       expect(logLines.filter((line) => line.includes(adminKey))).toEqual([]);
       expect(logLines.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
-        expect.objectContaining({ file: join(dataDir, 'admin-api-key') }),
+        expect.objectContaining({ file: join(install.dataDir, 'admin-api-key') }),
       );
     });
 
@@ -144,18 +112,18 @@ describe('The embedded default: `npm start` with no database installed', () => {
     });
 
     it('gives PostgreSQL a generated password, kept in DATA_DIR for its owner only', async () => {
-      const passwordFile = join(dataDir, EMBEDDED_PASSWORD_FILE);
+      const passwordFile = join(install.dataDir, EMBEDDED_PASSWORD_FILE);
       const password = readFileSync(passwordFile, 'utf8').trim();
 
       expect({
         mode: statSync(passwordFile).mode & 0o777,
         generated: password.length >= 24 && password !== LEGACY_PASSWORD,
-        logsIn: await logsIn(postgresPort, password),
+        logsIn: await logsIn(install.postgresPort, password),
       }).toEqual({ mode: 0o600, generated: true, logsIn: true });
     });
 
     it('refuses the old fixed password', async () => {
-      expect(await logsIn(postgresPort, LEGACY_PASSWORD)).toBe(false);
+      expect(await logsIn(install.postgresPort, LEGACY_PASSWORD)).toBe(false);
     });
   });
 
@@ -170,9 +138,9 @@ describe('The embedded default: `npm start` with no database installed', () => {
         { name: 'Kept across restarts' },
       );
       appId = created.body.id;
-      postgresProcesses = postgresProcessIds(dataDir);
+      postgresProcesses = postgresProcessIds(install.dataDir);
       exit = await first.stop('SIGTERM');
-      second = await start();
+      second = await install.start();
     }, FIRST_START_TIMEOUT_MS);
 
     it('exits with code 0', () => {
@@ -185,7 +153,7 @@ describe('The embedded default: `npm start` with no database installed', () => {
         seen: postgresProcesses.length > 1,
         running: postgresProcesses.filter(isRunning),
         // …and the second start runs a postmaster of its own, not the first one.
-        reused: postgresProcessIds(dataDir).includes(postgresProcesses[0]),
+        reused: postgresProcessIds(install.dataDir).includes(postgresProcesses[0]),
       }).toEqual({ seen: true, running: [], reused: false });
     });
 
@@ -210,7 +178,7 @@ describe('Embedded PostgreSQL password', () => {
   let server: DatabaseServer | undefined;
 
   beforeAll(async () => {
-    dataDir = newDataDir();
+    dataDir = newDataDir(DATA_DIR_PREFIX);
     port = await freePort();
   });
   afterAll(async () => {

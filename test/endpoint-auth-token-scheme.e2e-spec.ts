@@ -1,26 +1,20 @@
 import { eventually } from './delivery.fixtures';
 import { createApp, createEndpoint, type EndpointView } from './support/builders';
-import { startReceiver, type TestReceiver } from './support/receiver';
-import { startTestAppWithDatabase } from './support/test-app';
+import { startTestAppWithReceiver, type TestAppWithReceiver } from './support/test-app';
 
 type Problem = { code: string; details: Array<{ field: string; message: string }> };
 type SchemeView = EndpointView & { authTokenScheme: string };
 
 /** authTokenScheme: "bearer" (default) or "raw" (the token is the whole Authorization value). */
 describe('Endpoint authTokenScheme', () => {
-  let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
-  let receiver: TestReceiver;
+  let sut: TestAppWithReceiver;
   let appId: string;
 
   beforeAll(async () => {
-    sut = await startTestAppWithDatabase({ env: { WORKER_SWEEP_INTERVAL_MS: '200' } });
-    receiver = await startReceiver();
+    sut = await startTestAppWithReceiver({ env: { WORKER_SWEEP_INTERVAL_MS: '200' } });
     appId = (await createApp(sut.api)).id;
   });
-  afterAll(async () => {
-    await sut.close();
-    await receiver.close();
-  });
+  afterAll(() => sut.close());
 
   const path = (endpointId = '') =>
     `/api/v1/apps/${appId}/endpoints${endpointId ? `/${endpointId}` : ''}`;
@@ -40,8 +34,9 @@ describe('Endpoint authTokenScheme', () => {
     const messageId = (res.body as { id: string }).id;
     return eventually(
       async () =>
-        receiver.requests.find((r) => r.path === urlPath && r.headers['webhook-id'] === messageId)
-          ?.headers.authorization ?? undefined,
+        sut.receiver.requests.find(
+          (r) => r.path === urlPath && r.headers['webhook-id'] === messageId,
+        )?.headers.authorization ?? undefined,
       20_000,
       `a delivery of ${messageId} to ${urlPath}`,
     );
@@ -138,7 +133,7 @@ describe('Endpoint authTokenScheme', () => {
     it('switches raw → bearer → raw, and each delivery carries the header of the moment', async () => {
       const urlPath = '/switch';
       const endpoint = await createEndpoint(sut.api, appId, {
-        url: `${new URL(receiver.url).origin}${urlPath}`,
+        url: `${new URL(sut.receiver.url).origin}${urlPath}`,
         eventTypes: ['switch.*'],
         authToken: 'adapty-secret-123',
         authTokenScheme: 'raw',

@@ -9,8 +9,8 @@ import {
   deliveriesOf,
   enqueueMessages,
 } from './support/queue-probe';
-import { startReceiver, type TestReceiver } from './support/receiver';
-import { startTestAppWithDatabase } from './support/test-app';
+import { startReceiver, type ReceiverBehaviour, type TestReceiver } from './support/receiver';
+import { startTestAppWithReceiver, type TestAppWithReceiver } from './support/test-app';
 
 interface HealthRow {
   consecutive_failures: number;
@@ -53,6 +53,43 @@ async function settled(
   ).then((r) => r.attempts);
 }
 
+/** The endpoint's health once its circuit has opened `opens` times without closing in between. */
+function circuitOpened(db: Pool, endpointId: string, opens: number): Promise<HealthRow> {
+  return eventually(
+    async () => {
+      const h = await health(db, endpointId);
+      return h.circuit_opens === opens ? h : undefined;
+    },
+    10_000,
+    `circuit_opens to reach ${opens}`,
+  );
+}
+
+/**
+ * A receiver that takes a moment to fail, as real ones do: the breaker acts after each
+ * recorded batch, so with instant answers every claimed delivery could go before it opens.
+ */
+const slowFailure: ReceiverBehaviour = () => ({ status: 500, delayMs: 40 });
+
+/**
+ * An endpoint of a new app on `receiver` with `count` deliveries due now. Failed deliveries
+ * retry a day later: every attempt after the opening is a probe of a held delivery.
+ */
+async function endpointWithBacklog(
+  db: Pool,
+  clock: FakeClock,
+  receiver: TestReceiver,
+  count: number,
+): Promise<{ endpoint: { id: string }; deliveryIds: string[] }> {
+  const appId = await insertApp(db, clock.now());
+  const endpoint = await insertEndpoint(db, appId, clock.now(), {
+    url: receiver.url,
+    retrySchedule: [86_400],
+  });
+  const { deliveryIds } = await enqueueMessages(db, appId, endpoint.id, clock.now(), count);
+  return { endpoint, deliveryIds };
+}
+
 /**
  * The circuit breaker on a simulated clock: one delivery at a time to the endpoint (so the
  * order of events is deterministic), sweeps driven by hand, a real receiver answering 500
@@ -60,12 +97,11 @@ async function settled(
  */
 describe('Circuit breaker (simulated clock)', () => {
   const clock = new FakeClock(Date.UTC(2030, 0, 1));
-  let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
+  let sut: TestAppWithReceiver;
   let worker: DeliveryWorker;
-  let receiver: TestReceiver;
 
   beforeAll(async () => {
-    sut = await startTestAppWithDatabase({
+    sut = await startTestAppWithReceiver({
       clock,
       // Leases far longer than the simulated cool-downs: moving the clock must not expire the held ones.
       env: {
@@ -74,58 +110,33 @@ describe('Circuit breaker (simulated clock)', () => {
         CIRCUIT_BREAKER_THRESHOLD: '3',
         ENDPOINT_MAX_IN_FLIGHT: '1',
       },
+      receiver: slowFailure,
     });
     worker = sut.app.get(DeliveryWorker);
-    // A receiver that takes a moment to fail, as real ones do: the breaker acts after each
-    // recorded batch, so with instant answers every claimed delivery could go before it opens.
-    receiver = await startReceiver(() => ({ status: 500, delayMs: 40 }));
   });
-  afterAll(async () => {
-    await sut.close();
-    await receiver.close();
-  });
+  afterAll(() => sut.close());
 
   it('opens after the threshold, holds the rest, probes once per cool-down and closes on success', async () => {
-    const appId = await insertApp(sut.db, clock.now());
-    // Failed deliveries retry a day later: every attempt after the opening is a probe of a held delivery.
-    const endpoint = await insertEndpoint(sut.db, appId, clock.now(), {
-      url: receiver.url,
-      retrySchedule: [86_400],
-    });
-    const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, clock.now(), 10);
+    const { endpoint, deliveryIds } = await endpointWithBacklog(sut.db, clock, sut.receiver, 10);
 
-    const opened = await eventually(
-      async () => {
-        const h = await health(sut.db, endpoint.id);
-        return h.circuit_opens === 1 ? h : undefined;
-      },
-      10_000,
-      'the circuit to open',
-    );
+    const opened = await circuitOpened(sut.db, endpoint.id, 1);
     expect(opened.circuit_open_until).toEqual(new Date(clock.now().getTime() + 30_000));
 
     // Held: no further attempts while open (only sends already started when it opened).
-    const beforeProbe = await settled(sut.db, worker, receiver, endpoint.id);
+    const beforeProbe = await settled(sut.db, worker, sut.receiver, endpoint.id);
     expect(beforeProbe).toBeGreaterThanOrEqual(3);
     expect(beforeProbe).toBeLessThan(10);
-    expect(receiver.requests).toHaveLength(beforeProbe);
+    expect(sut.receiver.requests).toHaveLength(beforeProbe);
 
     // Cool-down over, still failing: exactly one probe, then open again for twice as long.
     clock.advance(30_000);
     await worker.sweep();
-    const reopened = await eventually(
-      async () => {
-        const h = await health(sut.db, endpoint.id);
-        return h.circuit_opens === 2 ? h : undefined;
-      },
-      10_000,
-      'the circuit to re-open',
-    );
+    const reopened = await circuitOpened(sut.db, endpoint.id, 2);
     expect(reopened.circuit_open_until).toEqual(new Date(clock.now().getTime() + 60_000));
-    expect(await settled(sut.db, worker, receiver, endpoint.id)).toBe(beforeProbe + 1);
+    expect(await settled(sut.db, worker, sut.receiver, endpoint.id)).toBe(beforeProbe + 1);
 
     // Recovered: the probe succeeds, the circuit closes and every held delivery goes out.
-    receiver.setBehaviour(() => ({ status: 200 }));
+    sut.receiver.setBehaviour(() => ({ status: 200 }));
     clock.advance(60_000);
     await worker.sweep();
     const held = deliveryIds.length - (beforeProbe + 1);
@@ -153,23 +164,11 @@ describe('Circuit breaker (simulated clock)', () => {
   }, 30_000);
 
   it('moves the pending deliveries out of the due window when it opens, and delivers them once after the probe closes it', async () => {
-    const failing = await startReceiver(() => ({ status: 500, delayMs: 40 }));
+    const failing = await startReceiver(slowFailure);
     try {
-      const appId = await insertApp(sut.db, clock.now());
-      const endpoint = await insertEndpoint(sut.db, appId, clock.now(), {
-        url: failing.url,
-        retrySchedule: [86_400],
-      });
       // More than the worker claims ahead for one endpoint: some rows are still pending in the table when it opens.
-      const { deliveryIds } = await enqueueMessages(sut.db, appId, endpoint.id, clock.now(), 1500);
-      const opened = await eventually(
-        async () => {
-          const h = await health(sut.db, endpoint.id);
-          return h.circuit_opens === 1 ? h : undefined;
-        },
-        10_000,
-        'the circuit to open',
-      );
+      const { endpoint, deliveryIds } = await endpointWithBacklog(sut.db, clock, failing, 1500);
+      const opened = await circuitOpened(sut.db, endpoint.id, 1);
 
       // Moved right after the opening (a statement of its own), never attempted meanwhile.
       const pending = await eventually(

@@ -1,7 +1,12 @@
 import { eventually } from './delivery.fixtures';
 import { createApp, createEndpoint } from './support/builders';
 import { startReceiver, type TestReceiver } from './support/receiver';
-import { startTestAppWithDatabase } from './support/test-app';
+import {
+  startTestAppWithDatabase,
+  startTestAppWithReceiver,
+  type TestAppWithDatabase,
+  type TestAppWithReceiver,
+} from './support/test-app';
 
 interface ReplayResult {
   count: number;
@@ -13,13 +18,11 @@ interface ValidationBody {
   details: Array<{ field: string; message: string }>;
 }
 
-type Sut = Awaited<ReturnType<typeof startTestAppWithDatabase>>;
-
 const replayPath = (appId: string, endpointId: string) =>
   `/api/v1/apps/${appId}/endpoints/${endpointId}/replay`;
 
 async function postBatch(
-  sut: Sut,
+  sut: TestAppWithDatabase,
   appId: string,
   messages: Array<{ eventType: string; payload: Record<string, unknown> }>,
 ): Promise<void> {
@@ -29,7 +32,7 @@ async function postBatch(
 
 /** Calls replay until the window is done; every call's answer. */
 async function replayAll(
-  sut: Sut,
+  sut: TestAppWithDatabase,
   appId: string,
   endpointId: string,
   since: string,
@@ -52,7 +55,7 @@ async function replayAll(
   return results;
 }
 
-const countDeliveries = async (sut: Sut, endpointId: string): Promise<number> => {
+const countDeliveries = async (sut: TestAppWithDatabase, endpointId: string): Promise<number> => {
   const { rows } = await sut.db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM delivery WHERE endpoint_id = $1',
     [endpointId],
@@ -61,16 +64,14 @@ const countDeliveries = async (sut: Sut, endpointId: string): Promise<number> =>
 };
 
 describe('POST …/endpoints/{endpointId}/replay', () => {
-  let sut: Sut;
-  let receiver: TestReceiver;
+  let sut: TestAppWithReceiver;
   let appId: string;
   let since: string;
 
   beforeAll(async () => {
-    sut = await startTestAppWithDatabase({
+    sut = await startTestAppWithReceiver({
       env: { REPLAY_RELEASE_BATCH: '5000', WORKER_SWEEP_INTERVAL_MS: '200' },
     });
-    receiver = await startReceiver();
     appId = (await createApp(sut.api)).id;
     since = new Date(Date.now() - 1000).toISOString();
     // 2,500 messages before the endpoint exists: 2,000 "order.created" (half of them
@@ -90,14 +91,11 @@ describe('POST …/endpoints/{endpointId}/replay', () => {
       Array.from({ length: 500 }, (_, i) => ({ eventType: 'user.updated', payload: { i } })),
     );
   }, 60_000);
-  afterAll(async () => {
-    await sut.close();
-    await receiver.close();
-  });
+  afterAll(() => sut.close());
 
   it('counts without creating anything on a dry run, page by page', async () => {
     const endpoint = await createEndpoint(sut.api, appId, {
-      url: `${receiver.url}`,
+      url: `${sut.receiver.url}`,
       eventTypes: ['order.*'],
       filter: { plan: 'pro' },
     });
@@ -111,7 +109,7 @@ describe('POST …/endpoints/{endpointId}/replay', () => {
 
   it('backfills exactly the matching messages the endpoint has no delivery for, once', async () => {
     const endpoint = await createEndpoint(sut.api, appId, {
-      url: `${receiver.url}`,
+      url: `${sut.receiver.url}`,
       eventTypes: ['order.*'],
       filter: { plan: 'pro' },
     });
@@ -129,7 +127,7 @@ describe('POST …/endpoints/{endpointId}/replay', () => {
     expect(again.reduce((n, r) => n + r.count, 0)).toBe(0);
     expect(await countDeliveries(sut, endpoint.id)).toBe(1001);
     await eventually(
-      async () => receiver.requests.length >= 1001 || undefined,
+      async () => sut.receiver.requests.length >= 1001 || undefined,
       60_000,
       'the replayed deliveries',
     );
@@ -161,7 +159,7 @@ describe('POST …/endpoints/{endpointId}/replay', () => {
 
   it('holds replayed deliveries outside the due queue until a sweep releases them', async () => {
     const endpoint = await createEndpoint(sut.api, appId, {
-      url: receiver.url,
+      url: sut.receiver.url,
       eventTypes: ['user.*'],
     });
     await replayAll(sut, appId, endpoint.id, since);
@@ -202,7 +200,7 @@ describe('POST …/endpoints/{endpointId}/replay', () => {
 
 describe('Replay does not starve live traffic', () => {
   const REPLAYED = 20_000;
-  let sut: Sut;
+  let sut: TestAppWithDatabase;
   let replayReceiver: TestReceiver;
   let liveReceiver: TestReceiver;
 
@@ -275,20 +273,15 @@ describe('Replay does not starve live traffic', () => {
 });
 
 describe('Replay to an endpoint that is then disabled', () => {
-  let sut: Sut;
-  let receiver: TestReceiver;
+  let sut: TestAppWithReceiver;
 
   beforeAll(async () => {
     // One replayed delivery released per 100 ms sweep: the backfill takes seconds to enter.
-    sut = await startTestAppWithDatabase({
+    sut = await startTestAppWithReceiver({
       env: { REPLAY_RELEASE_BATCH: '1', WORKER_SWEEP_INTERVAL_MS: '100' },
     });
-    receiver = await startReceiver();
   }, 60_000);
-  afterAll(async () => {
-    await sut.close();
-    await receiver.close();
-  });
+  afterAll(() => sut.close());
 
   const held = async (endpointId: string): Promise<number> => {
     const { rows } = await sut.db.query<{ n: number }>(
@@ -307,7 +300,7 @@ describe('Replay to an endpoint that is then disabled', () => {
       Array.from({ length: 300 }, (_, i) => ({ eventType: 'order.created', payload: { i } })),
     );
     const endpoint = await createEndpoint(sut.api, appId, {
-      url: receiver.url,
+      url: sut.receiver.url,
       eventTypes: ['order.*'],
     });
     await replayAll(sut, appId, endpoint.id, since);
@@ -335,17 +328,12 @@ describe('Replay to an endpoint that is then disabled', () => {
 });
 
 describe('Replay to a FIFO endpoint', () => {
-  let sut: Sut;
-  let receiver: TestReceiver;
+  let sut: TestAppWithReceiver;
 
   beforeAll(async () => {
-    sut = await startTestAppWithDatabase({ env: { WORKER_SWEEP_INTERVAL_MS: '200' } });
-    receiver = await startReceiver();
+    sut = await startTestAppWithReceiver({ env: { WORKER_SWEEP_INTERVAL_MS: '200' } });
   }, 60_000);
-  afterAll(async () => {
-    await sut.close();
-    await receiver.close();
-  });
+  afterAll(() => sut.close());
 
   it('joins its streams: each key arrives in message order, one at a time', async () => {
     const appId = (await createApp(sut.api)).id;
@@ -360,7 +348,7 @@ describe('Replay to a FIFO endpoint', () => {
       expect(res.status).toBe(202);
     }
     const endpoint = await createEndpoint(sut.api, appId, {
-      url: receiver.url,
+      url: sut.receiver.url,
       eventTypes: ['order.*'],
       ordering: 'fifo',
     });
@@ -372,8 +360,8 @@ describe('Replay to a FIFO endpoint', () => {
       [endpoint.id],
     );
     expect(rows[0].n).toBe(45);
-    await receiver.waitFor(45, 30_000);
-    const arrivals = receiver.requests.map(
+    await sut.receiver.waitFor(45, 30_000);
+    const arrivals = sut.receiver.requests.map(
       (r) => (JSON.parse(r.body) as { data: { user: number; seq: number } }).data,
     );
     for (const user of [0, 1, 2])

@@ -1,8 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { eventually } from './delivery.fixtures';
 import { createApp, createEndpoint } from './support/builders';
-import { startReceiver, type TestReceiver } from './support/receiver';
-import { startTestAppWithDatabase } from './support/test-app';
+import { startTestAppWithReceiver, type TestAppWithReceiver } from './support/test-app';
 
 interface TestResult {
   messageId: string;
@@ -24,30 +23,26 @@ const testPath = (appId: string, endpointId: string) =>
   `/api/v1/apps/${appId}/endpoints/${endpointId}/test`;
 
 describe('POST …/endpoints/{endpointId}/test', () => {
-  let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
-  let receiver: TestReceiver;
+  let sut: TestAppWithReceiver;
   let appId: string;
-  const base = () => receiver.url.replace('/webhook', '');
+  const base = () => sut.receiver.url.replace('/webhook', '');
 
   beforeAll(async () => {
-    sut = await startTestAppWithDatabase({
+    sut = await startTestAppWithReceiver({
       env: {
         DELIVERY_TIMEOUT_MS: '2000',
         WORKER_LEASE_MS: '5000',
         WORKER_SWEEP_INTERVAL_MS: '200',
       },
-    });
-    receiver = await startReceiver((request) => {
-      if (request.path === '/fails') return { status: 500, body: 'kaput' };
-      if (request.path === '/hangs') return 'hang';
-      return { status: 200, body: 'thanks' };
+      receiver: (request) => {
+        if (request.path === '/fails') return { status: 500, body: 'kaput' };
+        if (request.path === '/hangs') return 'hang';
+        return { status: 200, body: 'thanks' };
+      },
     });
     appId = (await createApp(sut.api)).id;
   });
-  afterAll(async () => {
-    await sut.close();
-    await receiver.close();
-  });
+  afterAll(() => sut.close());
 
   it('sends one signed delivery to that endpoint only and answers the attempt', async () => {
     const target = await createEndpoint(sut.api, appId, {
@@ -73,7 +68,7 @@ describe('POST …/endpoints/{endpointId}/test', () => {
       errorClass: null,
       responseBody: 'thanks',
     });
-    const hits = receiver.requests.filter((r) => r.path === '/target');
+    const hits = sut.receiver.requests.filter((r) => r.path === '/target');
     expect(hits).toHaveLength(1);
     expect(hits[0].body).toBe('{"userId":"42"}');
     expect(
@@ -83,7 +78,7 @@ describe('POST …/endpoints/{endpointId}/test', () => {
         'webhook-signature': String(hits[0].headers['webhook-signature']),
       }),
     ).toEqual({ userId: '42' });
-    expect(receiver.requests.filter((r) => r.path === '/bystander')).toHaveLength(0);
+    expect(sut.receiver.requests.filter((r) => r.path === '/bystander')).toHaveLength(0);
     const { rows } = await sut.db.query('SELECT endpoint_id FROM delivery WHERE message_id = $1', [
       res.body.messageId,
     ]);
@@ -148,7 +143,7 @@ describe('POST …/endpoints/{endpointId}/test', () => {
       eventType: 'example.sent',
     });
     expect(res.status).toBe(200);
-    const [hit] = receiver.requests.filter((r) => r.path === '/example');
+    const [hit] = sut.receiver.requests.filter((r) => r.path === '/example');
     expect(JSON.parse(hit.body).data).toEqual({ plan: 'pro', big: 1 });
   });
 
@@ -192,22 +187,17 @@ describe('POST …/endpoints/{endpointId}/test', () => {
 });
 
 describe('POST …/test with the SSRF guard on', () => {
-  let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
-  let receiver: TestReceiver;
+  let sut: TestAppWithReceiver;
 
   beforeAll(async () => {
-    sut = await startTestAppWithDatabase({ env: { DELIVERY_ALLOW_PRIVATE_NETWORKS: 'false' } });
-    receiver = await startReceiver();
+    sut = await startTestAppWithReceiver({ env: { DELIVERY_ALLOW_PRIVATE_NETWORKS: 'false' } });
   });
-  afterAll(async () => {
-    await sut.close();
-    await receiver.close();
-  });
+  afterAll(() => sut.close());
 
   it('refuses a destination resolving to loopback: errorClass blocked, nothing sent', async () => {
     const appId = (await createApp(sut.api)).id;
     const endpoint = await createEndpoint(sut.api, appId, {
-      url: `http://localhost:${receiver.port}/webhook`,
+      url: `http://localhost:${sut.receiver.port}/webhook`,
     });
     const res = await sut.api.post<TestResult>(testPath(appId, endpoint.id), {
       eventType: 'a.b',
@@ -219,6 +209,6 @@ describe('POST …/test with the SSRF guard on', () => {
       statusCode: null,
       errorClass: 'blocked',
     });
-    expect(receiver.requests).toHaveLength(0);
+    expect(sut.receiver.requests).toHaveLength(0);
   });
 });

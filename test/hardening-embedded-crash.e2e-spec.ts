@@ -1,35 +1,22 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unreachableFolderProblem } from '../src/database/data-dir-access';
 import { startEmbeddedDatabase } from '../src/database/embedded-database';
 import { ApiClient } from './support/api-client';
+import {
+  type EmbeddedInstall,
+  isRunning,
+  postmasterPid,
+  prepareEmbeddedInstall,
+} from './support/embedded-install';
 import { startReceiver, type TestReceiver } from './support/receiver';
-import { freePort, startServiceProcess, type ServiceProcess } from './support/service-process';
+import { freePort, type ServiceProcess } from './support/service-process';
 import { eventually } from './support/eventually';
 
 /** initdb, the migrations and a start on a loaded 2-core machine. */
 const START_TIMEOUT_MS = 180_000;
 const RECOVERY_TIMEOUT_MS = 120_000;
-
-function newDataDir(): string {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hookrelay-crash-'));
-  chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as `postgres`, who must enter it
-  return dataDir;
-}
-
-function postmasterPid(dataDir: string): number {
-  return Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Sends numbered messages one after another until stopped; remembers which ones the service
@@ -75,39 +62,29 @@ function deliveredSeqs(receiver: TestReceiver): Set<number> {
 }
 
 describe('Hardening: the embedded PostgreSQL recovers from crashes', () => {
-  let dataDir: string;
-  let postgresPort: number;
+  let install: EmbeddedInstall;
   let receiver: TestReceiver;
   let service: ServiceProcess;
   let adminKey: string;
   let appId: string;
-  const running: ServiceProcess[] = [];
-
-  const start = async (): Promise<ServiceProcess> => {
-    const started = await startServiceProcess({
-      role: 'all',
-      env: { DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(postgresPort), LOG_LEVEL: 'info' },
-      readyTimeoutMs: START_TIMEOUT_MS,
-    });
-    running.push(started);
-    return started;
-  };
   const api = (): ApiClient => new ApiClient(service.baseUrl, adminKey);
 
   beforeAll(async () => {
-    dataDir = newDataDir();
-    postgresPort = await freePort();
+    install = await prepareEmbeddedInstall({
+      dataDirPrefix: 'hookrelay-crash-',
+      readyTimeoutMs: START_TIMEOUT_MS,
+      env: { LOG_LEVEL: 'info' },
+    });
     receiver = await startReceiver();
-    service = await start();
-    adminKey = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
+    service = await install.start();
+    adminKey = install.adminKey();
     appId = (await api().post<{ id: string }>('/api/v1/apps', { name: 'Crash' })).body.id;
     const endpoint = await api().post(`/api/v1/apps/${appId}/endpoints`, { url: receiver.url });
     expect(endpoint.status).toBe(201);
   }, START_TIMEOUT_MS);
   afterAll(async () => {
-    await Promise.all(running.map((s) => s.stop('SIGTERM')));
+    await install.remove();
     await receiver.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   describe('the postmaster is killed during ingestion', () => {
@@ -118,7 +95,7 @@ describe('Hardening: the embedded PostgreSQL recovers from crashes', () => {
     beforeAll(async () => {
       ingest = ingestLoop(api, appId);
       await eventually(async () => ingest.count() >= 20, 60_000, '20 acknowledged messages');
-      killed = postmasterPid(dataDir);
+      killed = postmasterPid(install.dataDir);
       process.kill(killed, 'SIGKILL');
       const acknowledgedAtKill = ingest.count();
       // Recovered: messages are acknowledged again after the kill.
@@ -139,7 +116,7 @@ describe('Hardening: the embedded PostgreSQL recovers from crashes', () => {
 
       expect({
         oldRunning: isRunning(killed),
-        newPostmaster: postmasterPid(dataDir) !== killed,
+        newPostmaster: postmasterPid(install.dataDir) !== killed,
         noticed: log.includes('embedded PostgreSQL exited unexpectedly'),
         restarted: log.includes('embedded PostgreSQL restarted'),
       }).toEqual({ oldRunning: false, newPostmaster: true, noticed: true, restarted: true });
@@ -177,10 +154,10 @@ describe('Hardening: the embedded PostgreSQL recovers from crashes', () => {
     beforeAll(async () => {
       ingest = ingestLoop(api, appId);
       await eventually(async () => ingest.count() >= 10, 60_000, '10 acknowledged messages');
-      leftover = postmasterPid(dataDir);
+      leftover = postmasterPid(install.dataDir);
       await service.stop('SIGKILL');
       await ingest.stop();
-      service = await start();
+      service = await install.start();
     }, START_TIMEOUT_MS + 60_000);
 
     it('stops the leftover postmaster of its DATA_DIR and starts', () => {

@@ -1,9 +1,8 @@
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig } from '../src/config/app-config';
-import { createHttpApp } from '../src/http-app';
-import { ApiClient } from './support/api-client';
-import { TEST_ADMIN_KEY, TEST_ENCRYPTION_KEY } from './support/test-app';
-import { createTestDatabase, TestDatabase } from './support/test-database';
+import {
+  startTestAppWithDatabase,
+  type RouteKey,
+  type TestAppWithDatabase,
+} from './support/test-app';
 
 interface Operation {
   security?: unknown[];
@@ -11,51 +10,10 @@ interface Operation {
 }
 type OpenApiPaths = Record<string, Record<string, Operation>>;
 
-/** "GET /api/v1/apps/{appId}": one route, spelled the way the OpenAPI document spells it. */
-type RouteKey = string;
-
 const PUBLIC_API_ROUTES: ReadonlySet<RouteKey> = new Set(['GET /api/v1/outbound-ips']);
 /** The OpenAPI UI and document themselves (`/docs`, its assets, `/docs-json`, `/docs-yaml`). */
 const isDocumentRoute = (route: RouteKey): boolean => / \/docs([/-]|$)/.test(route);
 const WRONG_KEY = 'wrong-key-0123456789abcdef';
-
-/**
- * The real app (same factory as main.ts), with a Fastify onRoute hook added before Nest
- * registers its controllers' routes, so the test sees every route the app actually serves.
- */
-async function startAppListingRoutes(database: TestDatabase) {
-  const config = loadConfig({
-    ROLE: 'all',
-    DATABASE_URL: database.url,
-    ADMIN_API_KEYS: TEST_ADMIN_KEY,
-    SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    LOG_LEVEL: 'silent',
-    DATABASE_POOL_SIZE: '4',
-  });
-  const app: NestFastifyApplication = await createHttpApp({
-    config,
-    databaseUrl: database.url,
-    keys: {
-      adminApiKeys: config.ADMIN_API_KEYS,
-      encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64'),
-    },
-    logger: false,
-  });
-  const routes = new Set<RouteKey>();
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRoute', (route) => {
-      const methods = Array.isArray(route.method) ? route.method : [route.method];
-      for (const method of methods) {
-        // Fastify answers HEAD for every GET by itself; the document lists the GET.
-        if (method !== 'HEAD') routes.add(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
-      }
-    });
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
-  return { app, routes, api: new ApiClient(`http://127.0.0.1:${port}`, TEST_ADMIN_KEY) };
-}
 
 function documentedRoutes(paths: OpenApiPaths): Array<[RouteKey, Operation]> {
   return Object.entries(paths).flatMap(([path, operations]) =>
@@ -78,24 +36,19 @@ function requestFor(route: RouteKey): {
 }
 
 describe('OpenAPI document and authentication, route by route', () => {
-  let database: TestDatabase;
-  let sut: Awaited<ReturnType<typeof startAppListingRoutes>>;
+  let sut: TestAppWithDatabase;
   let documented: Array<[RouteKey, Operation]>;
   let authenticated: Array<[RouteKey, Operation]>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    sut = await startAppListingRoutes(database);
+    sut = await startTestAppWithDatabase();
     const doc = await sut.api.withKey(null).get<{ paths: OpenApiPaths }>('/docs-json');
     documented = documentedRoutes(doc.body.paths);
     authenticated = documented.filter(
       ([route]) => route.split(' ')[1].startsWith('/api/v1/') && !PUBLIC_API_ROUTES.has(route),
     );
   });
-  afterAll(async () => {
-    await sut.app.close();
-    await database.drop();
-  });
+  afterAll(() => sut.close());
 
   describe('completeness', () => {
     it('documents every route the app serves', () => {

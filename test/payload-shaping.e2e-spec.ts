@@ -1,7 +1,6 @@
 import { eventually } from './delivery.fixtures';
 import { createApp, createEndpoint } from './support/builders';
-import { startReceiver, type TestReceiver } from './support/receiver';
-import { startTestAppWithDatabase } from './support/test-app';
+import { startTestAppWithReceiver, type TestAppWithReceiver } from './support/test-app';
 
 interface ValidationBody {
   code: string;
@@ -12,19 +11,14 @@ const EXACT =
   '{"big":12345678901234567890,"tiny":0.10000000000000000001,"drop":{"x":1},"keep":[1.0, 2]}';
 
 describe('Payload shaping and body format', () => {
-  let sut: Awaited<ReturnType<typeof startTestAppWithDatabase>>;
-  let receiver: TestReceiver;
+  let sut: TestAppWithReceiver;
   let appId: string;
 
   beforeAll(async () => {
-    sut = await startTestAppWithDatabase({ env: { WORKER_SWEEP_INTERVAL_MS: '200' } });
-    receiver = await startReceiver();
+    sut = await startTestAppWithReceiver({ env: { WORKER_SWEEP_INTERVAL_MS: '200' } });
     appId = (await createApp(sut.api)).id;
   });
-  afterAll(async () => {
-    await sut.close();
-    await receiver.close();
-  });
+  afterAll(() => sut.close());
 
   const send = async (eventType: string, payload: string): Promise<string> => {
     const res = await sut.api.post<{ id: string }>(
@@ -37,7 +31,7 @@ describe('Payload shaping and body format', () => {
   const bodiesFor = (path: string, count: number) =>
     eventually(
       async () => {
-        const hits = receiver.requests.filter((r) => r.path === path);
+        const hits = sut.receiver.requests.filter((r) => r.path === path);
         return hits.length >= count ? hits.map((r) => r.body) : undefined;
       },
       20_000,
@@ -47,7 +41,7 @@ describe('Payload shaping and body format', () => {
   it('keeps every untouched digit in payload mode with omitFields', async () => {
     const path = '/exact';
     await createEndpoint(sut.api, appId, {
-      url: `${receiver.url.replace('/webhook', '')}${path}`,
+      url: `${sut.receiver.url.replace('/webhook', '')}${path}`,
       eventTypes: ['exact.*'],
       bodyFormat: 'payload',
       omitFields: ['drop'],
@@ -62,7 +56,7 @@ describe('Payload shaping and body format', () => {
   it('keeps every digit inside the envelope with an alias', async () => {
     const path = '/envelope';
     await createEndpoint(sut.api, appId, {
-      url: `${receiver.url.replace('/webhook', '')}${path}`,
+      url: `${sut.receiver.url.replace('/webhook', '')}${path}`,
       eventTypes: ['env.*'],
       eventTypeAliases: { 'env.renewed': 'renewed' },
       omitFields: ['drop'],
@@ -80,13 +74,13 @@ describe('Payload shaping and body format', () => {
   it('sends identical bytes on every attempt, even when the endpoint is reshaped in between', async () => {
     const path = '/flaky';
     let calls = 0;
-    receiver.setBehaviour((request) => {
+    sut.receiver.setBehaviour((request) => {
       if (request.path !== path) return { status: 200 };
       calls++;
       return { status: calls === 1 ? 500 : 200 };
     });
     const endpoint = await createEndpoint(sut.api, appId, {
-      url: `${receiver.url.replace('/webhook', '')}${path}`,
+      url: `${sut.receiver.url.replace('/webhook', '')}${path}`,
       eventTypes: ['flaky.*'],
       bodyFormat: 'payload',
       omitFields: ['drop'],
@@ -107,7 +101,7 @@ describe('Payload shaping and body format', () => {
     expect(bodies[0]).toBe(
       '{"event_type":"flaky.one","big":12345678901234567890,"tiny":0.10000000000000000001,"keep":[1.0, 2]}',
     );
-    receiver.setBehaviour(() => ({ status: 200 }));
+    sut.receiver.setBehaviour(() => ({ status: 200 }));
   });
 
   describe('answers 422 naming the field', () => {

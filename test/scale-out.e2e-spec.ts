@@ -3,15 +3,14 @@ import { eventually } from './support/eventually';
 import { countDeliveries, countLeasedFor, deliveriesOf } from './support/queue-probe';
 import { ApiClient } from './support/api-client';
 import { createApp, createEndpoint } from './support/builders';
-import { startReceiver, type TestReceiver } from './support/receiver';
+import type { TestReceiver } from './support/receiver';
 import {
-  startServiceProcess,
-  stopAll,
+  startServiceFleet,
   type ServiceExit,
+  type ServiceFleet,
   type ServiceProcess,
 } from './support/service-process';
 import { TEST_ADMIN_KEY } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const BATCHES = 4;
 const BATCH_SIZE = 1000;
@@ -83,27 +82,22 @@ async function succeededAmong(db: Pool, messageIds: readonly string[]): Promise<
 }
 
 describe('Scale-out: one api and three worker processes on one database', () => {
-  let database: TestDatabase;
+  let fleet: ServiceFleet;
   let db: Pool;
   let receiver: TestReceiver;
-  const processes: ServiceProcess[] = [];
   let observed: Observed;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = new Pool({ connectionString: database.url, max: 3 });
-    // Dropping the database WITH (FORCE) at the end kills idle connections.
-    db.on('error', () => undefined);
+    fleet = await startServiceFleet();
+    db = fleet.db;
     // A few ms per request so the drain lasts long enough to stop workers in the middle of it.
-    receiver = await startReceiver(() => ({ status: 200, delayMs: 4 }));
+    receiver = await fleet.receiver(() => ({ status: 200, delayMs: 4 }));
 
-    const api = await startServiceProcess({ role: 'api', databaseUrl: database.url });
-    processes.push(api);
+    const api = await fleet.start({ role: 'api' });
     const workerEntries = await Promise.all(
       (Object.keys(WORKERS) as WorkerName[]).map(async (name) => {
-        const w = await startServiceProcess({
+        const w = await fleet.start({
           role: 'worker',
-          databaseUrl: database.url,
           env: {
             WORKER_LEASE_MS: String(WORKERS[name].leaseMs),
             // A lease must cover two delivery timeouts (start-up refuses otherwise).
@@ -117,7 +111,6 @@ describe('Scale-out: one api and three worker processes on one database', () => 
             OUTBOUND_BIND_ADDRESSES: WORKERS[name].source,
           },
         });
-        processes.push(w);
         return [name, w] as const;
       }),
     );
@@ -216,12 +209,7 @@ describe('Scale-out: one api and three worker processes on one database', () => 
     );
   }, 120_000);
 
-  afterAll(async () => {
-    await stopAll(processes);
-    await receiver?.close();
-    await db?.end();
-    await database?.drop();
-  });
+  afterAll(() => fleet?.close());
 
   it('delivers every message to the receiver', () => {
     const received = new Set(receiver.requests.map((r) => String(r.headers['webhook-id'])));

@@ -2,16 +2,13 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { CAPABILITIES } from '../../src/common/auth/capabilities';
 import { FakeClock } from '../../src/common/clock';
-import { loadConfig } from '../../src/config/app-config';
-import { createHttpApp } from '../../src/http-app';
 import { eventually } from '../delivery.fixtures';
 import { ApiClient } from './api-client';
-import { startReceiver, TestReceiver } from './receiver';
-import { TEST_ADMIN_KEY, TEST_ENCRYPTION_KEY } from './test-app';
-import { createTestDatabase, TestDatabase } from './test-database';
+import { TestReceiver } from './receiver';
+import { type RouteKey, startTestAppWithReceiver, TEST_ADMIN_KEY } from './test-app';
+import { TestDatabase } from './test-database';
 
-/** "GET /api/v1/apps/{appId}": a route as the app registers it, params in braces. */
-export type RouteKey = string;
+export type { RouteKey } from './test-app';
 
 /** The credentials every route is tried with. */
 export const CREDENTIALS = [
@@ -49,7 +46,7 @@ export interface AuthWorld {
   app: NestFastifyApplication;
   db: Pool;
   clock: FakeClock;
-  routes: Set<RouteKey>;
+  routes: ReadonlySet<RouteKey>;
   admin: ApiClient;
   receiver: TestReceiver;
   eventType: string;
@@ -65,51 +62,15 @@ export interface AuthWorld {
 /**
  * Two apps with real endpoints (loopback receivers), subscriptions, a delivered message each
  * (deliveries and attempts), and the nine credentials of the authorisation table. The app
- * runs on a FakeClock (so a session can expire) and records every route Fastify registers.
+ * runs on a FakeClock (so a session can expire); its `routes` are every route it serves.
  */
 export async function startAuthWorld(): Promise<AuthWorld & { database: TestDatabase }> {
-  const database = await createTestDatabase();
   const clock = new FakeClock(Date.now());
-  const config = loadConfig({
-    ROLE: 'all',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: database.url,
-    ADMIN_API_KEYS: TEST_ADMIN_KEY,
-    SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    DELIVERY_ALLOW_PRIVATE_NETWORKS: 'true',
-    WORKER_SWEEP_INTERVAL_MS: '100',
-    LOG_LEVEL: 'silent',
-    DATABASE_POOL_SIZE: '6',
-    PUBLIC_URL: 'https://hooks.example.test/',
-  });
-  const app = await createHttpApp({
-    config,
-    databaseUrl: database.url,
-    keys: {
-      adminApiKeys: config.ADMIN_API_KEYS,
-      encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, 'base64'),
-    },
+  const sut = await startTestAppWithReceiver({
     clock,
-    logger: false,
+    env: { WORKER_SWEEP_INTERVAL_MS: '100', PUBLIC_URL: 'https://hooks.example.test/' },
   });
-  const routes = new Set<RouteKey>();
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRoute', (route) => {
-      const methods = Array.isArray(route.method) ? route.method : [route.method];
-      for (const method of methods) {
-        if (method !== 'HEAD') routes.add(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
-      }
-    });
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const admin = new ApiClient(baseUrl, TEST_ADMIN_KEY);
-  const db = new Pool({ connectionString: database.url, max: 3 });
-  db.on('error', () => undefined);
-  const receiver = await startReceiver();
+  const { app, db, routes, receiver, api: admin } = sut;
 
   const eventType = 'order.created';
   expectStatus(await admin.post('/api/v1/event-types', { name: eventType }), 201);
@@ -164,15 +125,10 @@ export async function startAuthWorld(): Promise<AuthWorld & { database: TestData
     a,
     b,
     tokens,
-    database,
+    database: sut.database,
     as: (token) => admin.withKey(token),
     mintSession,
-    async close() {
-      await app.close();
-      await db.end();
-      await receiver.close();
-      await database.drop();
-    },
+    close: () => sut.close(),
   };
 }
 

@@ -2,8 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { Pool } from 'pg';
 import { request } from 'undici';
+import { type ReceiverBehaviour, startReceiver, type TestReceiver } from './receiver';
 import { TEST_ADMIN_KEY, TEST_ENCRYPTION_KEY } from './test-app';
+import { createTestDatabase, type TestDatabase, testPool } from './test-database';
 
 /** Jest runs from the repository root (ESM tests have no __dirname). */
 export const SERVICE_MAIN = join(process.cwd(), 'dist', 'main.js');
@@ -87,6 +90,57 @@ export async function stopAll(
   signal: NodeJS.Signals = 'SIGKILL',
 ): Promise<void> {
   await Promise.all(services.map((s) => s.stop(signal)));
+}
+
+/**
+ * For a worker another one must take over from quickly after a SIGKILL: short leases (a lease
+ * must cover two delivery timeouts, start-up refuses otherwise) and sweeps that find them.
+ */
+export const QUICK_TAKEOVER_WORKER_ENV: Readonly<Record<string, string>> = {
+  WORKER_LEASE_MS: '2000',
+  DELIVERY_TIMEOUT_MS: '1000',
+  WORKER_SWEEP_INTERVAL_MS: '200',
+};
+
+/**
+ * The service processes of a test file on a database of its own, the receivers they deliver
+ * to and a pool for the test's own queries, all ended by `close` (for afterAll).
+ */
+export interface ServiceFleet {
+  readonly database: TestDatabase;
+  readonly db: Pool;
+  /** startServiceProcess on the fleet's database; still running at `close`, it is SIGKILLed. */
+  start(options: Omit<ServiceProcessOptions, 'databaseUrl'>): Promise<ServiceProcess>;
+  /** startReceiver, closed at `close`. */
+  receiver(behaviour?: ReceiverBehaviour): Promise<TestReceiver>;
+  close(): Promise<void>;
+}
+
+export async function startServiceFleet(): Promise<ServiceFleet> {
+  const database = await createTestDatabase();
+  const db = testPool(database);
+  const services: ServiceProcess[] = [];
+  const receivers: TestReceiver[] = [];
+  return {
+    database,
+    db,
+    async start(options) {
+      const service = await startServiceProcess({ ...options, databaseUrl: database.url });
+      services.push(service);
+      return service;
+    },
+    async receiver(behaviour) {
+      const receiver = await startReceiver(behaviour);
+      receivers.push(receiver);
+      return receiver;
+    },
+    async close() {
+      await stopAll(services);
+      await Promise.all(receivers.map((r) => r.close()));
+      await db.end();
+      await database.drop();
+    },
+  };
 }
 
 function spawnService(options: ServiceProcessOptions, port: number): ServiceProcess {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 
 export interface TestDatabase {
   url: string;
@@ -38,4 +38,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     drop: () =>
       admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+/** A small pool for a test's own queries on `database`: what was (not) written. */
+export function testPool(database: TestDatabase, max = 3): Pool {
+  const pool = new Pool({ connectionString: database.url, max });
+  // Idle connections are killed when the test database is force-dropped; without a listener
+  // pg's 'error' event would crash the test file after its tests passed.
+  pool.on('error', () => undefined);
+  return pool;
 }
