@@ -1,11 +1,6 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import {
-  assertConnectTargetAllowed,
-  ConnectTargetGuard,
-  createGuardedLookup,
-  SsrfBlockedError,
-} from './guarded-lookup';
+import { ConnectTargetGuard, createGuardedLookup, SsrfBlockedError } from './guarded-lookup';
 
 type LookupResult = {
   error: NodeJS.ErrnoException | null;
@@ -181,36 +176,38 @@ describe('createGuardedLookup', () => {
   });
 });
 
-describe('assertConnectTargetAllowed', () => {
+describe('ConnectTargetGuard: which hostnames it refuses', () => {
   it.each(['127.0.0.1', '[::1]', '169.254.169.254', '[::ffff:10.0.0.1]', '0.0.0.0'])(
     'refuses the forbidden literal %s',
     (hostname) => {
-      expect(() => assertConnectTargetAllowed(hostname, strict)).toThrow(SsrfBlockedError);
+      expect(() => new ConnectTargetGuard(strict).assertAllowed(hostname)).toThrow(
+        SsrfBlockedError,
+      );
     },
   );
 
   it.each(['8.8.8.8', '[2606:4700::1]', 'localhost', 'example.com'])(
     'leaves %s to the guarded lookup or lets it through',
     (hostname) => {
-      expect(() => assertConnectTargetAllowed(hostname, strict)).not.toThrow();
+      expect(() => new ConnectTargetGuard(strict).assertAllowed(hostname)).not.toThrow();
     },
   );
 
   it('honours allowPrivate', () => {
     expect(() =>
-      assertConnectTargetAllowed('127.0.0.1', { allowPrivate: true, extraForbidden: [] }),
+      new ConnectTargetGuard({ allowPrivate: true, extraForbidden: [] }).assertAllowed('127.0.0.1'),
     ).not.toThrow();
   });
 
   it('names the bare address in the error', () => {
-    expect(() => assertConnectTargetAllowed('[::1]', strict)).toThrow(
+    expect(() => new ConnectTargetGuard(strict).assertAllowed('[::1]')).toThrow(
       expect.objectContaining({ address: '::1', reason: 'loopback address (::1/128)' }),
     );
   });
 });
 
 describe('ConnectTargetGuard', () => {
-  it('gives the same verdicts as assertConnectTargetAllowed, asked once or many times', () => {
+  it('gives the same verdicts asked once or many times', () => {
     const sut = new ConnectTargetGuard(strict);
     for (let round = 0; round < 3; round++) {
       expect(() => sut.assertAllowed('127.0.0.1')).toThrow(SsrfBlockedError);

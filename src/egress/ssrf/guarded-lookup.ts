@@ -22,7 +22,7 @@ import {
  *     literal, bypassing the hook. Do not route deliveries through a proxy dispatcher either:
  *     the hook would then only vet the proxy's address.
  *  2. Before each request (and for every redirect hop, if redirects are ever followed), call
- *       assertConnectTargetAllowed(url.hostname, options)
+ *       connectTargetGuard.assertAllowed(url.hostname)   // one ConnectTargetGuard per policy
  *     because Node's net does not call `lookup` for a hostname that is already an IP literal.
  * Both throw or fail with SsrfBlockedError, which delivery error classification reports as
  * `blocked`.
@@ -87,20 +87,13 @@ export function createGuardedLookup(options: GuardedLookupOptions): LookupFuncti
   };
 }
 
-/**
- * Refuses a hostname that is a forbidden IP literal; DNS names pass (the guarded lookup judges
- * what they resolve to). Throws SsrfBlockedError.
- */
-export function assertConnectTargetAllowed(hostname: string, options: AddressPolicyOptions): void {
-  new ConnectTargetGuard(options).assertAllowed(hostname);
-}
-
 /** Hostnames whose verdict a ConnectTargetGuard remembers before it starts over. */
 const REMEMBERED_HOSTNAMES = 4096;
 
 /**
- * assertConnectTargetAllowed for a sender that checks every request: the policy compiled once
- * and each hostname's verdict remembered. A verdict depends only on the hostname string and
+ * Refuses a hostname that is a forbidden IP literal; DNS names pass (the guarded lookup judges
+ * what they resolve to). Throws SsrfBlockedError. A sender checks every request, so the policy
+ * is compiled once and each hostname's verdict remembered. A verdict depends only on the hostname string and
  * the fixed policy (a DNS name always passes here), so remembering it is exact; parsing the
  * literal per request was 6 % of the worker's allocations in a 100k drain (npm run bench).
  */
